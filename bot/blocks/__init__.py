@@ -1,0 +1,1 @@
+"""Block Kit builders: data in, a Message out. No database, no Slack calls."""

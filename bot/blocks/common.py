@@ -1,0 +1,81 @@
+"""The Message every builder returns, and the shared pieces: errors, apologies, help."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+SECTION_TEXT_LIMIT = 3000
+HEADER_TEXT_LIMIT = 150
+
+
+@dataclass
+class Message:
+    """A reply: fallback text, blocks, and whether the whole channel should see it."""
+
+    text: str
+    blocks: list[dict[str, Any]] = field(default_factory=list)
+    in_channel: bool = False
+
+
+def to_dicts(blocks: list[Block]) -> list[dict[str, Any]]:
+    return [block.to_dict() for block in blocks]
+
+
+def header(text: str) -> HeaderBlock:
+    return HeaderBlock(text=truncate(text, HEADER_TEXT_LIMIT))
+
+
+def section(text: str) -> SectionBlock:
+    return SectionBlock(text=MarkdownTextObject(text=truncate(text, SECTION_TEXT_LIMIT)))
+
+
+def context(text: str) -> ContextBlock:
+    return ContextBlock(elements=[MarkdownTextObject(text=truncate(text, SECTION_TEXT_LIMIT))])
+
+
+def truncate(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def notice(text: str, *, in_channel: bool = False) -> Message:
+    """A one-paragraph reply."""
+    return Message(text=text, blocks=to_dicts([section(text)]), in_channel=in_channel)
+
+
+def error_message(text: str) -> Message:
+    """A user's mistake or a refusal: only they see it, and nothing changed."""
+    return notice(f":warning: {text}")
+
+
+def apology(reference: str) -> Message:
+    """An internal failure: nothing changed, and a reference to find it in the log."""
+    return notice(
+        ":warning: Sorry, something went wrong on our side and nothing was changed. "
+        f"Please try again in a minute; if it keeps happening, give the reference `{reference}` "
+        "to whoever runs the bot."
+    )
+
+
+def help_message(command: str, summary: str, usages: list[tuple[str, str]]) -> Message:
+    """A command's help: what it does, each usage with a line of explanation."""
+    lines = [f"`{usage}`\n{explanation}" for usage, explanation in usages]
+    blocks: list[Block] = [header(f"{command} help"), section(summary)]
+    chunk: list[str] = []
+    for line in lines:
+        if sum(len(x) + 2 for x in chunk) + len(line) > SECTION_TEXT_LIMIT - 100:
+            blocks.append(section("\n\n".join(chunk)))
+            chunk = []
+        chunk.append(line)
+    if chunk:
+        blocks.append(section("\n\n".join(chunk)))
+    text = f"{command}: {summary}\n" + "\n".join(usage for usage, _ in usages)
+    return Message(text=text, blocks=to_dicts(blocks))

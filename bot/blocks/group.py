@@ -1,0 +1,147 @@
+"""Messages of `/group`: the member list, the trial's details, and changes to the group."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import Block, DividerBlock
+
+from bot.blocks.common import Message, context, header, help_message, section, to_dicts
+from bot.formatting import format_date, mention, plural
+from models.tables import Member, Outcome, Trial
+from models.types import Role, Sector
+
+SECTOR_TITLES = {
+    Sector.IWI.value: "Iwi",
+    Sector.COUNCIL.value: "Council",
+    Sector.AGENCY.value: "Government agencies",
+    Sector.COMMUNITY.value: "Community",
+    Sector.PROVIDER.value: "Social-service providers",
+}
+APPROACH_TITLES = {"ngo": "NGO", "individual": "Committed individual"}
+FOCUS_TITLES = {
+    "youth": "Youth-focused",
+    "child-youth": "Child and youth-focused",
+    "education": "Education-focused",
+    "health": "Health-focused",
+}
+STATUS_TITLES = {
+    "active": "Active",
+    "transitioning": "Transitioning",
+    "locally-led": "Locally led",
+    "exited": "Exited",
+    "concluded": "Concluded",
+}
+# A section holds 3,000 characters; a group of ~25 people per block keeps well inside it.
+MEMBERS_PER_SECTION = 25
+
+
+def describe_member(member: Member) -> str:
+    """`<@U2> — Hokonui Rūnanga (lead)`."""
+    text = mention(member.slack_user_id)
+    if member.organisation:
+        text += f" — {member.organisation}"
+    if member.role != Role.MEMBER.value:
+        text += f" _({member.role})_"
+    if member.away_until:
+        text += f" · away until {format_date(member.away_until)}"
+    return text
+
+
+def member_list(trial: Trial, members: list[Member]) -> Message:
+    """The group, by sector, with organisations and roles. Shown to the channel."""
+    blocks: list[Block] = [header(f"{trial.name} advisory group")]
+    if not members:
+        blocks.append(
+            section("No members yet. The lead adds people with `/group add @person <sector>`.")
+        )
+    for sector, title in SECTOR_TITLES.items():
+        people = [m for m in members if m.sector == sector]
+        if not people:
+            continue
+        for start in range(0, len(people), MEMBERS_PER_SECTION):
+            lines = "\n".join(
+                f"• {describe_member(m)}" for m in people[start : start + MEMBERS_PER_SECTION]
+            )
+            heading = f"*{title}* ({len(people)})\n" if start == 0 else ""
+            blocks.append(section(heading + lines))
+    missing = [title for sector, title in SECTOR_TITLES.items()
+               if not any(m.sector == sector for m in members)]
+    if members and missing:
+        blocks.append(context("Not yet represented: " + ", ".join(missing) + "."))
+    text = f"{trial.name} advisory group: {plural(len(members), 'member')}"
+    return Message(text=text, blocks=to_dicts(blocks[:50]))
+
+
+def trial_info(trial: Trial, leads: list[Member], outcomes: list[Outcome], members: int) -> Message:
+    """The trial at a glance: lead, approach, outcomes, ages, dates, status."""
+    not_set = "_not set_"
+    lead_text = ", ".join(describe_member(m) for m in leads) or not_set
+    approach = APPROACH_TITLES.get(trial.lead_approach or "", not_set)
+    if trial.lead_organisation:
+        approach += f": {trial.lead_organisation}"
+    dates = (
+        f"{format_date(trial.start_date) if trial.start_date else not_set} to "
+        f"{format_date(trial.end_date) if trial.end_date else not_set}"
+    )
+    outcome_text = "\n".join(f"• {o.name}" for o in outcomes) or "_none recorded yet_"
+    fields = [
+        f"*Status*\n{STATUS_TITLES.get(trial.status, trial.status)}",
+        f"*Region*\n{trial.region or not_set}",
+        f"*Lead*\n{lead_text}",
+        f"*Lead approach*\n{approach}",
+        f"*Focus*\n{FOCUS_TITLES.get(trial.outcome_focus or '', not_set)}",
+        f"*Target ages*\n{trial.target_ages or not_set}",
+        f"*Dates*\n{dates}",
+        f"*Group*\n{plural(members, 'member')}",
+    ]
+    blocks: list[Block] = [
+        header(trial.name),
+        section("\n".join(fields[:4])),
+        section("\n".join(fields[4:])),
+        DividerBlock(),
+        section(f"*Action Plan outcomes*\n{outcome_text}"),
+        context("The lead or the Director can change these with `/group set <field> <value>`."),
+    ]
+    text = f"{trial.name}: {STATUS_TITLES.get(trial.status, trial.status)}, lead {lead_text}"
+    return Message(text=text, blocks=to_dicts(blocks))
+
+
+def member_added(trial: Trial, member: Member, change: str, actor_user_id: str) -> Message:
+    """Told to the channel, so the group knows who joined."""
+    verbs = {
+        "added": "added",
+        "rejoined": "welcomed back",
+        "updated": "updated",
+        "unchanged": "already has",
+    }
+    who = describe_member(member)
+    sector = SECTOR_TITLES[member.sector]
+    if change == "unchanged":
+        return Message(text=f"{trial.name} already has {who} ({sector}). Nothing changed.")
+    text = f"{mention(actor_user_id)} {verbs[change]} {who} ({sector}) in the {trial.name} group."
+    if change == "updated":
+        text = f"{mention(actor_user_id)} updated {who} ({sector}) in the {trial.name} group."
+    return Message(text=text, blocks=to_dicts([section(text)]), in_channel=True)
+
+
+def group_help() -> Message:
+    return help_message(
+        "/group",
+        "The trial's local advisory group: who is in it, their sectors and roles.",
+        [
+            ("/group", "Members by sector (anyone in the channel)."),
+            ("/group info", "The trial: lead, approach, outcomes, ages, dates, status."),
+            ('/group add @hemi iwi "Hokonui Rūnanga"',
+             "Lead: add a member. Sectors: iwi, council, agency, community, provider. "
+             "Add `as lead` or `as chair` to give a role."),
+            ("/group remove @hemi", "Lead: remove a member (their history stays)."),
+            ("/group away until 15/12", "Mark yourself away; reminders go to the lead meanwhile."),
+            ("/group back", "You're back: reminders come to you again."),
+            ("/group set region Southland",
+             "Lead: change a detail: region, approach (ngo or individual), organisation, "
+             "focus (youth, child-youth, education, health), ages (e.g. 12-18), start, end."),
+            ("/group setup Gore District lead @lisa",
+             "Director: link this channel to a trial (created if new)."),
+            ("/group status transitioning",
+             "Director: active, transitioning, locally-led, exited or concluded."),
+        ],
+    )

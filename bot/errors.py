@@ -1,0 +1,29 @@
+"""Errors that are the user's to fix. Their message is shown to them as it is."""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """Something the person typed or asked for cannot be done; nothing was changed."""
+
+    def __init__(self, message: str, *, example: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.example = example
+
+    def __str__(self) -> str:
+        if self.example:
+            return f"{self.message}\nFor example: `{self.example}`"
+        return self.message
+
+
+class ParseError(UserError):
+    """The command's text could not be understood."""
+
+
+class PermissionDenied(UserError):
+    """The person may not do this; the message says who may."""
+
+
+class NotFound(UserError):
+    """A reference, person or trial that does not exist (or is not here)."""

@@ -1,0 +1,35 @@
+"""Dates, times and people as plain text in the trial's time zone ("Fri 15 Jan 2027, 10:00")."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+
+def format_date(value: date) -> str:
+    """`Fri 15 Jan 2027`."""
+    return f"{value:%a} {value.day} {value:%b %Y}"
+
+
+def format_datetime(value: datetime, tz: ZoneInfo) -> str:
+    """`Fri 15 Jan 2027, 10:00` in the given zone."""
+    local = value.astimezone(tz)
+    return f"{format_date(local.date())}, {local:%H:%M}"
+
+
+def mention(user_id: str) -> str:
+    """A Slack mention that Slack shows as the person's name."""
+    return f"<@{user_id}>"
+
+
+def mentions(user_ids: list[str]) -> str:
+    """`<@A>`, `<@A> and <@B>`, `<@A>, <@B> and <@C>`."""
+    names = [mention(user_id) for user_id in user_ids]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def plural(count: int, noun: str, plural_noun: str | None = None) -> str:
+    """`1 member`, `3 members`."""
+    return f"{count} {noun if count == 1 else (plural_noun or noun + 's')}"

@@ -1,0 +1,367 @@
+"""The one parser for command text: tokens, mentions, New Zealand dates and times,
+references (`T-12`, `t12`), quoted titles and keywords.
+
+Every function either returns a value or raises `ParseError` with a message fit to show
+the person who typed it. Nothing here touches the database: a plain `@name` comes back
+as a name for the data layer to resolve.
+"""
+
+from __future__ import annotations
+
+import calendar
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+
+from bot.errors import ParseError
+
+QUOTES = {'"': '"', "“": "”", "„": "“"}
+ESCAPED_ENTITY = re.compile(r"<[^<>\s][^<>]*>")
+SLACK_MENTION = re.compile(r"^<@([UW][A-Z0-9]{2,30})(?:\|([^>]*))?>$")
+PLAIN_MENTION = re.compile(r"^@([^\s@<>]{1,80})$")
+SLACK_LINK = re.compile(r"^<((?:https?|mailto):[^|>]+)(?:\|[^>]*)?>$")
+REFERENCE = re.compile(r"^([TMADI])-?0*(\d{1,9})$", re.IGNORECASE)
+
+REFERENCE_KINDS = {
+    "T": ("task", "T-12"),
+    "M": ("meeting", "M-5"),
+    "A": ("agenda item", "A-7"),
+    "D": ("deadline", "D-3"),
+    "I": ("indicator", "I-4"),
+}
+
+WEEKDAYS = {
+    "monday": 0, "mon": 0,
+    "tuesday": 1, "tue": 1, "tues": 1,
+    "wednesday": 2, "wed": 2,
+    "thursday": 3, "thu": 3, "thur": 3, "thurs": 3,
+    "friday": 4, "fri": 4,
+    "saturday": 5, "sat": 5,
+    "sunday": 6, "sun": 6,
+}  # fmt: skip
+MONTHS = {
+    name.lower(): number
+    for number in range(1, 13)
+    for name in (calendar.month_name[number], calendar.month_abbr[number])
+}
+MONTHS["sept"] = 9
+NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "six": 6}
+UNITS = {"day": 1, "days": 1, "week": 7, "weeks": 7, "fortnight": 14, "fortnights": 14}
+MONTH_UNITS = {"month", "months"}
+
+DATE_EXAMPLES = "15/12/2026, 15 Dec, friday, next friday, tomorrow or in 2 weeks"
+TIME_EXAMPLES = "10:00, 10am or 2:30pm"
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+@dataclass(frozen=True)
+class Token:
+    """A word of a command; quoted text is one token and never a keyword."""
+
+    text: str
+    quoted: bool = False
+
+    def is_word(self, *words: str) -> bool:
+        return not self.quoted and self.text.lower() in words
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A person named in a command: an escaped Slack mention, or a plain `@name`."""
+
+    user_id: str | None
+    name: str | None = None
+
+    def __str__(self) -> str:
+        return f"<@{self.user_id}>" if self.user_id else f"@{self.name}"
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A reference such as `T-12`: a kind letter and a number."""
+
+    kind: str
+    number: int
+
+    def __str__(self) -> str:
+        return f"{self.kind}-{self.number}"
+
+
+def clean_text(text: str) -> str:
+    """NFC-normalised text with control characters turned into spaces."""
+    text = unicodedata.normalize("NFC", text)
+    return "".join(
+        " " if unicodedata.category(ch) == "Cc" and ch != "\n" else ch for ch in text
+    ).strip()
+
+
+def _unescape(word: str) -> str:
+    # Slack escapes &, < and > in command text; entities like <@U1> stay as they are.
+    return html.unescape(word) if "&" in word else word
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split command text into tokens, honouring "quoted text" and Slack's <...> entities."""
+    text = clean_text(text)
+    tokens: list[Token] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch.isspace():
+            i += 1
+            continue
+        if ch in QUOTES:
+            close = text.find(QUOTES[ch], i + 1)
+            if close == -1 and ch == '"':
+                close = text.find("”", i + 1)
+            if close == -1:
+                raise ParseError(
+                    "A quote is not closed. Put the title between two quote marks.",
+                    example='/task add "Hire a truancy officer" due 15/12',
+                )
+            tokens.append(Token(_unescape(text[i + 1 : close].strip()), quoted=True))
+            i = close + 1
+            continue
+        entity = ESCAPED_ENTITY.match(text, i)
+        if entity:
+            tokens.append(Token(entity.group(0)))
+            i = entity.end()
+            continue
+        j = i
+        while j < n and not text[j].isspace() and text[j] not in QUOTES:
+            j += 1
+        tokens.append(Token(_unescape(text[i:j])))
+        i = j
+    return tokens
+
+
+def join(tokens: list[Token]) -> str:
+    """Tokens back into text, as typed (quotes dropped)."""
+    return " ".join(token.text for token in tokens).strip()
+
+
+def split_keywords(
+    tokens: list[Token], keywords: set[str]
+) -> tuple[list[Token], dict[str, list[Token]]]:
+    """Split `title owner @x due friday` into the head and each keyword's words."""
+    head: list[Token] = []
+    found: dict[str, list[Token]] = {}
+    current: list[Token] = head
+    for token in tokens:
+        if not token.quoted and token.text.lower() in keywords:
+            keyword = token.text.lower()
+            if keyword in found:
+                raise ParseError(f"`{keyword}` is given twice; give it once.")
+            found[keyword] = current = []
+            continue
+        current.append(token)
+    for keyword, words in found.items():
+        if not words:
+            raise ParseError(f"`{keyword}` needs something after it.")
+    return head, found
+
+
+def parse_mention(text: str) -> Mention:
+    """`<@U123|name>`, `<@U123>` or a plain `@name`."""
+    text = text.strip()
+    escaped = SLACK_MENTION.match(text)
+    if escaped:
+        name = (escaped.group(2) or "").strip() or None
+        return Mention(user_id=escaped.group(1), name=name)
+    plain = PLAIN_MENTION.match(text)
+    if plain:
+        return Mention(user_id=None, name=plain.group(1))
+    shown = text if len(text) <= 40 else text[:40] + "…"
+    raise ParseError(
+        f"“{shown}” is not a person. Mention them with @ and pick them from Slack's list.",
+        example="/group add @hemi iwi",
+    )
+
+
+def is_mention(token: Token) -> bool:
+    return not token.quoted and bool(
+        SLACK_MENTION.match(token.text) or PLAIN_MENTION.match(token.text)
+    )
+
+
+def parse_link(text: str) -> str | None:
+    """The URL of a Slack-escaped link (`<https://…|label>`), or None."""
+    match = SLACK_LINK.match(text.strip())
+    return match.group(1) if match else None
+
+
+def parse_reference(text: str, kind: str) -> Reference:
+    """A reference of the given kind (`T`, `M`, `A`, `D`, `I`), any case, hyphen optional."""
+    noun, example = REFERENCE_KINDS[kind]
+    match = REFERENCE.match(text.strip())
+    if not match or int(match.group(2)) == 0:
+        shown = text.strip()[:40] or "nothing"
+        raise ParseError(
+            f"“{shown}” is not a {noun} reference. They look like {example}.",
+        )
+    found = match.group(1).upper()
+    if found != kind:
+        other_noun, _ = REFERENCE_KINDS[found]
+        raise ParseError(
+            f"{found}-{int(match.group(2))} is a {other_noun}; this needs a {noun} "
+            f"reference like {example}."
+        )
+    return Reference(kind, int(match.group(2)))
+
+
+def _safe_date(year: int, month: int, day: int, typed: str) -> date:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ParseError(f"{year} is not a year I can use in “{typed}”.")
+    if not 1 <= month <= 12:
+        raise ParseError(f"There is no month {month} in “{typed}”. Dates are day first: 15/12.")
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        raise ParseError(
+            f"There is no {day} {calendar.month_name[month]} {year} "
+            f"({calendar.month_name[month]} has {last} days)."
+        )
+    return date(year, month, day)
+
+
+def _next_on_or_after(day: int, month: int, today: date, typed: str) -> date:
+    if not 1 <= month <= 12:
+        raise ParseError(f"There is no month {month} in “{typed}”. Dates are day first: 15/12.")
+    if day < 1 or day > (29 if month == 2 else calendar.monthrange(2001, month)[1]):
+        raise ParseError(f"There is no {day} {calendar.month_name[month]}.")
+    for year in range(today.year, today.year + 9):
+        if day <= calendar.monthrange(year, month)[1] and date(year, month, day) >= today:
+            return date(year, month, day)
+    raise ParseError(f"There is no {day} {calendar.month_name[month]}.")  # pragma: no cover
+
+
+def _add_months(start: date, months: int) -> date:
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def _month(word: str) -> int | None:
+    return MONTHS.get(word.lower().rstrip("."))
+
+
+NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})(?:[/.\-](\d{2}|\d{4}))?$")
+ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+DAY = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?$", re.IGNORECASE)
+
+
+def parse_date(text: str, *, today: date) -> date:
+    """A New Zealand-style date: day first, never month first. See DATE_EXAMPLES."""
+    typed = " ".join(text.split())
+    words = typed.lower().replace(",", " ").split()
+    if not words:
+        raise ParseError(f"A date is missing. Try {DATE_EXAMPLES}.")
+    bad = ParseError(f"I can't read “{typed[:60]}” as a date. Try {DATE_EXAMPLES}.")
+
+    if words == ["today"]:
+        return today
+    if words == ["tomorrow"]:
+        return today + timedelta(days=1)
+    if len(words) <= 2 and words[-1] in WEEKDAYS and (len(words) == 1 or words[0] in ("next", "this", "on")):
+        ahead = (WEEKDAYS[words[-1]] - today.weekday() - 1) % 7 + 1
+        return today + timedelta(days=ahead)
+    if len(words) == 3 and words[0] == "in":
+        amount = NUMBER_WORDS.get(words[1]) or (int(words[1]) if words[1].isdigit() else None)
+        if amount is None or amount > 520:
+            raise bad
+        if words[2] in UNITS:
+            return today + timedelta(days=amount * UNITS[words[2]])
+        if words[2] in MONTH_UNITS:
+            return _add_months(today, amount)
+        raise bad
+
+    if len(words) == 1:
+        word = words[0]
+        iso = ISO_DATE.match(word)
+        if iso:
+            return _safe_date(int(iso[1]), int(iso[2]), int(iso[3]), typed)
+        numeric = NUMERIC_DATE.match(word)
+        if numeric:
+            day, month = int(numeric[1]), int(numeric[2])
+            if month > 12 and day <= 12:
+                raise ParseError(
+                    f"“{typed}” looks month-first. Dates are day first: "
+                    f"{month}/{day}" + (f"/{numeric[3]}" if numeric[3] else "") + "."
+                )
+            if numeric[3] is None:
+                return _next_on_or_after(day, month, today, typed)
+            year = int(numeric[3]) + (2000 if len(numeric[3]) == 2 else 0)
+            return _safe_date(year, month, day, typed)
+        raise bad
+
+    if len(words) in (2, 3):
+        day_match, month = DAY.match(words[0]), _month(words[1])
+        if day_match is None and _month(words[0]) and DAY.match(words[1]):
+            raise ParseError(
+                f"Write the day first: “{words[1]} {words[0]}”, e.g. 15 Dec.",
+            )
+        if day_match is None or month is None:
+            raise bad
+        day = int(day_match[1])
+        if len(words) == 2:
+            return _next_on_or_after(day, month, today, typed)
+        if not words[2].isdigit() or len(words[2]) != 4:
+            raise bad
+        return _safe_date(int(words[2]), month, day, typed)
+    raise bad
+
+
+TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?$", re.IGNORECASE)
+
+
+def parse_time(text: str) -> time:
+    """A time of day: `10:00`, `14:30`, `10am`, `2:30pm`, `noon`."""
+    typed = " ".join(text.split())
+    lowered = typed.lower()
+    if lowered in ("noon", "midday"):
+        return time(12, 0)
+    match = TIME.match(lowered)
+    bad = ParseError(f"I can't read “{typed[:40]}” as a time. Try {TIME_EXAMPLES}.")
+    if not match or (match[2] is None and match[3] is None):
+        raise bad
+    hour, minute = int(match[1]), int(match[2] or 0)
+    meridiem = (match[3] or "").replace(".", "")
+    if minute > 59:
+        raise bad
+    if meridiem:
+        if not 1 <= hour <= 12:
+            raise bad
+        hour = hour % 12 + (12 if meridiem == "pm" else 0)
+    elif hour > 23:
+        raise bad
+    return time(hour, minute)
+
+
+def parse_title(text: str, *, what: str = "title", limit: int = 200) -> str:
+    """A title or name: trimmed, not empty, not over the limit."""
+    cleaned = " ".join(clean_text(text).split())
+    if not cleaned:
+        raise ParseError(f"The {what} is missing.")
+    if len(cleaned) > limit:
+        raise ParseError(
+            f"That {what} is {len(cleaned):,} characters long; keep it to {limit}."
+        )
+    return cleaned
+
+
+def fold(text: str) -> str:
+    """Case- and accent-free form for forgiving matches: "Rānui" → "ranui"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(stripped.casefold().split())
+
+
+def choice(text: str, options: dict[str, str], *, what: str, example: str) -> str:
+    """One of a small vocabulary, with aliases; the error lists the choices."""
+    key = fold(text).strip()
+    if key in options:
+        return options[key]
+    allowed = ", ".join(sorted(set(options.values())))
+    shown = text.strip()[:40] or "nothing"
+    raise ParseError(f"“{shown}” is not a {what}. Choose one of: {allowed}.", example=example)

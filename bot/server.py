@@ -1,0 +1,57 @@
+"""Serving the app: HTTP under waitress (a production WSGI server), or Socket Mode."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from slack_bolt import App
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from waitress.server import create_server
+
+from models.db import Database
+
+log = logging.getLogger("advisory_bot.server")
+
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+HTTP_THREADS = 16
+
+StartResponse = Callable[..., Any]
+WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+
+def wsgi_app(app: App, database: Database) -> WSGIApp:
+    """Slack requests at POST /slack/events; GET /healthz reports the database."""
+    slack = SlackRequestHandler(app, path=EVENTS_PATH)
+
+    def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == HEALTH_PATH:
+            healthy = database.ping()
+            body = json.dumps(
+                {"status": "ok" if healthy else "degraded",
+                 "database": "ok" if healthy else "unreachable"}
+            ).encode()
+            start_response(
+                "200 OK" if healthy else "503 Service Unavailable",
+                [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
+            )
+            return [body]
+        return slack(environ, start_response)  # type: ignore[no-any-return]
+
+    return application
+
+
+def http_server(app: App, database: Database, *, host: str, port: int) -> Any:
+    """A waitress server, not yet running; `.run()` serves, `.close()` stops."""
+    return create_server(
+        wsgi_app(app, database), host=host, port=port, threads=HTTP_THREADS, ident="advisory-bot"
+    )
+
+
+def socket_mode_handler(app: App, app_token: str) -> SocketModeHandler:
+    """Socket Mode through the app's own WebClient, so it too uses SLACK_API_URL."""
+    return SocketModeHandler(app, app_token=app_token, web_client=app.client)

@@ -1,0 +1,16 @@
+"""Slack listeners, one module per command family; `register_all` wires them in."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from handlers import errors, events, group
+from handlers.context import Services
+
+COMMANDS = ("/group",)
+
+
+def register_all(app: App, services: Services) -> None:
+    errors.register(app)
+    events.register(app, services)
+    group.register(app, services)

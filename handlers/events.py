@@ -1,0 +1,35 @@
+"""Events API listeners and the middleware that makes Slack's retried deliveries
+(`X-Slack-Retry-Num`, or the same `event_id` again) take effect once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import App, BoltResponse
+from slack_sdk import WebClient
+
+from bot.blocks.home import home_view
+from handlers.context import Services
+from models.events import claim_event
+from models.home import memberships_of
+
+
+def register(app: App, services: Services) -> None:
+    @app.middleware
+    def handle_each_event_once(
+        body: dict[str, Any], next: Callable[[], BoltResponse]
+    ) -> BoltResponse | None:
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if event_id and not claim_event(database=services.database, event_id=str(event_id)):
+            return BoltResponse(status=200, body="")
+        return next()
+
+    @app.event("app_home_opened")
+    def publish_home(event: dict[str, Any], client: WebClient) -> None:
+        if event.get("tab", "home") != "home":
+            return
+        user_id = event["user"]
+        with services.database.session(write=False) as session:
+            memberships = memberships_of(session=session, user_id=user_id)
+        client.views_publish(user_id=user_id, view=home_view(memberships))

@@ -1,0 +1,320 @@
+"""`/group`: link a channel to a trial and keep its advisory group."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+
+from bot.blocks import group as blocks
+from bot.blocks.common import Message, notice
+from bot.errors import ParseError, UserError
+from bot.formatting import format_date, mention
+from bot.parsing import (
+    Token,
+    choice,
+    is_mention,
+    join,
+    parse_date,
+    parse_mention,
+    parse_title,
+    split_keywords,
+    tokenize,
+)
+from bot.permissions import Action
+from handlers.context import Asker, Services, asker_from_command
+from handlers.errors import answer
+from models import groups
+from models.tables import NAME_LENGTH, TITLE_LENGTH
+from models.types import LeadApproach, OutcomeFocus, Role, Sector, TrialStatus
+
+SECTORS = {
+    "iwi": Sector.IWI, "hapu": Sector.IWI, "maori": Sector.IWI,
+    "council": Sector.COUNCIL, "councils": Sector.COUNCIL,
+    "agency": Sector.AGENCY, "agencies": Sector.AGENCY, "government": Sector.AGENCY,
+    "community": Sector.COMMUNITY,
+    "provider": Sector.PROVIDER, "providers": Sector.PROVIDER, "ngo": Sector.PROVIDER,
+}  # fmt: skip
+ROLES = {"lead": Role.LEAD, "chair": Role.CHAIR, "member": Role.MEMBER}
+STATUSES = {status.value: status for status in TrialStatus} | {
+    "locally led": TrialStatus.LOCALLY_LED,
+    "locallyled": TrialStatus.LOCALLY_LED,
+}
+APPROACHES = {"ngo": LeadApproach.NGO, "individual": LeadApproach.INDIVIDUAL,
+              "committed individual": LeadApproach.INDIVIDUAL}
+FOCUSES = {focus.value: focus for focus in OutcomeFocus} | {
+    "child and youth": OutcomeFocus.CHILD_YOUTH,
+    "child youth": OutcomeFocus.CHILD_YOUTH,
+}
+ADD_EXAMPLE = '/group add @hemi iwi "Hokonui Rūnanga" as chair'
+
+
+def _vocabulary(options: dict[str, Any]) -> dict[str, str]:
+    return {key: value.value for key, value in options.items()}
+
+
+def _single_mention(tokens: list[Token], example: str) -> Token:
+    if not tokens or not is_mention(tokens[0]):
+        raise ParseError("Say who: mention them with @.", example=example)
+    return tokens[0]
+
+
+def setup(asker: Asker, tokens: list[Token]) -> Message:
+    """Director: link this channel to a trial, creating it if new."""
+    head, keywords = split_keywords(tokens, {"lead"})
+    name = parse_title(join(head), what="trial name", limit=NAME_LENGTH)
+    lead_mention = None
+    if "lead" in keywords:
+        lead_mention = parse_mention(_single_mention(keywords["lead"], "/group setup Gore District lead @lisa").text)
+    db = asker.services.database
+    with db.session() as session:
+        group = groups.load_group(session=session, channel_id=asker.channel_id, user_id=asker.user_id)
+        asker.require(Action.LINK_CHANNEL, group)
+        result = groups.link_channel(
+            session=session, actor_user_id=asker.user_id, name=name, channel_id=asker.channel_id
+        )
+        trial = result.trial
+        lead_text = ""
+        if lead_mention is not None:
+            user_id, handle = groups.resolve_person(
+                session=session, trial_id=trial.id, mention=lead_mention  # type: ignore[arg-type]
+            )
+            approach = trial.lead_approach
+            groups.add_member(
+                session=session,
+                actor_user_id=asker.user_id,
+                trial=trial,
+                user_id=user_id,
+                handle=handle,
+                sector=Sector.PROVIDER if approach == LeadApproach.NGO.value else Sector.COMMUNITY,
+                organisation=trial.lead_organisation,
+                role=Role.LEAD,
+            )
+            lead_text = f" Lead: {mention(user_id)}."
+    how = "a new trial" if result.created else "an existing trial"
+    moved = (
+        f" (it was linked to <#{result.previous_channel_id}> before)"
+        if result.previous_channel_id
+        else ""
+    )
+    return notice(
+        f":link: This channel is now the advisory group of *{trial.name}*, {how}{moved}."
+        f"{lead_text} See `/group help` to add members.",
+        in_channel=True,
+    )
+
+
+def add(asker: Asker, tokens: list[Token]) -> Message:
+    """Lead: add a member, or change their sector, organisation or role."""
+    head, keywords = split_keywords(tokens, {"as"})
+    who = parse_mention(_single_mention(head, ADD_EXAMPLE).text)
+    if len(head) < 2:
+        raise ParseError(
+            "Say which sector they represent: iwi, council, agency, community or provider.",
+            example=ADD_EXAMPLE,
+        )
+    sector = Sector(choice(head[1].text, _vocabulary(SECTORS), what="sector", example=ADD_EXAMPLE))
+    organisation = None
+    if len(head) > 2:
+        organisation = parse_title(join(head[2:]), what="organisation", limit=TITLE_LENGTH)
+    role = None
+    if "as" in keywords:
+        role = Role(choice(join(keywords["as"]), _vocabulary(ROLES), what="role", example=ADD_EXAMPLE))
+    with asker.services.database.session() as session:
+        group = groups.load_group(session=session, channel_id=asker.channel_id, user_id=asker.user_id)
+        asker.require(Action.MANAGE_MEMBERS, group)
+        trial = group.trial
+        assert trial is not None and trial.id is not None
+        user_id, handle = groups.resolve_person(session=session, trial_id=trial.id, mention=who)
+        change = groups.add_member(
+            session=session,
+            actor_user_id=asker.user_id,
+            trial=trial,
+            user_id=user_id,
+            handle=handle,
+            sector=sector,
+            organisation=organisation,
+            role=role,
+        )
+    return blocks.member_added(trial, change.member, change.change, asker.user_id)
+
+
+def remove(asker: Asker, tokens: list[Token]) -> Message:
+    """Lead: deactivate a member; their history stays."""
+    who = parse_mention(_single_mention(tokens, "/group remove @hemi").text)
+    if len(tokens) > 1:
+        raise ParseError("Remove one person at a time.", example="/group remove @hemi")
+    with asker.services.database.session() as session:
+        group = groups.load_group(session=session, channel_id=asker.channel_id, user_id=asker.user_id)
+        asker.require(Action.MANAGE_MEMBERS, group)
+        trial = group.trial
+        assert trial is not None and trial.id is not None
+        user_id, _ = groups.resolve_person(session=session, trial_id=trial.id, mention=who)
+        groups.remove_member(session=session, actor_user_id=asker.user_id, trial=trial, user_id=user_id)
+    return notice(
+        f"{mention(asker.user_id)} removed {mention(user_id)} from the {trial.name} group. "
+        "Their tasks and updates stay on record.",
+        in_channel=True,
+    )
+
+
+def _linked_group(asker: Asker, session: Any) -> groups.Group:
+    group = groups.load_group(session=session, channel_id=asker.channel_id, user_id=asker.user_id)
+    if group.trial is None:
+        raise UserError(
+            "This channel isn't linked to a trial yet. The Director can link it with "
+            "`/group setup <Trial name>`."
+        )
+    return group
+
+
+def list_members(asker: Asker, tokens: list[Token]) -> Message:
+    """Members by sector: anyone in the channel may look."""
+    if tokens:
+        raise ParseError("`/group list` takes nothing after it.", example="/group list")
+    with asker.services.database.session(write=False) as session:
+        trial = _linked_group(asker, session).trial
+        assert trial is not None and trial.id is not None
+        members = groups.active_members(session=session, trial_id=trial.id)
+    return blocks.member_list(trial, members)
+
+
+def info(asker: Asker, tokens: list[Token]) -> Message:
+    """The trial: lead, approach, outcomes, ages, dates, status."""
+    if tokens:
+        raise ParseError("`/group info` takes nothing after it.", example="/group info")
+    with asker.services.database.session(write=False) as session:
+        group = _linked_group(asker, session)
+        trial = group.trial
+        assert trial is not None and trial.id is not None
+        outcomes = groups.trial_outcomes(session=session, trial_id=trial.id)
+        count = len(groups.active_members(session=session, trial_id=trial.id))
+    return blocks.trial_info(trial, group.leads, outcomes, count)
+
+
+def status(asker: Asker, tokens: list[Token]) -> Message:
+    """Director: change the trial's status."""
+    example = "/group status transitioning"
+    if not tokens:
+        raise ParseError("Say the new status.", example=example)
+    new = TrialStatus(choice(join(tokens), _vocabulary(STATUSES), what="trial status", example=example))
+    with asker.services.database.session() as session:
+        group = _linked_group(asker, session)
+        asker.require(Action.CHANGE_STATUS, group)
+        trial = group.trial
+        assert trial is not None
+        previous = groups.set_status(session=session, actor_user_id=asker.user_id, trial=trial, status=new)
+    titles = blocks.STATUS_TITLES
+    if previous == new.value:
+        return notice(f"{trial.name} is already {titles[new.value].lower()}. Nothing changed.")
+    return notice(
+        f"{mention(asker.user_id)} changed the status of {trial.name} from "
+        f"{titles.get(previous, previous).lower()} to {titles[new.value].lower()}.",
+        in_channel=True,
+    )
+
+
+def set_field(asker: Asker, tokens: list[Token]) -> Message:
+    """Lead: change one of the trial's details."""
+    example = "/group set region Southland"
+    fields = ", ".join(groups.TRIAL_FIELDS)
+    if len(tokens) < 2:
+        raise ParseError(f"Say which detail and its new value. Details: {fields}.", example=example)
+    field_name = tokens[0].text.lower()
+    if field_name not in groups.TRIAL_FIELDS:
+        raise ParseError(f"“{tokens[0].text[:40]}” is not a detail I keep. Details: {fields}.", example=example)
+    raw = join(tokens[1:])
+    value: Any
+    if field_name == "approach":
+        value = LeadApproach(choice(raw, _vocabulary(APPROACHES), what="lead approach", example="/group set approach ngo"))
+    elif field_name == "focus":
+        value = OutcomeFocus(choice(raw, _vocabulary(FOCUSES), what="outcome focus", example="/group set focus youth"))
+    elif field_name in ("start", "end"):
+        value = parse_date(raw, today=asker.services.today())
+    elif field_name == "ages":
+        value = parse_title(raw, what="age range", limit=16)
+    else:
+        value = parse_title(raw, what=field_name, limit=TITLE_LENGTH if field_name == "organisation" else NAME_LENGTH)
+    with asker.services.database.session() as session:
+        group = _linked_group(asker, session)
+        asker.require(Action.EDIT_TRIAL, group)
+        trial = group.trial
+        assert trial is not None
+        groups.set_trial_field(
+            session=session, actor_user_id=asker.user_id, trial=trial, field_name=field_name, value=value
+        )
+    shown = format_date(value) if field_name in ("start", "end") else getattr(value, "value", value)
+    return notice(f"{trial.name}: {field_name} is now {shown}.")
+
+
+def away(asker: Asker, tokens: list[Token]) -> Message:
+    """A member marks themselves away until a date."""
+    example = "/group away until 15/12"
+    if tokens and tokens[0].is_word("until"):
+        tokens = tokens[1:]
+    if not tokens:
+        raise ParseError("Say until when.", example=example)
+    until = parse_date(join(tokens), today=asker.services.today())
+    if until < asker.services.today():
+        raise ParseError(f"{format_date(until)} has passed. Give a date from today on.", example=example)
+    with asker.services.database.session() as session:
+        group = _linked_group(asker, session)
+        if group.me is None:
+            raise UserError(f"You're not a member of the {group.trial.name} group, so you get no reminders here.")  # type: ignore[union-attr]
+        groups.set_away(session=session, member=group.me, until=until)
+    return notice(
+        f"You're marked away until {format_date(until)}. Check-ins pause and deadline "
+        "reminders go to the lead until then. Use `/group back` when you return."
+    )
+
+
+def back(asker: Asker, tokens: list[Token]) -> Message:
+    """A member is back: reminders come to them again."""
+    with asker.services.database.session() as session:
+        group = _linked_group(asker, session)
+        if group.me is None:
+            raise UserError(f"You're not a member of the {group.trial.name} group.")  # type: ignore[union-attr]
+        if group.me.away_until is None:
+            return notice("You weren't marked away. Nothing changed.")
+        groups.set_away(session=session, member=group.me, until=None)
+    return notice("Welcome back. Reminders and check-ins come to you again.")
+
+
+SUBCOMMANDS: dict[str, Callable[[Asker, list[Token]], Message]] = {
+    "setup": setup,
+    "add": add,
+    "remove": remove,
+    "list": list_members,
+    "info": info,
+    "status": status,
+    "set": set_field,
+    "away": away,
+    "back": back,
+}
+
+
+def dispatch(asker: Asker, text: str) -> Message:
+    """Route `/group <subcommand> ...` to its function."""
+    tokens = tokenize(text)
+    if not tokens:
+        return list_members(asker, [])
+    word = tokens[0].text.lower()
+    if word in ("help", "?") and not tokens[0].quoted:
+        return blocks.group_help()
+    action = SUBCOMMANDS.get(word) if not tokens[0].quoted else None
+    if action is None:
+        raise ParseError(
+            f"I don't know `/group {tokens[0].text[:40]}`. Try `/group help` for what I can do."
+        )
+    return action(asker, tokens[1:])
+
+
+def register(app: App, services: Services) -> None:
+    """Wire `/group` into the app."""
+
+    @app.command("/group")
+    def group_command(ack: Ack, command: dict[str, str], respond: Respond) -> None:
+        ack()
+        asker = asker_from_command(command, services)
+        answer(respond, lambda: dispatch(asker, command.get("text", "")), what="/group")

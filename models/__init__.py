@@ -1,0 +1,1 @@
+"""Tables, the engine and session factory, migrations, and the data-access functions."""

@@ -1,0 +1,103 @@
+"""The engine and the one place that makes sessions.
+
+SQLite gets foreign keys, WAL, a busy timeout, and write transactions that take the
+write lock up front (`BEGIN IMMEDIATE`), so concurrent writers queue on the busy timeout
+instead of failing with "database is locked" when a read lock cannot be upgraded.
+PostgreSQL goes through psycopg 3 from the same code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session, create_engine
+
+SQLITE_BUSY_TIMEOUT_SECONDS = 30
+_WRITE = "advisory_write"
+
+
+def normalise_url(url: str | URL) -> URL:
+    """Use psycopg 3 for a bare `postgresql://` URL (SQLAlchemy would pick psycopg2)."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def _configure_sqlite(engine: Engine, *, in_memory: bool) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event, not the driver, decide how transactions start.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_SECONDS * 1000}")
+        if not in_memory:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection: Connection) -> None:
+        write = connection.get_execution_options().get(_WRITE, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def make_engine(url: str | URL, **kwargs: Any) -> Engine:
+    """An engine for any SQLAlchemy URL, configured for safe concurrent use."""
+    parsed = normalise_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        in_memory = parsed.database in (None, "", ":memory:")
+        engine = create_engine(
+            parsed,
+            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_SECONDS},
+            **kwargs,
+        )
+        _configure_sqlite(engine, in_memory=in_memory)
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    kwargs.setdefault("pool_size", 10)
+    kwargs.setdefault("max_overflow", 20)
+    return create_engine(parsed, **kwargs)
+
+
+class Database:
+    """A database the bot works in: its engine and its sessions."""
+
+    def __init__(self, url: str | URL, **engine_kwargs: Any) -> None:
+        self.engine = make_engine(url, **engine_kwargs)
+        self._write_engine = self.engine.execution_options(**{_WRITE: True})
+
+    @property
+    def url(self) -> URL:
+        return self.engine.url
+
+    @contextmanager
+    def session(self, *, write: bool = True) -> Iterator[Session]:
+        """A session in one transaction: committed on success, rolled back on any error."""
+        session = Session(self._write_engine if write else self.engine, expire_on_commit=False)
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def ping(self) -> bool:
+        """Whether the database answers a trivial query."""
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+            return True
+        except (SQLAlchemyError, OSError):
+            return False
+
+    def dispose(self) -> None:
+        self.engine.dispose()

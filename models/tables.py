@@ -1,0 +1,295 @@
+"""The tables of SPEC §2. Times are UTC-aware (`UTCDateTime`); vocabularies are checked."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import CheckConstraint, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.types import (
+    AgendaStatus,
+    DeadlineStatus,
+    LeadApproach,
+    LedgerState,
+    MeetingStatus,
+    OutcomeFocus,
+    Role,
+    Sector,
+    TaskStatus,
+    TrialStatus,
+    UpdateSource,
+    UTCDateTime,
+    one_of,
+    utcnow,
+)
+
+# Named constraints, so later migrations can alter them on SQLite (batch mode) too.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+NAME_LENGTH = 80
+TITLE_LENGTH = 200
+USER_ID_LENGTH = 32
+
+
+def _created_at() -> Any:
+    return Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+
+
+class Trial(SQLModel, table=True):
+    """A trial location and the Slack channel of its local advisory group."""
+
+    __table_args__ = (
+        one_of("status", TrialStatus),
+        one_of("lead_approach", LeadApproach),
+        one_of("outcome_focus", OutcomeFocus),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=NAME_LENGTH, unique=True)
+    # Case- and macron-folded name ("ranui" for "Rānui"), so near-duplicates can't coexist.
+    name_key: str = Field(max_length=NAME_LENGTH, unique=True)
+    region: str | None = Field(default=None, max_length=NAME_LENGTH)
+    lead_approach: str | None = Field(default=None, max_length=16)
+    lead_organisation: str | None = Field(default=None, max_length=TITLE_LENGTH)
+    outcome_focus: str | None = Field(default=None, max_length=16)
+    target_ages: str | None = Field(default=None, max_length=16)
+    start_date: date | None = None
+    end_date: date | None = None
+    status: str = Field(default=TrialStatus.ACTIVE.value, max_length=16)
+    channel_id: str | None = Field(default=None, max_length=USER_ID_LENGTH, unique=True)
+    created_at: datetime = _created_at()
+
+
+class Member(SQLModel, table=True):
+    """A person's place in one trial's advisory group. Removal deactivates; history stays."""
+
+    __table_args__ = (
+        UniqueConstraint("trial_id", "slack_user_id", name="uq_member_trial_user"),
+        one_of("sector", Sector),
+        one_of("role", Role),
+        Index("ix_member_trial_active", "trial_id", "active"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    trial_id: int = Field(foreign_key="trial.id", ondelete="CASCADE")
+    slack_user_id: str = Field(max_length=USER_ID_LENGTH, index=True)
+    # Names as Slack last told us, for matching a plain "@name".
+    handle: str | None = Field(default=None, max_length=NAME_LENGTH)
+    display_name: str | None = Field(default=None, max_length=NAME_LENGTH)
+    real_name: str | None = Field(default=None, max_length=NAME_LENGTH)
+    sector: str = Field(max_length=16)
+    organisation: str | None = Field(default=None, max_length=TITLE_LENGTH)
+    role: str = Field(default=Role.MEMBER.value, max_length=16)
+    active: bool = True
+    away_until: date | None = None
+    joined_at: datetime = _created_at()
+    left_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Outcome(SQLModel, table=True):
+    """An Action Plan outcome of a trial, e.g. "Reduce truancy"."""
+
+    __table_args__ = (UniqueConstraint("trial_id", "name_key", name="uq_outcome_trial_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    trial_id: int = Field(foreign_key="trial.id", ondelete="CASCADE", index=True)
+    name: str = Field(max_length=TITLE_LENGTH)
+    name_key: str = Field(max_length=TITLE_LENGTH)
+    created_at: datetime = _created_at()
+
+
+class Meeting(SQLModel, table=True):
+    """A meeting (hui) of an advisory group: `M-5`."""
+
+    __table_args__ = (
+        one_of("status", MeetingStatus),
+        Index("ix_meeting_trial_start", "trial_id", "starts_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    trial_id: int = Field(foreign_key="trial.id", ondelete="CASCADE")
+    starts_at: datetime = Field(sa_type=UTCDateTime)
+    place: str | None = Field(default=None, max_length=TITLE_LENGTH)
+    status: str = Field(default=MeetingStatus.SCHEDULED.value, max_length=16)
+    minutes: str | None = Field(default=None, sa_column=Column(Text))
+    created_by: str = Field(max_length=USER_ID_LENGTH)
+    created_at: datetime = _created_at()
+
+
+class MeetingAttendance(SQLModel, table=True):
+    """Who attended a held meeting."""
+
+    meeting_id: int = Field(foreign_key="meeting.id", ondelete="CASCADE", primary_key=True)
+    member_id: int = Field(foreign_key="member.id", ondelete="CASCADE", primary_key=True)
+
+
+class AgendaItem(SQLModel, table=True):
+    """An item on a meeting's agenda: `A-7`."""
+
+    __table_args__ = (
+        one_of("status", AgendaStatus),
+        Index("ix_agenda_item_meeting_position", "meeting_id", "position"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", ondelete="CASCADE")
+    title: str = Field(max_length=TITLE_LENGTH)
+    proposer_user_id: str = Field(max_length=USER_ID_LENGTH)
+    position: int
+    status: str = Field(default=AgendaStatus.PROPOSED.value, max_length=16)
+    created_at: datetime = _created_at()
+
+
+class Task(SQLModel, table=True):
+    """An action of a trial's Action Plan: `T-12`."""
+
+    __table_args__ = (
+        one_of("status", TaskStatus),
+        CheckConstraint("percent BETWEEN 0 AND 100", name="percent"),
+        Index("ix_task_trial_status", "trial_id", "status"),
+        Index("ix_task_owner_status", "owner_member_id", "status"),
+        Index("ix_task_due_date", "due_date"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    trial_id: int = Field(foreign_key="trial.id", ondelete="CASCADE")
+    outcome_id: int | None = Field(default=None, foreign_key="outcome.id", ondelete="SET NULL")
+    title: str = Field(max_length=TITLE_LENGTH)
+    owner_member_id: int = Field(foreign_key="member.id")
+    due_date: date | None = None
+    status: str = Field(default=TaskStatus.NOT_STARTED.value, max_length=16)
+    percent: int = Field(default=0, ge=0, le=100)
+    source_agenda_item_id: int | None = Field(
+        default=None, foreign_key="agendaitem.id", ondelete="SET NULL"
+    )
+    created_by: str = Field(max_length=USER_ID_LENGTH)
+    created_at: datetime = _created_at()
+    updated_at: datetime = _created_at()
+    completed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class ProgressUpdate(SQLModel, table=True):
+    """A progress note on a task, with the task's status and percent at that time."""
+
+    __table_args__ = (
+        one_of("status", TaskStatus),
+        one_of("source", UpdateSource),
+        CheckConstraint("percent BETWEEN 0 AND 100", name="percent"),
+        Index("ix_progress_update_task_created", "task_id", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", ondelete="CASCADE")
+    author_user_id: str = Field(max_length=USER_ID_LENGTH)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    status: str = Field(max_length=16)
+    percent: int = Field(ge=0, le=100)
+    source: str = Field(default=UpdateSource.COMMAND.value, max_length=16)
+    created_at: datetime = _created_at()
+
+
+class Deadline(SQLModel, table=True):
+    """A reporting deadline of a trial: `D-3`. National ones share a `national_key`."""
+
+    __table_args__ = (
+        one_of("status", DeadlineStatus),
+        Index("ix_deadline_trial_due", "trial_id", "due_date"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    trial_id: int = Field(foreign_key="trial.id", ondelete="CASCADE")
+    title: str = Field(max_length=TITLE_LENGTH)
+    due_date: date
+    responsible_member_id: int | None = Field(
+        default=None, foreign_key="member.id", ondelete="SET NULL"
+    )
+    status: str = Field(default=DeadlineStatus.OPEN.value, max_length=16)
+    submitted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    submitted_link: str | None = Field(default=None, max_length=500)
+    # Days before the due date, e.g. "14,7,3,1,0"; None means the programme default.
+    reminder_offsets: str | None = Field(default=None, max_length=64)
+    national_key: str | None = Field(default=None, max_length=36, index=True)
+    created_by: str = Field(max_length=USER_ID_LENGTH)
+    created_at: datetime = _created_at()
+
+
+class Indicator(SQLModel, table=True):
+    """A measure of an outcome: `I-4`, e.g. "Persistent truancy cases closed" in %."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    outcome_id: int = Field(foreign_key="outcome.id", ondelete="CASCADE", index=True)
+    name: str = Field(max_length=TITLE_LENGTH)
+    unit: str | None = Field(default=None, max_length=16)
+    baseline_value: float | None = None
+    baseline_period: str | None = Field(default=None, max_length=32)
+    target_value: float | None = None
+    created_by: str = Field(max_length=USER_ID_LENGTH)
+    created_at: datetime = _created_at()
+
+
+class IndicatorValue(SQLModel, table=True):
+    """One dated value of an indicator and where it came from."""
+
+    __table_args__ = (
+        UniqueConstraint("indicator_id", "period", name="uq_indicator_value_period"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    indicator_id: int = Field(foreign_key="indicator.id", ondelete="CASCADE")
+    period: str = Field(max_length=32)
+    value: float
+    source: str | None = Field(default=None, max_length=TITLE_LENGTH)
+    recorded_by: str = Field(max_length=USER_ID_LENGTH)
+    recorded_at: datetime = _created_at()
+
+
+class ReminderLedger(SQLModel, table=True):
+    """One row per reminder that fell due, so each is sent once across restarts and processes."""
+
+    __table_args__ = (
+        UniqueConstraint("kind", "target", "slot", name="uq_reminder_ledger_key"),
+        one_of("state", LedgerState),
+        Index("ix_reminder_ledger_state", "state"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=32)
+    target: str = Field(max_length=32)
+    slot: str = Field(max_length=32)
+    recipient: str | None = Field(default=None, max_length=USER_ID_LENGTH)
+    state: str = Field(default=LedgerState.CLAIMED.value, max_length=16)
+    attempts: int = 0
+    claimed_by: str | None = Field(default=None, max_length=64)
+    claimed_at: datetime = _created_at()
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_error: str | None = Field(default=None, max_length=500)
+
+
+class AuditLog(SQLModel, table=True):
+    """Who changed what, and when."""
+
+    __table_args__ = (Index("ix_audit_log_trial_at", "trial_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _created_at()
+    actor_user_id: str = Field(max_length=USER_ID_LENGTH)
+    trial_id: int | None = Field(default=None, foreign_key="trial.id", ondelete="SET NULL")
+    action: str = Field(max_length=64)
+    entity: str = Field(max_length=32)
+    entity_id: int | None = None
+    detail: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class SlackEventReceipt(SQLModel, table=True):
+    """An Events API delivery already handled, so Slack's retries take effect once."""
+
+    event_id: str = Field(primary_key=True, max_length=64)
+    received_at: datetime = _created_at()

@@ -1,0 +1,156 @@
+"""Fixtures, written once: databases (SQLite and PostgreSQL), the fake Slack, the running
+app, and the Socket Mode server. Tests read like a conversation:
+
+    reply = slack.say("/group list", user=LISA, channel=GORE)
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlmodel import SQLModel
+
+from bot.app import create_app
+from bot.config import Settings
+from bot.server import EVENTS_PATH, http_server
+from models.db import Database, make_engine
+from models.migrate import upgrade
+from tests.harness.fake_slack import FakeSlack
+from tests.harness.slack_requests import Slack
+
+DIRECTOR = "UDIRECTOR"
+LISA = "ULISA"  # Gore District's lead
+HEMI = "UHEMI"
+ARO = "UARO"
+GORE = "CGORE"
+RANUI = "CRANUI"
+SIGNING_SECRET = "test-signing-secret-0123456789"
+FORBID_SKIPS = os.environ.get("ADVISORY_FORBID_SKIPS") == "1"
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Under CI a skipped test is a failure: the PostgreSQL tests must really run."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if FORBID_SKIPS and skipped:
+        reporter.write_line(f"ADVISORY_FORBID_SKIPS=1 and {len(skipped)} test(s) skipped: failing.",
+                            red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+# ----- databases --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file, copied for each test (faster than migrating each time)."""
+    path = tmp_path_factory.mktemp("template") / "advisory.db"
+    database = Database(f"sqlite:///{path}")
+    upgrade(database)
+    with database.engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    database.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh, migrated PostgreSQL database for this test run, dropped afterwards."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        message = "TEST_DATABASE_URL is not set: PostgreSQL tests cannot run"
+        if FORBID_SKIPS:
+            pytest.fail(message)
+        pytest.skip(message)
+    name = f"advisory_test_{os.getpid()}"
+    admin = make_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(base).set(database=name).render_as_string(hide_password=False)
+    database = Database(url)
+    upgrade(database)
+    database.dispose()
+    yield url
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _empty_postgres(database: Database) -> None:
+    tables = ", ".join(f'"{table.name}"' for table in SQLModel.metadata.sorted_tables)
+    with database.engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A migrated, empty database: each test runs once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        path = tmp_path / "advisory.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        db = Database(f"sqlite:///{path}")
+    else:
+        db = Database(request.getfixturevalue("postgres_url"))
+        _empty_postgres(db)
+    yield db
+    db.dispose()
+
+
+# ----- Slack --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def fake_slack() -> Iterator[FakeSlack]:
+    fake = FakeSlack().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def settings(fake_slack: FakeSlack, database: Database) -> Settings:
+    return Settings(
+        slack_bot_token="xoxb-test-token",
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=fake_slack.url,
+        database_url=database.url.render_as_string(hide_password=False),
+        director_user_ids=frozenset({DIRECTOR}),
+    )
+
+
+@pytest.fixture
+def slack(settings: Settings, database: Database, fake_slack: FakeSlack) -> Iterator[Slack]:
+    """The real app served over HTTP by waitress on a free port; Slack's side of it."""
+    app = create_app(settings, database=database)
+    server = http_server(app, database, host="127.0.0.1", port=0)
+    stopped = threading.Event()
+
+    def serve() -> None:
+        try:
+            server.run()
+        except (OSError, ValueError):
+            if not stopped.is_set():
+                raise
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    port = server.effective_port
+    yield Slack(f"http://127.0.0.1:{port}{EVENTS_PATH}", SIGNING_SECRET, fake_slack)
+    stopped.set()
+    server.close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def gore(slack: Slack) -> Slack:
+    """Gore District linked to its channel, with Lisa as lead."""
+    reply = slack.say(f"/group setup Gore District lead <@{LISA}|lisa>", user=DIRECTOR, channel=GORE)
+    assert "Gore District" in reply.text
+    return slack

@@ -1,0 +1,183 @@
+"""A fake Slack Web API on a free loopback port.
+
+It records every call (Web API methods and `response_url` posts), answers like Slack
+does, and can be told to fail: 429 with Retry-After, 500, or a slow answer.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs
+
+RESPONSE_PREFIX = "/response/"
+
+
+@dataclass
+class Call:
+    """One request the fake received."""
+
+    method: str  # a Web API method such as "chat.postMessage", or "response_url"
+    params: dict[str, Any]
+    headers: dict[str, str]
+    hook: str | None = None  # the response_url's id, for "response_url" calls
+    at: float = field(default_factory=time.monotonic)
+
+
+@dataclass
+class Failure:
+    status: int
+    retry_after: int | None = None
+    body: dict[str, Any] | None = None
+
+
+class FakeSlack:
+    """Start with `start()`, stop with `stop()`; `url` is the Web API base URL."""
+
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.websocket_url: str | None = None
+        self._failures: dict[str, deque[Failure]] = defaultdict(deque)
+        self._delays: dict[str, float] = {}
+        self._lock = threading.Condition()
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *_args: Any) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                fake._handle(self)
+
+            def do_GET(self) -> None:
+                fake._handle(self)
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/api/"
+
+    def new_response_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}{RESPONSE_PREFIX}{uuid.uuid4().hex}"
+
+    def start(self) -> FakeSlack:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    # ----- programming the fake -------------------------------------------------------
+
+    def fail(self, method: str, status: int, *, times: int = 1, retry_after: int | None = None,
+             body: dict[str, Any] | None = None) -> None:
+        """The next `times` calls of `method` answer with this HTTP status."""
+        with self._lock:
+            for _ in range(times):
+                self._failures[method].append(Failure(status, retry_after, body))
+
+    def delay(self, method: str, seconds: float) -> None:
+        """Every call of `method` takes this long to answer."""
+        self._delays[method] = seconds
+
+    # ----- reading what happened ----------------------------------------------------
+
+    def calls_to(self, method: str) -> list[Call]:
+        with self._lock:
+            return [call for call in self.calls if call.method == method]
+
+    def wait_for(self, method: str, *, count: int = 1, hook: str | None = None,
+                 timeout: float = 10.0) -> list[Call]:
+        """Block until `count` calls of `method` (to one response_url, if given) arrived."""
+        deadline = time.monotonic() + timeout
+
+        def matching() -> list[Call]:
+            return [c for c in self.calls
+                    if c.method == method and (hook is None or c.hook == hook)]
+
+        with self._lock:
+            while len(matching()) < count:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    seen = [c.method for c in self.calls]
+                    raise AssertionError(
+                        f"expected {count} call(s) to {method}, got {len(matching())}; saw {seen}"
+                    )
+                self._lock.wait(remaining)
+            return matching()
+
+    # ----- serving --------------------------------------------------------------------
+
+    def _handle(self, request: BaseHTTPRequestHandler) -> None:
+        length = int(request.headers.get("Content-Length") or 0)
+        raw = request.rfile.read(length) if length else b""
+        content_type = request.headers.get("Content-Type", "")
+        if "json" in content_type:
+            params = json.loads(raw or b"{}")
+        else:
+            params = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
+        path = request.path.split("?")[0]
+        hook = None
+        if path.startswith(RESPONSE_PREFIX):
+            method, hook = "response_url", path[len(RESPONSE_PREFIX):]
+        else:
+            method = path.rsplit("/", 1)[-1]
+        if method in self._delays:
+            time.sleep(self._delays[method])
+        with self._lock:
+            failure = self._failures[method].popleft() if self._failures[method] else None
+            call = Call(method, params, dict(request.headers.items()), hook)
+            self.calls.append(call)
+            self._lock.notify_all()
+        if failure is not None:
+            body = failure.body or {"ok": False, "error": "ratelimited" if failure.status == 429
+                                    else "internal_error"}
+            headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
+            self._send(request, failure.status, body, headers)
+            return
+        self._send(request, 200, self._answer(method, params))
+
+    def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        if method == "response_url":
+            return {"ok": True}
+        if method == "auth.test":
+            return {"ok": True, "url": "https://advisory.example/", "team": "Trials",
+                    "user": "advisory-bot", "team_id": "T0TRIALS", "user_id": "UBOT",
+                    "bot_id": "BBOT"}
+        if method == "apps.connections.open":
+            return {"ok": True, "url": self.websocket_url}
+        if method in ("chat.postMessage", "chat.postEphemeral", "chat.update"):
+            return {"ok": True, "channel": params.get("channel"),
+                    "ts": f"{time.time():.6f}", "message": {"text": params.get("text")}}
+        if method in ("views.publish", "views.open", "views.update"):
+            view = params.get("view")
+            if isinstance(view, str):
+                view = json.loads(view)
+            return {"ok": True, "view": {**(view or {}), "id": "V" + uuid.uuid4().hex[:8]}}
+        return {"ok": True}
+
+    @staticmethod
+    def _send(request: BaseHTTPRequestHandler, status: int, body: dict[str, Any],
+              headers: dict[str, str] | None = None) -> None:
+        data = json.dumps(body).encode()
+        request.send_response(status)
+        request.send_header("Content-Type", "application/json; charset=utf-8")
+        request.send_header("Content-Length", str(len(data)))
+        for key, value in (headers or {}).items():
+            request.send_header(key, value)
+        request.end_headers()
+        request.wfile.write(data)

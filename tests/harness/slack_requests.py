@@ -1,0 +1,149 @@
+"""Signed Slack requests to the running app, and the replies it sends back.
+
+`Slack.say("/group list", user=LEAD, channel=GORE)` sends a signed slash command over
+HTTP exactly as Slack would and returns the reply the app posted to the response_url.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from tests.harness.fake_slack import FakeSlack
+
+
+@dataclass
+class HttpResult:
+    status: int
+    body: str
+    seconds: float
+    hook: str | None = None  # the response_url id of a slash command
+
+
+@dataclass
+class Reply:
+    """What the app posted to a command's response_url."""
+
+    payload: dict[str, Any]
+
+    @property
+    def ephemeral(self) -> bool:
+        return self.payload.get("response_type", "ephemeral") == "ephemeral"
+
+    @property
+    def blocks(self) -> list[dict[str, Any]]:
+        return list(self.payload.get("blocks") or [])
+
+    @property
+    def text(self) -> str:
+        """The fallback text and every text in the blocks, for plain assertions."""
+        parts = [self.payload.get("text") or ""]
+
+        def walk(node: Any) -> None:
+            if isinstance(node, dict):
+                if isinstance(node.get("text"), str):
+                    parts.append(node["text"])
+                for value in node.values():
+                    walk(value)
+            elif isinstance(node, list):
+                for value in node:
+                    walk(value)
+
+        walk(self.blocks)
+        return "\n".join(parts)
+
+
+def sign(secret: str, timestamp: int, body: bytes) -> str:
+    base = b"v0:" + str(timestamp).encode() + b":" + body
+    return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+
+
+class Slack:
+    """Plays Slack's part: sends signed requests to the app at `events_url`."""
+
+    def __init__(self, events_url: str, signing_secret: str, fake: FakeSlack) -> None:
+        self.events_url = events_url
+        self.signing_secret = signing_secret
+        self.fake = fake
+
+    def post(self, body: bytes, content_type: str, *, timestamp: int | None = None,
+             signature: str | None = None, headers: dict[str, str] | None = None,
+             timeout: float = 10.0) -> HttpResult:
+        timestamp = int(time.time()) if timestamp is None else timestamp
+        all_headers = {
+            "Content-Type": content_type,
+            "X-Slack-Request-Timestamp": str(timestamp),
+            "X-Slack-Signature": signature if signature is not None
+            else sign(self.signing_secret, timestamp, body),
+            **(headers or {}),
+        }
+        request = urllib.request.Request(self.events_url, data=body, headers=all_headers,
+                                         method="POST")
+        started = time.monotonic()
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return HttpResult(response.status, response.read().decode(),
+                                  time.monotonic() - started)
+        except urllib.error.HTTPError as error:
+            return HttpResult(error.code, error.read().decode(), time.monotonic() - started)
+
+    @staticmethod
+    def command_body(command: str, text: str, *, user: str, channel: str,
+                     response_url: str, user_name: str | None = None) -> bytes:
+        return urlencode({
+            "token": "legacy-verification-token",
+            "team_id": "T0TRIALS",
+            "team_domain": "trials",
+            "channel_id": channel,
+            "channel_name": "advisory",
+            "user_id": user,
+            "user_name": user_name or user.lower(),
+            "command": command,
+            "text": text,
+            "api_app_id": "A0ADVISORY",
+            "response_url": response_url,
+            "trigger_id": f"{int(time.time())}.trigger",
+        }).encode()
+
+    def command(self, command: str, text: str, *, user: str, channel: str,
+                **post_options: Any) -> HttpResult:
+        """Send a signed slash command; the result carries its response_url id."""
+        response_url = self.fake.new_response_url()
+        body = self.command_body(command, text, user=user, channel=channel,
+                                 response_url=response_url)
+        result = self.post(body, "application/x-www-form-urlencoded", **post_options)
+        result.hook = response_url.rsplit("/", 1)[-1]
+        return result
+
+    def say(self, line: str, *, user: str, channel: str, timeout: float = 10.0) -> Reply:
+        """Type a slash command and wait for the app's reply."""
+        command, _, text = line.partition(" ")
+        result = self.command(command, text, user=user, channel=channel)
+        assert result.status == 200, f"{line!r} got HTTP {result.status}: {result.body}"
+        call = self.fake.wait_for("response_url", hook=result.hook, timeout=timeout)[0]
+        return Reply(call.params)
+
+    def event(self, event: dict[str, Any], *, event_id: str,
+              retry_num: int | None = None) -> HttpResult:
+        """Deliver an Events API event (optionally as Slack's retry)."""
+        body = json.dumps({
+            "token": "legacy-verification-token",
+            "team_id": "T0TRIALS",
+            "api_app_id": "A0ADVISORY",
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": int(time.time()),
+            "event": event,
+            "authorizations": [{"team_id": "T0TRIALS", "user_id": "UBOT", "is_bot": True}],
+        }).encode()
+        headers = {}
+        if retry_num is not None:
+            headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}
+        return self.post(body, "application/json", headers=headers)
