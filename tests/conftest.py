@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,10 +18,11 @@ from sqlmodel import SQLModel
 
 from bot.app import create_app
 from bot.config import Settings
-from bot.server import EVENTS_PATH, http_server
+from bot.server import EVENTS_PATH
 from models.db import Database, make_engine
 from models.migrate import upgrade
 from tests.harness.fake_slack import FakeSlack
+from tests.harness.serving import serving
 from tests.harness.slack_requests import Slack
 
 DIRECTOR = "UDIRECTOR"
@@ -129,23 +129,8 @@ def settings(fake_slack: FakeSlack, database: Database) -> Settings:
 def slack(settings: Settings, database: Database, fake_slack: FakeSlack) -> Iterator[Slack]:
     """The real app served over HTTP by waitress on a free port; Slack's side of it."""
     app = create_app(settings, database=database)
-    server = http_server(app, database, host="127.0.0.1", port=0)
-    stopped = threading.Event()
-
-    def serve() -> None:
-        try:
-            server.run()
-        except (OSError, ValueError):
-            if not stopped.is_set():
-                raise
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    port = server.effective_port
-    yield Slack(f"http://127.0.0.1:{port}{EVENTS_PATH}", SIGNING_SECRET, fake_slack)
-    stopped.set()
-    server.close()
-    thread.join(timeout=5)
+    with serving(app, database) as base_url:
+        yield Slack(base_url + EVENTS_PATH, SIGNING_SECRET, fake_slack)
 
 
 @pytest.fixture

@@ -1,0 +1,136 @@
+"""The app over HTTP: signatures, health, acks under load, retried events, Web API
+retries, and what a user sees when something breaks on our side."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+import urllib.request
+
+import pytest
+from sqlmodel import func, select
+
+from bot.app import create_app
+from bot.config import Settings
+from bot.server import EVENTS_PATH
+from models.db import Database
+from models.tables import AuditLog, Trial
+from tests.conftest import DIRECTOR, GORE, LISA, SIGNING_SECRET
+from tests.harness.fake_slack import FakeSlack
+from tests.harness.serving import serving
+from tests.harness.slack_requests import Slack, sign
+
+
+def _counts(database: Database) -> tuple[int, int]:
+    with database.session(write=False) as session:
+        return (
+            session.exec(select(func.count()).select_from(Trial)).one(),
+            session.exec(select(func.count()).select_from(AuditLog)).one(),
+        )
+
+
+def test_forged_unsigned_tampered_and_stale_requests_get_401_and_change_nothing(
+    slack: Slack, database: Database, fake_slack: FakeSlack
+) -> None:
+    body = Slack.command_body("/group", "setup Gore District", user=DIRECTOR, channel=GORE,
+                              response_url=fake_slack.new_response_url())
+    now = int(time.time())
+    forged = slack.post(body, "application/x-www-form-urlencoded",
+                        signature=sign("not-the-secret", now, body))
+    unsigned = slack.post(body, "application/x-www-form-urlencoded", signature="")
+    tampered = slack.post(body.replace(b"Gore", b"Rotorua"), "application/x-www-form-urlencoded",
+                          signature=sign(SIGNING_SECRET, now, body), timestamp=now)
+    stale_time = now - 6 * 60
+    stale = slack.post(body, "application/x-www-form-urlencoded", timestamp=stale_time,
+                       signature=sign(SIGNING_SECRET, stale_time, body))
+    assert [r.status for r in (forged, unsigned, tampered, stale)] == [401, 401, 401, 401]
+    time.sleep(0.3)  # would any listener have run, it would have answered by now
+    assert _counts(database) == (0, 0)
+    assert fake_slack.calls_to("response_url") == []
+
+
+def test_healthz_reports_the_database(slack: Slack, settings: Settings) -> None:
+    url = slack.events_url.replace(EVENTS_PATH, "/healthz")
+    with urllib.request.urlopen(url, timeout=5) as response:
+        assert response.status == 200
+        assert json.load(response) == {"status": "ok", "database": "ok"}
+
+    unreachable = Database("postgresql://postgres@127.0.0.1:9/none?connect_timeout=2")
+    app = create_app(settings, database=unreachable)
+    with serving(app, unreachable) as base_url:
+        with pytest.raises(urllib.error.HTTPError) as raised:
+            urllib.request.urlopen(base_url + "/healthz", timeout=10)
+        assert raised.value.code == 503
+        assert json.load(raised.value) == {"status": "degraded", "database": "unreachable"}
+
+
+def test_slow_handlers_do_not_hold_back_new_acks(gore: Slack, fake_slack: FakeSlack) -> None:
+    fake_slack.delay("response_url", 3.0)  # Slack is slow to take each reply
+    results = []
+    for _ in range(7):
+        results.append(gore.command("/group", "list", user=LISA, channel=GORE))
+    assert all(r.status == 200 for r in results)
+    # Six listeners are still busy posting their replies; the seventh was acked anyway.
+    assert results[-1].seconds < 1.0, [round(r.seconds, 2) for r in results]
+    assert max(r.seconds for r in results) < 1.0
+    fake_slack.wait_for("response_url", count=8, timeout=15)  # setup's reply + seven
+
+
+def test_a_retried_event_takes_effect_once(slack: Slack, fake_slack: FakeSlack) -> None:
+    event = {"type": "app_home_opened", "user": LISA, "channel": "DLISA", "tab": "home"}
+    assert slack.event(event, event_id="Ev01").status == 200
+    assert slack.event(event, event_id="Ev01", retry_num=1).status == 200
+    assert slack.event(event, event_id="Ev01", retry_num=2).status == 200
+    fake_slack.wait_for("views.publish")
+    time.sleep(0.3)
+    assert len(fake_slack.calls_to("views.publish")) == 1
+    assert slack.event(event, event_id="Ev02").status == 200
+    fake_slack.wait_for("views.publish", count=2)
+
+
+def test_web_api_calls_retry_on_rate_limits_and_server_errors(
+    slack: Slack, fake_slack: FakeSlack
+) -> None:
+    fake_slack.fail("views.publish", 429, retry_after=1)
+    fake_slack.fail("views.publish", 500)
+    event = {"type": "app_home_opened", "user": LISA, "channel": "DLISA", "tab": "home"}
+    started = time.monotonic()
+    assert slack.event(event, event_id="Ev03").status == 200
+    calls = fake_slack.wait_for("views.publish", count=3)
+    assert len(calls) == 3
+    assert calls[1].at - calls[0].at >= 0.9  # Retry-After was honoured
+    assert time.monotonic() - started < 8
+    view = json.loads(calls[-1].params["view"]) if isinstance(calls[-1].params["view"], str) \
+        else calls[-1].params["view"]
+    assert view["type"] == "home"
+
+
+def test_an_internal_failure_still_acks_apologises_and_logs_a_reference(
+    settings: Settings, fake_slack: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    broken = Database("postgresql://postgres@127.0.0.1:9/none?connect_timeout=2")
+    app = create_app(settings, database=broken)
+    with serving(app, broken) as base_url, caplog.at_level(logging.ERROR):
+        slack = Slack(base_url + EVENTS_PATH, SIGNING_SECRET, fake_slack)
+        reply = slack.say("/group list", user=LISA, channel=GORE, timeout=15)
+    assert reply.ephemeral
+    assert "something went wrong on our side and nothing was changed" in reply.text
+    reference = reply.text.split("reference `")[1].split("`")[0]
+    logged = [r for r in caplog.records if reference in r.getMessage()]
+    assert logged and logged[0].exc_info is not None
+
+
+def test_concurrent_commands_are_all_answered(gore: Slack, fake_slack: FakeSlack) -> None:
+    replies: list[str] = []
+
+    def ask() -> None:
+        replies.append(gore.say("/group info", user=LISA, channel=GORE).text)
+
+    threads = [threading.Thread(target=ask) for _ in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(replies) == 16 and all("Gore District" in text for text in replies)

@@ -1,0 +1,35 @@
+"""Serving a real app under waitress on a free loopback port for the length of a test."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from slack_bolt import App
+
+from bot.server import http_server
+from models.db import Database
+
+
+@contextmanager
+def serving(app: App, database: Database) -> Iterator[str]:
+    """Yield the server's base URL (`http://127.0.0.1:PORT`) while it runs."""
+    server = http_server(app, database, host="127.0.0.1", port=0)
+    stopped = threading.Event()
+
+    def serve() -> None:
+        try:
+            server.run()
+        except (OSError, ValueError):
+            if not stopped.is_set():
+                raise
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+    finally:
+        stopped.set()
+        server.close()
+        thread.join(timeout=5)

@@ -1,0 +1,156 @@
+"""The database: migrations from nothing, SQLite's concurrency settings, UTC times,
+and the constraints that keep data whole."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.engine import make_url
+from sqlmodel import SQLModel, func, select
+
+from models.db import Database, make_engine, normalise_url
+from models.migrate import check, upgrade
+from models.tables import AuditLog, Member, Meeting, Trial
+
+
+@pytest.fixture
+def fresh_postgres() -> Iterator[Database]:
+    """A brand-new, empty PostgreSQL database, dropped afterwards."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        pytest.skip("TEST_DATABASE_URL is not set")
+    name = f"advisory_fresh_{os.getpid()}"
+    admin = make_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    database = Database(make_url(base).set(database=name))
+    yield database
+    database.dispose()
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_a_database_is_created_and_migrated_from_nothing(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    if backend == "sqlite":
+        database = Database(f"sqlite:///{tmp_path / 'new.db'}")
+    else:
+        database = request.getfixturevalue("fresh_postgres")
+    upgrade(database)
+    tables = set(inspect(database.engine).get_table_names())
+    assert {table.name for table in SQLModel.metadata.sorted_tables} <= tables
+    assert "alembic_version" in tables
+    check(database)  # models and migrations agree (raises otherwise)
+    upgrade(database)  # running it again is harmless
+    database.dispose()
+
+
+def test_bare_postgresql_urls_use_psycopg_3() -> None:
+    assert normalise_url("postgresql://u@h/db").drivername == "postgresql+psycopg"
+    assert normalise_url("sqlite:///x.db").drivername == "sqlite"
+
+
+def test_sqlite_pragmas(tmp_path: Path) -> None:
+    database = Database(f"sqlite:///{tmp_path / 'p.db'}")
+    with database.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
+    database.dispose()
+
+
+def test_eight_threads_writing_to_one_sqlite_file_never_see_database_is_locked(
+    sqlite_template: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "busy.db"
+    path.write_bytes(sqlite_template.read_bytes())
+    database = Database(f"sqlite:///{path}", pool_size=8)
+    with database.session() as session:
+        trial = Trial(name="Kawerau District", name_key="kawerau district")
+        session.add(trial)
+        session.flush()
+        trial_id = trial.id
+    errors: list[BaseException] = []
+    start = threading.Barrier(8)
+
+    def writer(number: int) -> None:
+        try:
+            start.wait()
+            for change in range(100):
+                with database.session() as session:
+                    # Read, then write, in one transaction: the pattern that deadlocks
+                    # without BEGIN IMMEDIATE.
+                    count = session.exec(select(func.count()).select_from(AuditLog)).one()
+                    session.add(AuditLog(actor_user_id=f"U{number}", action="test.write",
+                                         entity="trial", entity_id=count, trial_id=trial_id))
+        except BaseException as error:  # noqa: BLE001 - collected and asserted below
+            errors.append(error)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with database.session(write=False) as session:
+        assert session.exec(select(func.count()).select_from(AuditLog)).one() == 800
+    database.dispose()
+
+
+def test_times_are_stored_in_utc_and_read_back_aware(database: Database) -> None:
+    auckland = timezone(timedelta(hours=13))
+    starts = datetime(2027, 1, 15, 10, 0, tzinfo=auckland)
+    with database.session() as session:
+        trial = Trial(name="Gore District", name_key="gore district")
+        session.add(trial)
+        session.flush()
+        session.add(Meeting(trial_id=trial.id, starts_at=starts, created_by="U1"))
+    with database.session(write=False) as session:
+        stored = session.exec(select(Meeting)).one().starts_at
+    assert stored == starts and stored.tzinfo == UTC
+    assert stored.hour == 21  # 10:00 NZDT is 21:00 UTC the day before
+
+
+def test_naive_times_are_refused(database: Database) -> None:
+    with pytest.raises(Exception, match="naive datetime"), database.session() as session:
+        session.add(Trial(name="Porirua", name_key="porirua", created_at=datetime(2026, 1, 1)))
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        Member(trial_id=999, slack_user_id="U1", sector="iwi"),  # no such trial
+        Member(trial_id=1, slack_user_id="U1", sector="church"),  # not a sector
+        Member(trial_id=1, slack_user_id="U1", sector="iwi", role="boss"),  # not a role
+    ],
+    ids=["foreign-key", "sector", "role"],
+)
+def test_constraints_refuse_bad_rows_and_nothing_is_half_written(
+    database: Database, bad: Member
+) -> None:
+    with database.session() as session:
+        session.add(Trial(name="Gore District", name_key="gore district"))
+    with pytest.raises(IntegrityError), database.session() as session:
+        session.add(Member(trial_id=1, slack_user_id="U0", sector="council"))
+        session.flush()
+        session.add(bad)
+    with database.session(write=False) as session:
+        assert session.exec(select(func.count()).select_from(Member)).one() == 0
+
+
+def test_folded_names_are_unique(database: Database) -> None:
+    with database.session() as session:
+        session.add(Trial(name="Rānui", name_key="ranui"))
+    with pytest.raises(IntegrityError), database.session() as session:
+        session.add(Trial(name="Ranui", name_key="ranui"))
