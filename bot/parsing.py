@@ -263,7 +263,11 @@ def parse_date(text: str, *, today: date) -> date:
         return today
     if words == ["tomorrow"]:
         return today + timedelta(days=1)
-    if len(words) <= 2 and words[-1] in WEEKDAYS and (len(words) == 1 or words[0] in ("next", "this", "on")):
+    if (
+        len(words) <= 2
+        and words[-1] in WEEKDAYS
+        and (len(words) == 1 or words[0] in ("next", "this", "on"))
+    ):
         ahead = (WEEKDAYS[words[-1]] - today.weekday() - 1) % 7 + 1
         return today + timedelta(days=ahead)
     if len(words) == 3 and words[0] == "in":
@@ -296,13 +300,14 @@ def parse_date(text: str, *, today: date) -> date:
         raise bad
 
     if len(words) in (2, 3):
-        day_match, month = DAY.match(words[0]), _month(words[1])
+        day_match, month_number = DAY.match(words[0]), _month(words[1])
         if day_match is None and _month(words[0]) and DAY.match(words[1]):
             raise ParseError(
                 f"Write the day first: “{words[1]} {words[0]}”, e.g. 15 Dec.",
             )
-        if day_match is None or month is None:
+        if day_match is None or month_number is None:
             raise bad
+        month = month_number
         day = int(day_match[1])
         if len(words) == 2:
             return _next_on_or_after(day, month, today, typed)
@@ -344,9 +349,7 @@ def parse_title(text: str, *, what: str = "title", limit: int = 200) -> str:
     if not cleaned:
         raise ParseError(f"The {what} is missing.")
     if len(cleaned) > limit:
-        raise ParseError(
-            f"That {what} is {len(cleaned):,} characters long; keep it to {limit}."
-        )
+        raise ParseError(f"That {what} is {len(cleaned):,} characters long; keep it to {limit}.")
     return cleaned
 
 

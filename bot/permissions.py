@@ -96,4 +96,6 @@ def require(
             return
         if rule.owner and owner_user_id == actor.user_id:
             return
-    raise PermissionDenied(f"Only {_who_may(action, group, directors, owner_user_id)} can {rule.verb}.")
+    raise PermissionDenied(
+        f"Only {_who_may(action, group, directors, owner_user_id)} can {rule.verb}."
+    )

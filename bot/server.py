@@ -32,8 +32,10 @@ def wsgi_app(app: App, database: Database) -> WSGIApp:
         if environ.get("PATH_INFO") == HEALTH_PATH:
             healthy = database.ping()
             body = json.dumps(
-                {"status": "ok" if healthy else "degraded",
-                 "database": "ok" if healthy else "unreachable"}
+                {
+                    "status": "ok" if healthy else "degraded",
+                    "database": "ok" if healthy else "unreachable",
+                }
             ).encode()
             start_response(
                 "200 OK" if healthy else "503 Service Unavailable",

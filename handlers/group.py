@@ -6,12 +6,14 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
+from sqlmodel import Session
 
 from bot.blocks import group as blocks
 from bot.blocks.common import Message, notice
 from bot.errors import ParseError, UserError
 from bot.formatting import format_date, mention
 from bot.parsing import (
+    Mention,
     Token,
     choice,
     is_mention,
@@ -26,7 +28,7 @@ from bot.permissions import Action
 from handlers.context import Asker, Services, asker_from_command
 from handlers.errors import answer
 from models import groups
-from models.tables import NAME_LENGTH, TITLE_LENGTH
+from models.tables import NAME_LENGTH, TITLE_LENGTH, Trial
 from models.types import LeadApproach, OutcomeFocus, Role, Sector, TrialStatus
 
 SECTORS = {
@@ -41,8 +43,11 @@ STATUSES = {status.value: status for status in TrialStatus} | {
     "locally led": TrialStatus.LOCALLY_LED,
     "locallyled": TrialStatus.LOCALLY_LED,
 }
-APPROACHES = {"ngo": LeadApproach.NGO, "individual": LeadApproach.INDIVIDUAL,
-              "committed individual": LeadApproach.INDIVIDUAL}
+APPROACHES = {
+    "ngo": LeadApproach.NGO,
+    "individual": LeadApproach.INDIVIDUAL,
+    "committed individual": LeadApproach.INDIVIDUAL,
+}
 FOCUSES = {focus.value: focus for focus in OutcomeFocus} | {
     "child and youth": OutcomeFocus.CHILD_YOUTH,
     "child youth": OutcomeFocus.CHILD_YOUTH,
@@ -54,10 +59,16 @@ def _vocabulary(options: dict[str, Any]) -> dict[str, str]:
     return {key: value.value for key, value in options.items()}
 
 
-def _single_mention(tokens: list[Token], example: str) -> Token:
-    if not tokens or not is_mention(tokens[0]):
+def _first_mention(tokens: list[Token], example: str) -> Mention:
+    if not tokens:
         raise ParseError("Say who: mention them with @.", example=example)
-    return tokens[0]
+    if not is_mention(tokens[0]):
+        raise ParseError(
+            f"“{tokens[0].text[:40]}” is not a person. Mention them with @ and pick them "
+            "from Slack's list.",
+            example=example,
+        )
+    return parse_mention(tokens[0].text)
 
 
 def setup(asker: Asker, tokens: list[Token]) -> Message:
@@ -66,10 +77,12 @@ def setup(asker: Asker, tokens: list[Token]) -> Message:
     name = parse_title(join(head), what="trial name", limit=NAME_LENGTH)
     lead_mention = None
     if "lead" in keywords:
-        lead_mention = parse_mention(_single_mention(keywords["lead"], "/group setup Gore District lead @lisa").text)
+        lead_mention = _first_mention(keywords["lead"], "/group setup Gore District lead @lisa")
     db = asker.services.database
     with db.session() as session:
-        group = groups.load_group(session=session, channel_id=asker.channel_id, user_id=asker.user_id)
+        group = groups.load_group(
+            session=session, channel_id=asker.channel_id, user_id=asker.user_id
+        )
         asker.require(Action.LINK_CHANNEL, group)
         result = groups.link_channel(
             session=session, actor_user_id=asker.user_id, name=name, channel_id=asker.channel_id
@@ -78,7 +91,9 @@ def setup(asker: Asker, tokens: list[Token]) -> Message:
         lead_text = ""
         if lead_mention is not None:
             user_id, handle = groups.resolve_person(
-                session=session, trial_id=trial.id, mention=lead_mention  # type: ignore[arg-type]
+                session=session,
+                trial=trial,
+                mention=lead_mention,
             )
             approach = trial.lead_approach
             groups.add_member(
@@ -108,7 +123,7 @@ def setup(asker: Asker, tokens: list[Token]) -> Message:
 def add(asker: Asker, tokens: list[Token]) -> Message:
     """Lead: add a member, or change their sector, organisation or role."""
     head, keywords = split_keywords(tokens, {"as"})
-    who = parse_mention(_single_mention(head, ADD_EXAMPLE).text)
+    who = _first_mention(head, ADD_EXAMPLE)
     if len(head) < 2:
         raise ParseError(
             "Say which sector they represent: iwi, council, agency, community or provider.",
@@ -120,13 +135,13 @@ def add(asker: Asker, tokens: list[Token]) -> Message:
         organisation = parse_title(join(head[2:]), what="organisation", limit=TITLE_LENGTH)
     role = None
     if "as" in keywords:
-        role = Role(choice(join(keywords["as"]), _vocabulary(ROLES), what="role", example=ADD_EXAMPLE))
+        role = Role(
+            choice(join(keywords["as"]), _vocabulary(ROLES), what="role", example=ADD_EXAMPLE)
+        )
     with asker.services.database.session() as session:
-        group = groups.load_group(session=session, channel_id=asker.channel_id, user_id=asker.user_id)
+        group, trial = _linked(asker, session)
         asker.require(Action.MANAGE_MEMBERS, group)
-        trial = group.trial
-        assert trial is not None and trial.id is not None
-        user_id, handle = groups.resolve_person(session=session, trial_id=trial.id, mention=who)
+        user_id, handle = groups.resolve_person(session=session, trial=trial, mention=who)
         change = groups.add_member(
             session=session,
             actor_user_id=asker.user_id,
@@ -142,16 +157,16 @@ def add(asker: Asker, tokens: list[Token]) -> Message:
 
 def remove(asker: Asker, tokens: list[Token]) -> Message:
     """Lead: deactivate a member; their history stays."""
-    who = parse_mention(_single_mention(tokens, "/group remove @hemi").text)
+    who = _first_mention(tokens, "/group remove @hemi")
     if len(tokens) > 1:
         raise ParseError("Remove one person at a time.", example="/group remove @hemi")
     with asker.services.database.session() as session:
-        group = groups.load_group(session=session, channel_id=asker.channel_id, user_id=asker.user_id)
+        group, trial = _linked(asker, session)
         asker.require(Action.MANAGE_MEMBERS, group)
-        trial = group.trial
-        assert trial is not None and trial.id is not None
-        user_id, _ = groups.resolve_person(session=session, trial_id=trial.id, mention=who)
-        groups.remove_member(session=session, actor_user_id=asker.user_id, trial=trial, user_id=user_id)
+        user_id, _ = groups.resolve_person(session=session, trial=trial, mention=who)
+        groups.remove_member(
+            session=session, actor_user_id=asker.user_id, trial=trial, user_id=user_id
+        )
     return notice(
         f"{mention(asker.user_id)} removed {mention(user_id)} from the {trial.name} group. "
         "Their tasks and updates stay on record.",
@@ -159,14 +174,15 @@ def remove(asker: Asker, tokens: list[Token]) -> Message:
     )
 
 
-def _linked_group(asker: Asker, session: Any) -> groups.Group:
+def _linked(asker: Asker, session: Session) -> tuple[groups.Group, Trial]:
+    """The channel's group and trial; refused with how to link it if there is none."""
     group = groups.load_group(session=session, channel_id=asker.channel_id, user_id=asker.user_id)
     if group.trial is None:
         raise UserError(
             "This channel isn't linked to a trial yet. The Director can link it with "
             "`/group setup <Trial name>`."
         )
-    return group
+    return group, group.trial
 
 
 def list_members(asker: Asker, tokens: list[Token]) -> Message:
@@ -174,9 +190,8 @@ def list_members(asker: Asker, tokens: list[Token]) -> Message:
     if tokens:
         raise ParseError("`/group list` takes nothing after it.", example="/group list")
     with asker.services.database.session(write=False) as session:
-        trial = _linked_group(asker, session).trial
-        assert trial is not None and trial.id is not None
-        members = groups.active_members(session=session, trial_id=trial.id)
+        _, trial = _linked(asker, session)
+        members = groups.active_members(session=session, trial=trial)
     return blocks.member_list(trial, members)
 
 
@@ -185,11 +200,9 @@ def info(asker: Asker, tokens: list[Token]) -> Message:
     if tokens:
         raise ParseError("`/group info` takes nothing after it.", example="/group info")
     with asker.services.database.session(write=False) as session:
-        group = _linked_group(asker, session)
-        trial = group.trial
-        assert trial is not None and trial.id is not None
-        outcomes = groups.trial_outcomes(session=session, trial_id=trial.id)
-        count = len(groups.active_members(session=session, trial_id=trial.id))
+        group, trial = _linked(asker, session)
+        outcomes = groups.trial_outcomes(session=session, trial=trial)
+        count = len(groups.active_members(session=session, trial=trial))
     return blocks.trial_info(trial, group.leads, outcomes, count)
 
 
@@ -198,13 +211,15 @@ def status(asker: Asker, tokens: list[Token]) -> Message:
     example = "/group status transitioning"
     if not tokens:
         raise ParseError("Say the new status.", example=example)
-    new = TrialStatus(choice(join(tokens), _vocabulary(STATUSES), what="trial status", example=example))
+    new = TrialStatus(
+        choice(join(tokens), _vocabulary(STATUSES), what="trial status", example=example)
+    )
     with asker.services.database.session() as session:
-        group = _linked_group(asker, session)
+        group, trial = _linked(asker, session)
         asker.require(Action.CHANGE_STATUS, group)
-        trial = group.trial
-        assert trial is not None
-        previous = groups.set_status(session=session, actor_user_id=asker.user_id, trial=trial, status=new)
+        previous = groups.set_status(
+            session=session, actor_user_id=asker.user_id, trial=trial, status=new
+        )
     titles = blocks.STATUS_TITLES
     if previous == new.value:
         return notice(f"{trial.name} is already {titles[new.value].lower()}. Nothing changed.")
@@ -223,26 +238,45 @@ def set_field(asker: Asker, tokens: list[Token]) -> Message:
         raise ParseError(f"Say which detail and its new value. Details: {fields}.", example=example)
     field_name = tokens[0].text.lower()
     if field_name not in groups.TRIAL_FIELDS:
-        raise ParseError(f"“{tokens[0].text[:40]}” is not a detail I keep. Details: {fields}.", example=example)
+        raise ParseError(
+            f"“{tokens[0].text[:40]}” is not a detail I keep. Details: {fields}.", example=example
+        )
     raw = join(tokens[1:])
     value: Any
     if field_name == "approach":
-        value = LeadApproach(choice(raw, _vocabulary(APPROACHES), what="lead approach", example="/group set approach ngo"))
+        value = LeadApproach(
+            choice(
+                raw,
+                _vocabulary(APPROACHES),
+                what="lead approach",
+                example="/group set approach ngo",
+            )
+        )
     elif field_name == "focus":
-        value = OutcomeFocus(choice(raw, _vocabulary(FOCUSES), what="outcome focus", example="/group set focus youth"))
+        value = OutcomeFocus(
+            choice(
+                raw, _vocabulary(FOCUSES), what="outcome focus", example="/group set focus youth"
+            )
+        )
     elif field_name in ("start", "end"):
         value = parse_date(raw, today=asker.services.today())
     elif field_name == "ages":
         value = parse_title(raw, what="age range", limit=16)
     else:
-        value = parse_title(raw, what=field_name, limit=TITLE_LENGTH if field_name == "organisation" else NAME_LENGTH)
+        value = parse_title(
+            raw,
+            what=field_name,
+            limit=TITLE_LENGTH if field_name == "organisation" else NAME_LENGTH,
+        )
     with asker.services.database.session() as session:
-        group = _linked_group(asker, session)
+        group, trial = _linked(asker, session)
         asker.require(Action.EDIT_TRIAL, group)
-        trial = group.trial
-        assert trial is not None
         groups.set_trial_field(
-            session=session, actor_user_id=asker.user_id, trial=trial, field_name=field_name, value=value
+            session=session,
+            actor_user_id=asker.user_id,
+            trial=trial,
+            field_name=field_name,
+            value=value,
         )
     shown = format_date(value) if field_name in ("start", "end") else getattr(value, "value", value)
     return notice(f"{trial.name}: {field_name} is now {shown}.")
@@ -257,11 +291,15 @@ def away(asker: Asker, tokens: list[Token]) -> Message:
         raise ParseError("Say until when.", example=example)
     until = parse_date(join(tokens), today=asker.services.today())
     if until < asker.services.today():
-        raise ParseError(f"{format_date(until)} has passed. Give a date from today on.", example=example)
+        raise ParseError(
+            f"{format_date(until)} has passed. Give a date from today on.", example=example
+        )
     with asker.services.database.session() as session:
-        group = _linked_group(asker, session)
+        group, trial = _linked(asker, session)
         if group.me is None:
-            raise UserError(f"You're not a member of the {group.trial.name} group, so you get no reminders here.")  # type: ignore[union-attr]
+            raise UserError(
+                f"You're not a member of the {trial.name} group, so you get no reminders here."
+            )
         groups.set_away(session=session, member=group.me, until=until)
     return notice(
         f"You're marked away until {format_date(until)}. Check-ins pause and deadline "
@@ -272,9 +310,9 @@ def away(asker: Asker, tokens: list[Token]) -> Message:
 def back(asker: Asker, tokens: list[Token]) -> Message:
     """A member is back: reminders come to them again."""
     with asker.services.database.session() as session:
-        group = _linked_group(asker, session)
+        group, trial = _linked(asker, session)
         if group.me is None:
-            raise UserError(f"You're not a member of the {group.trial.name} group.")  # type: ignore[union-attr]
+            raise UserError(f"You're not a member of the {trial.name} group.")
         if group.me.away_until is None:
             return notice("You weren't marked away. Nothing changed.")
         groups.set_away(session=session, member=group.me, until=None)

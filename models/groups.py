@@ -35,14 +35,16 @@ def load_group(*, session: Session, channel_id: str, user_id: str) -> Group:
     if trial is None:
         return Group(trial=None, me=None)
     officers = session.exec(
-        select(Member).where(
+        select(Member)
+        .where(
             Member.trial_id == trial.id,
             col(Member.active).is_(True),
             or_(
                 col(Member.role).in_([Role.LEAD.value, Role.CHAIR.value]),
-                Member.slack_user_id == user_id,
+                col(Member.slack_user_id) == user_id,
             ),
-        ).order_by(col(Member.id))
+        )
+        .order_by(col(Member.id))
     ).all()
     return Group(
         trial=trial,
@@ -64,9 +66,7 @@ class LinkResult:
     previous_channel_id: str | None
 
 
-def link_channel(
-    *, session: Session, actor_user_id: str, name: str, channel_id: str
-) -> LinkResult:
+def link_channel(*, session: Session, actor_user_id: str, name: str, channel_id: str) -> LinkResult:
     """Link a channel to a trial, creating the trial if it is new."""
     linked = session.exec(select(Trial).where(Trial.channel_id == channel_id)).first()
     trial = find_trial_by_name(session=session, name=name)
@@ -96,7 +96,7 @@ def link_channel(
     return LinkResult(trial=trial, created=created, previous_channel_id=previous)
 
 
-def resolve_person(*, session: Session, trial_id: int, mention: Mention) -> tuple[str, str | None]:
+def resolve_person(*, session: Session, trial: Trial, mention: Mention) -> tuple[str, str | None]:
     """The Slack user ID (and handle) a mention names.
 
     An escaped mention carries its ID. A plain `@name` is matched against known members'
@@ -114,7 +114,7 @@ def resolve_person(*, session: Session, trial_id: int, mention: Mention) -> tupl
         for m in rows
         if wanted in {fold(m.handle or ""), fold(m.display_name or ""), fold(m.real_name or "")}
     ]
-    local = [m for m in matches if m.trial_id == trial_id]
+    local = [m for m in matches if m.trial_id == trial.id]
     people = {m.slack_user_id: m for m in (local or matches)}
     if not people:
         raise NotFound(
@@ -128,12 +128,12 @@ def resolve_person(*, session: Session, trial_id: int, mention: Mention) -> tupl
     return person.slack_user_id, person.handle
 
 
-def active_members(*, session: Session, trial_id: int) -> list[Member]:
+def active_members(*, session: Session, trial: Trial) -> list[Member]:
     """The trial's active members, leads first, then by sector and when they joined."""
     return list(
         session.exec(
             select(Member)
-            .where(Member.trial_id == trial_id, col(Member.active).is_(True))
+            .where(Member.trial_id == trial.id, col(Member.active).is_(True))
             .order_by(col(Member.sector), col(Member.joined_at), col(Member.id))
         ).all()
     )
@@ -217,7 +217,9 @@ def remove_member(*, session: Session, actor_user_id: str, trial: Trial, user_id
         raise NotFound(f"<@{user_id}> is not a member of {trial.name}.")
     if member.role == Role.LEAD.value:
         other_leads = session.exec(
-            select(func.count()).select_from(Member).where(
+            select(func.count())
+            .select_from(Member)
+            .where(
                 Member.trial_id == trial.id,
                 col(Member.active).is_(True),
                 Member.role == Role.LEAD.value,
@@ -243,9 +245,7 @@ def remove_member(*, session: Session, actor_user_id: str, trial: Trial, user_id
     return member
 
 
-def set_status(
-    *, session: Session, actor_user_id: str, trial: Trial, status: TrialStatus
-) -> str:
+def set_status(*, session: Session, actor_user_id: str, trial: Trial, status: TrialStatus) -> str:
     """Change a trial's status; returns the previous one."""
     previous = trial.status
     trial.status = status.value
@@ -299,9 +299,7 @@ def set_trial_field(
     )
 
 
-def set_away(
-    *, session: Session, member: Member, until: date | None
-) -> None:
+def set_away(*, session: Session, member: Member, until: date | None) -> None:
     """Mark a member away until a date (None: back now)."""
     previous = member.away_until
     member.away_until = until
@@ -317,10 +315,10 @@ def set_away(
     )
 
 
-def trial_outcomes(*, session: Session, trial_id: int) -> list[Outcome]:
+def trial_outcomes(*, session: Session, trial: Trial) -> list[Outcome]:
     """The trial's Action Plan outcomes, oldest first."""
     return list(
         session.exec(
-            select(Outcome).where(Outcome.trial_id == trial_id).order_by(col(Outcome.id))
+            select(Outcome).where(Outcome.trial_id == trial.id).order_by(col(Outcome.id))
         ).all()
     )

@@ -238,9 +238,7 @@ class Indicator(SQLModel, table=True):
 class IndicatorValue(SQLModel, table=True):
     """One dated value of an indicator and where it came from."""
 
-    __table_args__ = (
-        UniqueConstraint("indicator_id", "period", name="uq_indicator_value_period"),
-    )
+    __table_args__ = (UniqueConstraint("indicator_id", "period", name="uq_indicator_value_period"),)
 
     id: int | None = Field(default=None, primary_key=True)
     indicator_id: int = Field(foreign_key="indicator.id", ondelete="CASCADE")

@@ -40,8 +40,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     skipped = reporter.stats.get("skipped", []) if reporter else []
     if FORBID_SKIPS and skipped:
-        reporter.write_line(f"ADVISORY_FORBID_SKIPS=1 and {len(skipped)} test(s) skipped: failing.",
-                            red=True)
+        reporter.write_line(
+            f"ADVISORY_FORBID_SKIPS=1 and {len(skipped)} test(s) skipped: failing.", red=True
+        )
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
@@ -136,6 +137,8 @@ def slack(settings: Settings, database: Database, fake_slack: FakeSlack) -> Iter
 @pytest.fixture
 def gore(slack: Slack) -> Slack:
     """Gore District linked to its channel, with Lisa as lead."""
-    reply = slack.say(f"/group setup Gore District lead <@{LISA}|lisa>", user=DIRECTOR, channel=GORE)
+    reply = slack.say(
+        f"/group setup Gore District lead <@{LISA}|lisa>", user=DIRECTOR, channel=GORE
+    )
     assert "Gore District" in reply.text
     return slack

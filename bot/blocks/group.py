@@ -63,8 +63,11 @@ def member_list(trial: Trial, members: list[Member]) -> Message:
             )
             heading = f"*{title}* ({len(people)})\n" if start == 0 else ""
             blocks.append(section(heading + lines))
-    missing = [title for sector, title in SECTOR_TITLES.items()
-               if not any(m.sector == sector for m in members)]
+    missing = [
+        title
+        for sector, title in SECTOR_TITLES.items()
+        if not any(m.sector == sector for m in members)
+    ]
     if members and missing:
         blocks.append(context("Not yet represented: " + ", ".join(missing) + "."))
     text = f"{trial.name} advisory group: {plural(len(members), 'member')}"
@@ -130,18 +133,26 @@ def group_help() -> Message:
         [
             ("/group", "Members by sector (anyone in the channel)."),
             ("/group info", "The trial: lead, approach, outcomes, ages, dates, status."),
-            ('/group add @hemi iwi "Hokonui Rūnanga"',
-             "Lead: add a member. Sectors: iwi, council, agency, community, provider. "
-             "Add `as lead` or `as chair` to give a role."),
+            (
+                '/group add @hemi iwi "Hokonui Rūnanga"',
+                "Lead: add a member. Sectors: iwi, council, agency, community, provider. "
+                "Add `as lead` or `as chair` to give a role.",
+            ),
             ("/group remove @hemi", "Lead: remove a member (their history stays)."),
             ("/group away until 15/12", "Mark yourself away; reminders go to the lead meanwhile."),
             ("/group back", "You're back: reminders come to you again."),
-            ("/group set region Southland",
-             "Lead: change a detail: region, approach (ngo or individual), organisation, "
-             "focus (youth, child-youth, education, health), ages (e.g. 12-18), start, end."),
-            ("/group setup Gore District lead @lisa",
-             "Director: link this channel to a trial (created if new)."),
-            ("/group status transitioning",
-             "Director: active, transitioning, locally-led, exited or concluded."),
+            (
+                "/group set region Southland",
+                "Lead: change a detail: region, approach (ngo or individual), organisation, "
+                "focus (youth, child-youth, education, health), ages (e.g. 12-18), start, end.",
+            ),
+            (
+                "/group setup Gore District lead @lisa",
+                "Director: link this channel to a trial (created if new).",
+            ),
+            (
+                "/group status transitioning",
+                "Director: active, transitioning, locally-led, exited or concluded.",
+            ),
         ],
     )

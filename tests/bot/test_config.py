@@ -27,7 +27,11 @@ def test_environment_wins_over_env_file_and_empty_counts_as_unset(tmp_path: Path
         "SLACK_BOT_TOKEN=xoxb-from-file\nSLACK_SIGNING_SECRET=file-secret\nPORT=4000\n"
         "TIMEZONE=\nDIRECTOR_USER_IDS=U1, U2 ,\n"
     )
-    environ = {"SLACK_BOT_TOKEN": "xoxb-from-env", "PORT": "", "SLACK_API_URL": "http://127.0.0.1:9/api"}
+    environ = {
+        "SLACK_BOT_TOKEN": "xoxb-from-env",
+        "PORT": "",
+        "SLACK_API_URL": "http://127.0.0.1:9/api",
+    }
     settings = load_settings(Mode.HTTP, environ=environ, env_file=env_file)
     assert settings.slack_bot_token == "xoxb-from-env"
     assert settings.slack_signing_secret == "file-secret"
@@ -53,8 +57,11 @@ def test_socket_mode_needs_no_signing_secret() -> None:
 def test_placeholders_and_wrong_values_are_refused(tmp_path: Path) -> None:
     example = Path(__file__).parents[2] / ".env.example"
     with pytest.raises(ConfigError) as raised:
-        load_settings(Mode.HTTP, environ={"PORT": "http", "TIMEZONE": "Mars/Olympus",
-                                          "SLACK_APP_TOKEN": "xoxb-wrong"}, env_file=example)
+        load_settings(
+            Mode.HTTP,
+            environ={"PORT": "http", "TIMEZONE": "Mars/Olympus", "SLACK_APP_TOKEN": "xoxb-wrong"},
+            env_file=example,
+        )
     message = str(raised.value)
     assert "SLACK_BOT_TOKEN still has the example value" in message
     assert "PORT must be a number" in message
@@ -64,13 +71,24 @@ def test_placeholders_and_wrong_values_are_refused(tmp_path: Path) -> None:
 
 
 def test_offline_work_needs_no_tokens() -> None:
-    settings = load_settings(Mode.OFFLINE, environ={"DATABASE_URL": "sqlite:///x.db"}, env_file=None)
+    settings = load_settings(
+        Mode.OFFLINE, environ={"DATABASE_URL": "sqlite:///x.db"}, env_file=None
+    )
     assert settings.database_url == "sqlite:///x.db"
 
 
 def test_env_example_lists_every_key() -> None:
     example = (Path(__file__).parents[2] / ".env.example").read_text()
-    keys = ["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_API_URL",
-            "DATABASE_URL", "PORT", "TIMEZONE", "DIRECTOR_USER_IDS", "DIRECTOR_CHANNEL_ID"]
+    keys = [
+        "SLACK_BOT_TOKEN",
+        "SLACK_SIGNING_SECRET",
+        "SLACK_APP_TOKEN",
+        "SLACK_API_URL",
+        "DATABASE_URL",
+        "PORT",
+        "TIMEZONE",
+        "DIRECTOR_USER_IDS",
+        "DIRECTOR_CHANNEL_ID",
+    ]
     for key in keys:
         assert f"\n{key}=" in example, key

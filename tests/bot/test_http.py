@@ -34,17 +34,31 @@ def _counts(database: Database) -> tuple[int, int]:
 def test_forged_unsigned_tampered_and_stale_requests_get_401_and_change_nothing(
     slack: Slack, database: Database, fake_slack: FakeSlack
 ) -> None:
-    body = Slack.command_body("/group", "setup Gore District", user=DIRECTOR, channel=GORE,
-                              response_url=fake_slack.new_response_url())
+    body = Slack.command_body(
+        "/group",
+        "setup Gore District",
+        user=DIRECTOR,
+        channel=GORE,
+        response_url=fake_slack.new_response_url(),
+    )
     now = int(time.time())
-    forged = slack.post(body, "application/x-www-form-urlencoded",
-                        signature=sign("not-the-secret", now, body))
+    forged = slack.post(
+        body, "application/x-www-form-urlencoded", signature=sign("not-the-secret", now, body)
+    )
     unsigned = slack.post(body, "application/x-www-form-urlencoded", signature="")
-    tampered = slack.post(body.replace(b"Gore", b"Rotorua"), "application/x-www-form-urlencoded",
-                          signature=sign(SIGNING_SECRET, now, body), timestamp=now)
+    tampered = slack.post(
+        body.replace(b"Gore", b"Rotorua"),
+        "application/x-www-form-urlencoded",
+        signature=sign(SIGNING_SECRET, now, body),
+        timestamp=now,
+    )
     stale_time = now - 6 * 60
-    stale = slack.post(body, "application/x-www-form-urlencoded", timestamp=stale_time,
-                       signature=sign(SIGNING_SECRET, stale_time, body))
+    stale = slack.post(
+        body,
+        "application/x-www-form-urlencoded",
+        timestamp=stale_time,
+        signature=sign(SIGNING_SECRET, stale_time, body),
+    )
     assert [r.status for r in (forged, unsigned, tampered, stale)] == [401, 401, 401, 401]
     time.sleep(0.3)  # would any listener have run, it would have answered by now
     assert _counts(database) == (0, 0)
@@ -102,8 +116,11 @@ def test_web_api_calls_retry_on_rate_limits_and_server_errors(
     assert len(calls) == 3
     assert calls[1].at - calls[0].at >= 0.9  # Retry-After was honoured
     assert time.monotonic() - started < 8
-    view = json.loads(calls[-1].params["view"]) if isinstance(calls[-1].params["view"], str) \
+    view = (
+        json.loads(calls[-1].params["view"])
+        if isinstance(calls[-1].params["view"], str)
         else calls[-1].params["view"]
+    )
     assert view["type"] == "home"
 
 

@@ -62,7 +62,9 @@ class FakeSlack:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), daemon=True
+        )
 
     @property
     def url(self) -> str:
@@ -83,8 +85,15 @@ class FakeSlack:
 
     # ----- programming the fake -------------------------------------------------------
 
-    def fail(self, method: str, status: int, *, times: int = 1, retry_after: int | None = None,
-             body: dict[str, Any] | None = None) -> None:
+    def fail(
+        self,
+        method: str,
+        status: int,
+        *,
+        times: int = 1,
+        retry_after: int | None = None,
+        body: dict[str, Any] | None = None,
+    ) -> None:
         """The next `times` calls of `method` answer with this HTTP status."""
         with self._lock:
             for _ in range(times):
@@ -100,14 +109,16 @@ class FakeSlack:
         with self._lock:
             return [call for call in self.calls if call.method == method]
 
-    def wait_for(self, method: str, *, count: int = 1, hook: str | None = None,
-                 timeout: float = 10.0) -> list[Call]:
+    def wait_for(
+        self, method: str, *, count: int = 1, hook: str | None = None, timeout: float = 10.0
+    ) -> list[Call]:
         """Block until `count` calls of `method` (to one response_url, if given) arrived."""
         deadline = time.monotonic() + timeout
 
         def matching() -> list[Call]:
-            return [c for c in self.calls
-                    if c.method == method and (hook is None or c.hook == hook)]
+            return [
+                c for c in self.calls if c.method == method and (hook is None or c.hook == hook)
+            ]
 
         with self._lock:
             while len(matching()) < count:
@@ -133,7 +144,7 @@ class FakeSlack:
         path = request.path.split("?")[0]
         hook = None
         if path.startswith(RESPONSE_PREFIX):
-            method, hook = "response_url", path[len(RESPONSE_PREFIX):]
+            method, hook = "response_url", path[len(RESPONSE_PREFIX) :]
         else:
             method = path.rsplit("/", 1)[-1]
         if method in self._delays:
@@ -144,9 +155,13 @@ class FakeSlack:
             self.calls.append(call)
             self._lock.notify_all()
         if failure is not None:
-            body = failure.body or {"ok": False, "error": "ratelimited" if failure.status == 429
-                                    else "internal_error"}
-            headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
+            body = failure.body or {
+                "ok": False,
+                "error": "ratelimited" if failure.status == 429 else "internal_error",
+            }
+            headers = (
+                {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
+            )
             self._send(request, failure.status, body, headers)
             return
         self._send(request, 200, self._answer(method, params))
@@ -155,14 +170,24 @@ class FakeSlack:
         if method == "response_url":
             return {"ok": True}
         if method == "auth.test":
-            return {"ok": True, "url": "https://advisory.example/", "team": "Trials",
-                    "user": "advisory-bot", "team_id": "T0TRIALS", "user_id": "UBOT",
-                    "bot_id": "BBOT"}
+            return {
+                "ok": True,
+                "url": "https://advisory.example/",
+                "team": "Trials",
+                "user": "advisory-bot",
+                "team_id": "T0TRIALS",
+                "user_id": "UBOT",
+                "bot_id": "BBOT",
+            }
         if method == "apps.connections.open":
             return {"ok": True, "url": self.websocket_url}
         if method in ("chat.postMessage", "chat.postEphemeral", "chat.update"):
-            return {"ok": True, "channel": params.get("channel"),
-                    "ts": f"{time.time():.6f}", "message": {"text": params.get("text")}}
+            return {
+                "ok": True,
+                "channel": params.get("channel"),
+                "ts": f"{time.time():.6f}",
+                "message": {"text": params.get("text")},
+            }
         if method in ("views.publish", "views.open", "views.update"):
             view = params.get("view")
             if isinstance(view, str):
@@ -171,8 +196,12 @@ class FakeSlack:
         return {"ok": True}
 
     @staticmethod
-    def _send(request: BaseHTTPRequestHandler, status: int, body: dict[str, Any],
-              headers: dict[str, str] | None = None) -> None:
+    def _send(
+        request: BaseHTTPRequestHandler,
+        status: int,
+        body: dict[str, Any],
+        headers: dict[str, str] | None = None,
+    ) -> None:
         data = json.dumps(body).encode()
         request.send_response(status)
         request.send_header("Content-Type", "application/json; charset=utf-8")

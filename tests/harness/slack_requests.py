@@ -73,51 +73,72 @@ class Slack:
         self.signing_secret = signing_secret
         self.fake = fake
 
-    def post(self, body: bytes, content_type: str, *, timestamp: int | None = None,
-             signature: str | None = None, headers: dict[str, str] | None = None,
-             timeout: float = 10.0) -> HttpResult:
+    def post(
+        self,
+        body: bytes,
+        content_type: str,
+        *,
+        timestamp: int | None = None,
+        signature: str | None = None,
+        headers: dict[str, str] | None = None,
+        timeout: float = 10.0,
+    ) -> HttpResult:
         timestamp = int(time.time()) if timestamp is None else timestamp
         all_headers = {
             "Content-Type": content_type,
             "X-Slack-Request-Timestamp": str(timestamp),
-            "X-Slack-Signature": signature if signature is not None
+            "X-Slack-Signature": signature
+            if signature is not None
             else sign(self.signing_secret, timestamp, body),
             **(headers or {}),
         }
-        request = urllib.request.Request(self.events_url, data=body, headers=all_headers,
-                                         method="POST")
+        request = urllib.request.Request(
+            self.events_url, data=body, headers=all_headers, method="POST"
+        )
         started = time.monotonic()
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:
-                return HttpResult(response.status, response.read().decode(),
-                                  time.monotonic() - started)
+                return HttpResult(
+                    response.status, response.read().decode(), time.monotonic() - started
+                )
         except urllib.error.HTTPError as error:
             return HttpResult(error.code, error.read().decode(), time.monotonic() - started)
 
     @staticmethod
-    def command_body(command: str, text: str, *, user: str, channel: str,
-                     response_url: str, user_name: str | None = None) -> bytes:
-        return urlencode({
-            "token": "legacy-verification-token",
-            "team_id": "T0TRIALS",
-            "team_domain": "trials",
-            "channel_id": channel,
-            "channel_name": "advisory",
-            "user_id": user,
-            "user_name": user_name or user.lower(),
-            "command": command,
-            "text": text,
-            "api_app_id": "A0ADVISORY",
-            "response_url": response_url,
-            "trigger_id": f"{int(time.time())}.trigger",
-        }).encode()
+    def command_body(
+        command: str,
+        text: str,
+        *,
+        user: str,
+        channel: str,
+        response_url: str,
+        user_name: str | None = None,
+    ) -> bytes:
+        return urlencode(
+            {
+                "token": "legacy-verification-token",
+                "team_id": "T0TRIALS",
+                "team_domain": "trials",
+                "channel_id": channel,
+                "channel_name": "advisory",
+                "user_id": user,
+                "user_name": user_name or user.lower(),
+                "command": command,
+                "text": text,
+                "api_app_id": "A0ADVISORY",
+                "response_url": response_url,
+                "trigger_id": f"{int(time.time())}.trigger",
+            }
+        ).encode()
 
-    def command(self, command: str, text: str, *, user: str, channel: str,
-                **post_options: Any) -> HttpResult:
+    def command(
+        self, command: str, text: str, *, user: str, channel: str, **post_options: Any
+    ) -> HttpResult:
         """Send a signed slash command; the result carries its response_url id."""
         response_url = self.fake.new_response_url()
-        body = self.command_body(command, text, user=user, channel=channel,
-                                 response_url=response_url)
+        body = self.command_body(
+            command, text, user=user, channel=channel, response_url=response_url
+        )
         result = self.post(body, "application/x-www-form-urlencoded", **post_options)
         result.hook = response_url.rsplit("/", 1)[-1]
         return result
@@ -130,19 +151,22 @@ class Slack:
         call = self.fake.wait_for("response_url", hook=result.hook, timeout=timeout)[0]
         return Reply(call.params)
 
-    def event(self, event: dict[str, Any], *, event_id: str,
-              retry_num: int | None = None) -> HttpResult:
+    def event(
+        self, event: dict[str, Any], *, event_id: str, retry_num: int | None = None
+    ) -> HttpResult:
         """Deliver an Events API event (optionally as Slack's retry)."""
-        body = json.dumps({
-            "token": "legacy-verification-token",
-            "team_id": "T0TRIALS",
-            "api_app_id": "A0ADVISORY",
-            "type": "event_callback",
-            "event_id": event_id,
-            "event_time": int(time.time()),
-            "event": event,
-            "authorizations": [{"team_id": "T0TRIALS", "user_id": "UBOT", "is_bot": True}],
-        }).encode()
+        body = json.dumps(
+            {
+                "token": "legacy-verification-token",
+                "team_id": "T0TRIALS",
+                "api_app_id": "A0ADVISORY",
+                "type": "event_callback",
+                "event_id": event_id,
+                "event_time": int(time.time()),
+                "event": event,
+                "authorizations": [{"team_id": "T0TRIALS", "user_id": "UBOT", "is_bot": True}],
+            }
+        ).encode()
         headers = {}
         if retry_num is not None:
             headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}

@@ -11,6 +11,9 @@ from typing import Any
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.server import Server, ServerConnection, serve
 
+from tests.harness.fake_slack import FakeSlack
+from tests.harness.slack_requests import Reply
+
 
 class LoopbackSocketMode:
     """Accepts the bot's Socket Mode connection, sends envelopes, records acks."""
@@ -40,11 +43,16 @@ class LoopbackSocketMode:
         with self._condition:
             self.connections.append(connection)
             self._condition.notify_all()
-        connection.send(json.dumps({
-            "type": "hello", "num_connections": 1,
-            "connection_info": {"app_id": "A0ADVISORY"},
-            "debug_info": {"host": "loopback", "approximate_connection_time": 3600},
-        }))
+        connection.send(
+            json.dumps(
+                {
+                    "type": "hello",
+                    "num_connections": 1,
+                    "connection_info": {"app_id": "A0ADVISORY"},
+                    "debug_info": {"host": "loopback", "approximate_connection_time": 3600},
+                }
+            )
+        )
         try:
             for raw in connection:
                 message = json.loads(raw)
@@ -65,25 +73,48 @@ class LoopbackSocketMode:
             if not self._condition.wait_for(lambda: bool(self.connections), timeout):
                 raise AssertionError("the bot never opened its Socket Mode connection")
 
-    def send_command(self, command: str, text: str, *, user: str, channel: str,
-                     response_url: str) -> str:
+    def send_command(
+        self, command: str, text: str, *, user: str, channel: str, response_url: str
+    ) -> str:
         """Send a slash command envelope; returns its envelope id."""
         envelope_id = str(uuid.uuid4())
         payload = {
-            "token": "legacy-verification-token", "team_id": "T0TRIALS",
-            "team_domain": "trials", "channel_id": channel, "channel_name": "advisory",
-            "user_id": user, "user_name": user.lower(), "command": command, "text": text,
-            "api_app_id": "A0ADVISORY", "response_url": response_url,
+            "token": "legacy-verification-token",
+            "team_id": "T0TRIALS",
+            "team_domain": "trials",
+            "channel_id": channel,
+            "channel_name": "advisory",
+            "user_id": user,
+            "user_name": user.lower(),
+            "command": command,
+            "text": text,
+            "api_app_id": "A0ADVISORY",
+            "response_url": response_url,
             "trigger_id": f"{int(time.time())}.trigger",
         }
         self.wait_connected()
-        self.connections[-1].send(json.dumps({
-            "envelope_id": envelope_id,
-            "type": "slash_commands",
-            "accepts_response_payload": True,
-            "payload": payload,
-        }))
+        self.connections[-1].send(
+            json.dumps(
+                {
+                    "envelope_id": envelope_id,
+                    "type": "slash_commands",
+                    "accepts_response_payload": True,
+                    "payload": payload,
+                }
+            )
+        )
         return envelope_id
+
+    def say(self, fake: FakeSlack, line: str, *, user: str, channel: str) -> Reply:
+        """Type a slash command over Socket Mode; wait for its ack and then its reply."""
+        command, _, text = line.partition(" ")
+        response_url = fake.new_response_url()
+        envelope_id = self.send_command(
+            command, text, user=user, channel=channel, response_url=response_url
+        )
+        self.wait_for_ack(envelope_id)
+        hook = response_url.rsplit("/", 1)[-1]
+        return Reply(fake.wait_for("response_url", hook=hook)[0].params)
 
     def wait_for_ack(self, envelope_id: str, timeout: float = 10.0) -> dict[str, Any]:
         with self._condition:

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect, text
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel, func, select
 
 from models.db import Database, make_engine, normalise_url
 from models.migrate import check, upgrade
-from models.tables import AuditLog, Member, Meeting, Trial
+from models.tables import AuditLog, Meeting, Member, Trial
 
 
 @pytest.fixture
@@ -87,14 +87,21 @@ def test_eight_threads_writing_to_one_sqlite_file_never_see_database_is_locked(
     def writer(number: int) -> None:
         try:
             start.wait()
-            for change in range(100):
+            for _ in range(100):
                 with database.session() as session:
                     # Read, then write, in one transaction: the pattern that deadlocks
                     # without BEGIN IMMEDIATE.
                     count = session.exec(select(func.count()).select_from(AuditLog)).one()
-                    session.add(AuditLog(actor_user_id=f"U{number}", action="test.write",
-                                         entity="trial", entity_id=count, trial_id=trial_id))
-        except BaseException as error:  # noqa: BLE001 - collected and asserted below
+                    session.add(
+                        AuditLog(
+                            actor_user_id=f"U{number}",
+                            action="test.write",
+                            entity="trial",
+                            entity_id=count,
+                            trial_id=trial_id,
+                        )
+                    )
+        except BaseException as error:
             errors.append(error)
 
     threads = [threading.Thread(target=writer, args=(n,)) for n in range(8)]

@@ -1,0 +1,178 @@
+"""The `advisory-bot` console script, run as a real process."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from models.db import Database
+from tests.conftest import ARO, DIRECTOR, GORE, HEMI, LISA, SIGNING_SECRET
+from tests.harness.fake_slack import FakeSlack
+from tests.harness.slack_requests import Slack
+from tests.harness.socket_server import LoopbackSocketMode
+
+SCRIPT = str(Path(sys.executable).parent / "advisory-bot")
+OUR_KEYS = ("SLACK_", "DATABASE_URL", "PORT", "TIMEZONE", "DIRECTOR_")
+
+
+def clean_env(**values: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(OUR_KEYS)}
+    return env | values
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_run_without_tokens_names_the_missing_keys(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [SCRIPT, "run"], cwd=tmp_path, env=clean_env(), capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 2
+    assert "Missing configuration: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET." in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_db_upgrade_creates_the_database(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    done = subprocess.run(
+        [SCRIPT, "db", "upgrade"],
+        cwd=tmp_path,
+        env=clean_env(DATABASE_URL=url),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "up to date" in done.stdout
+    assert (tmp_path / "fresh.db").exists()
+
+
+def test_run_reports_an_unreachable_database_clearly(tmp_path: Path) -> None:
+    env = clean_env(
+        SLACK_BOT_TOKEN="xoxb-t",
+        SLACK_SIGNING_SECRET="s",
+        DATABASE_URL="postgresql://postgres@127.0.0.1:9/none?connect_timeout=2",
+    )
+    done = subprocess.run(
+        [SCRIPT, "run"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 2
+    assert (
+        "Can't bring the database at postgresql+psycopg://postgres@127.0.0.1:9/none" in done.stderr
+    )
+    assert "Traceback" not in done.stderr
+
+
+@dataclass
+class Running:
+    process: subprocess.Popen[str]
+    port: int
+    socket_server: LoopbackSocketMode | None
+
+
+@pytest.fixture
+def running(
+    database: Database, fake_slack: FakeSlack, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[Running]:
+    """`advisory-bot run` in HTTP mode (or Socket Mode, with param "socket")."""
+    port = free_port()
+    env = clean_env(
+        SLACK_BOT_TOKEN="xoxb-test-token",
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=fake_slack.url,
+        DATABASE_URL=database.url.render_as_string(hide_password=False),
+        PORT=str(port),
+        DIRECTOR_USER_IDS=f"{DIRECTOR},UOTHER",
+    )
+    socket_server = None
+    if getattr(request, "param", "http") == "socket":
+        socket_server = LoopbackSocketMode().start()
+        fake_slack.websocket_url = socket_server.url
+        env["SLACK_APP_TOKEN"] = "xapp-1-test"
+    process = subprocess.Popen(
+        [SCRIPT, "run", "--host", "127.0.0.1"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        if socket_server is None:
+            _wait_healthy(port, process)
+        else:
+            socket_server.wait_connected(timeout=30)
+        yield Running(process, port, socket_server)
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=20)
+        if socket_server is not None:
+            socket_server.stop()
+    assert process.returncode == 0, output
+    assert "Traceback" not in output, output
+
+
+def _wait_healthy(port: int, process: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        assert process.poll() is None, process.communicate()[0]
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as answer:
+                assert json.load(answer) == {"status": "ok", "database": "ok"}
+                return
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.1)
+    raise AssertionError("advisory-bot run never became healthy")
+
+
+def test_advisory_bot_run_in_http_mode(running: Running, fake_slack: FakeSlack) -> None:
+    slack = Slack(f"http://127.0.0.1:{running.port}/slack/events", SIGNING_SECRET, fake_slack)
+    setup = slack.say(
+        f"/group setup Gore District lead <@{LISA}|lisa>", user=DIRECTOR, channel=GORE
+    )
+    assert "*Gore District*" in setup.text and f"<@{LISA}>" in setup.text
+    added = slack.say(f'/group add <@{HEMI}|hemi> iwi "Hokonui Rūnanga"', user=LISA, channel=GORE)
+    assert "Hokonui Rūnanga" in added.text
+    listing = slack.say("/group list", user=LISA, channel=GORE)
+    assert "*Iwi* (1)" in listing.text and f"<@{HEMI}>" in listing.text
+    assert "*Social-service providers* (1)" not in listing.text
+    refused = slack.say(f"/group add <@{ARO}|aro> council", user=HEMI, channel=GORE)
+    assert refused.ephemeral
+    assert "Only the lead of Gore District (<@ULISA>) or the Director" in refused.text
+    assert (
+        slack.post(
+            b"command=/group", "application/x-www-form-urlencoded", signature="v0=forged"
+        ).status
+        == 401
+    )
+
+
+@pytest.mark.parametrize("running", ["socket"], indirect=True)
+def test_advisory_bot_run_in_socket_mode(running: Running, fake_slack: FakeSlack) -> None:
+    server = running.socket_server
+    assert server is not None
+    setup = server.say(
+        fake_slack, f"/group setup Gore District lead <@{LISA}|lisa>", user=DIRECTOR, channel=GORE
+    )
+    assert "*Gore District*" in setup.text
+    added = server.say(fake_slack, f"/group add <@{HEMI}|hemi> iwi", user=LISA, channel=GORE)
+    assert f"<@{HEMI}>" in added.text
+    listing = server.say(fake_slack, "/group list", user=HEMI, channel=GORE)
+    assert "*Iwi* (1)" in listing.text
+    refused = server.say(fake_slack, f"/group add <@{ARO}|aro> council", user=HEMI, channel=GORE)
+    assert "Only the lead of Gore District" in refused.text
+    assert fake_slack.calls_to("apps.connections.open")
