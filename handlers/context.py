@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from slack_sdk import WebClient
+
 from bot.config import Settings
 from bot.permissions import Action, Actor, require
 from models.db import Database
@@ -36,6 +38,7 @@ class Asker:
     channel_id: str
     handle: str | None
     services: Services
+    client: WebClient
 
     @property
     def actor(self) -> Actor:
@@ -52,10 +55,11 @@ class Asker:
         )
 
 
-def asker_from_command(command: dict[str, str], services: Services) -> Asker:
+def asker_from_command(command: dict[str, str], services: Services, client: WebClient) -> Asker:
     return Asker(
         user_id=command["user_id"],
         channel_id=command["channel_id"],
         handle=command.get("user_name"),
         services=services,
+        client=client,
     )

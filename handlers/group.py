@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
 from sqlmodel import Session
 
 from bot.blocks import group as blocks
@@ -27,6 +28,7 @@ from bot.parsing import (
 from bot.permissions import Action
 from handlers.context import Asker, Services, asker_from_command
 from handlers.errors import answer
+from handlers.people import names_of
 from models import groups
 from models.tables import NAME_LENGTH, TITLE_LENGTH, Trial
 from models.types import LeadApproach, OutcomeFocus, Role, Sector, TrialStatus
@@ -71,6 +73,14 @@ def _first_mention(tokens: list[Token], example: str) -> Mention:
     return parse_mention(tokens[0].text)
 
 
+def _slack_names(asker: Asker, who: Mention | None) -> groups.Names | None:
+    """Ask Slack for a mentioned person's names before any transaction opens, so no
+    database lock is held across a network call. A plain @name is already known."""
+    if who is None or who.user_id is None:
+        return None
+    return names_of(asker.client, who.user_id, handle=who.name)
+
+
 def setup(asker: Asker, tokens: list[Token]) -> Message:
     """Director: link this channel to a trial, creating it if new."""
     head, keywords = split_keywords(tokens, {"lead"})
@@ -78,6 +88,7 @@ def setup(asker: Asker, tokens: list[Token]) -> Message:
     lead_mention = None
     if "lead" in keywords:
         lead_mention = _first_mention(keywords["lead"], "/group setup Gore District lead @lisa")
+    slack_names = _slack_names(asker, lead_mention)
     db = asker.services.database
     with db.session() as session:
         group = groups.load_group(
@@ -91,9 +102,7 @@ def setup(asker: Asker, tokens: list[Token]) -> Message:
         lead_text = ""
         if lead_mention is not None:
             user_id, handle = groups.resolve_person(
-                session=session,
-                trial=trial,
-                mention=lead_mention,
+                session=session, trial=trial, mention=lead_mention
             )
             approach = trial.lead_approach
             groups.add_member(
@@ -101,7 +110,7 @@ def setup(asker: Asker, tokens: list[Token]) -> Message:
                 actor_user_id=asker.user_id,
                 trial=trial,
                 user_id=user_id,
-                handle=handle,
+                names=slack_names or groups.Names(handle=handle),
                 sector=Sector.PROVIDER if approach == LeadApproach.NGO.value else Sector.COMMUNITY,
                 organisation=trial.lead_organisation,
                 role=Role.LEAD,
@@ -138,6 +147,7 @@ def add(asker: Asker, tokens: list[Token]) -> Message:
         role = Role(
             choice(join(keywords["as"]), _vocabulary(ROLES), what="role", example=ADD_EXAMPLE)
         )
+    slack_names = _slack_names(asker, who)
     with asker.services.database.session() as session:
         group, trial = _linked(asker, session)
         asker.require(Action.MANAGE_MEMBERS, group)
@@ -147,7 +157,7 @@ def add(asker: Asker, tokens: list[Token]) -> Message:
             actor_user_id=asker.user_id,
             trial=trial,
             user_id=user_id,
-            handle=handle,
+            names=slack_names or groups.Names(handle=handle),
             sector=sector,
             organisation=organisation,
             role=role,
@@ -352,7 +362,9 @@ def register(app: App, services: Services) -> None:
     """Wire `/group` into the app."""
 
     @app.command("/group")
-    def group_command(ack: Ack, command: dict[str, str], respond: Respond) -> None:
+    def group_command(
+        ack: Ack, command: dict[str, str], respond: Respond, client: WebClient
+    ) -> None:
         ack()
-        asker = asker_from_command(command, services)
+        asker = asker_from_command(command, services, client)
         answer(respond, lambda: dispatch(asker, command.get("text", "")), what="/group")

@@ -139,6 +139,19 @@ def active_members(*, session: Session, trial: Trial) -> list[Member]:
     )
 
 
+@dataclass(frozen=True)
+class Names:
+    """How a person is called in Slack: for matching a plain `@name`."""
+
+    handle: str | None = None
+    display_name: str | None = None
+    real_name: str | None = None
+
+
+def _limit(value: str | None) -> str | None:
+    return value[:80] if value else None
+
+
 @dataclass
 class MemberChange:
     member: Member
@@ -151,7 +164,7 @@ def add_member(
     actor_user_id: str,
     trial: Trial,
     user_id: str,
-    handle: str | None,
+    names: Names,
     sector: Sector,
     organisation: str | None,
     role: Role | None,
@@ -164,7 +177,6 @@ def add_member(
         member = Member(
             trial_id=trial.id,  # type: ignore[arg-type]
             slack_user_id=user_id,
-            handle=handle,
             sector=sector.value,
             organisation=organisation,
             role=(role or Role.MEMBER).value,
@@ -181,10 +193,11 @@ def add_member(
         elif not member.active:
             member.role = Role.MEMBER.value
         member.active, member.left_at = True, None
-        if handle:
-            member.handle = handle
         if before == (member.sector, member.organisation, member.role, member.active):
             return MemberChange(member=member, change="unchanged")
+    member.handle = _limit(names.handle) or member.handle
+    member.display_name = _limit(names.display_name) or member.display_name
+    member.real_name = _limit(names.real_name) or member.real_name
     session.add(member)
     session.flush()
     record(

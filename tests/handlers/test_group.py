@@ -8,6 +8,7 @@ from sqlmodel import func, select
 from models.db import Database
 from models.tables import AuditLog, Member, Trial
 from tests.conftest import ARO, DIRECTOR, GORE, HEMI, LISA, RANUI
+from tests.harness.fake_slack import FakeSlack
 from tests.harness.slack_requests import Slack
 
 
@@ -216,3 +217,23 @@ def test_bad_input_gets_a_specific_reply_and_changes_nothing(
     assert says in reply.text, reply.text
     assert ":warning:" in reply.text
     assert _audit(database) == before
+
+
+def test_plain_names_match_slack_display_and_real_names(
+    gore: Slack, fake_slack: FakeSlack, database: Database
+) -> None:
+    fake_slack.users[HEMI] = {
+        "id": HEMI,
+        "name": "hwalker",
+        "real_name": "Hēmi Walker",
+        "profile": {"display_name": "Hēmi", "real_name": "Hēmi Walker"},
+    }
+    gore.say(f"/group add <@{HEMI}> iwi", user=LISA, channel=GORE)
+    gore.say("/group setup Kaikohe lead <@UKIRI|kiri>", user=DIRECTOR, channel="CKAIKOHE")
+    for typed in ("@hemi", "@HWALKER", "@Hēmi"):
+        reply = gore.say(f"/group add {typed} community", user="UKIRI", channel="CKAIKOHE")
+        assert f"<@{HEMI}>" in reply.text, (typed, reply.text)
+    with database.session(write=False) as session:
+        hemi = session.exec(select(Member).where(Member.slack_user_id == HEMI)).first()
+    assert hemi is not None
+    assert (hemi.handle, hemi.display_name, hemi.real_name) == ("hwalker", "Hēmi", "Hēmi Walker")

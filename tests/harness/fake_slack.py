@@ -43,6 +43,8 @@ class FakeSlack:
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.websocket_url: str | None = None
+        # users.info answers: user ID -> the "user" object Slack would return.
+        self.users: dict[str, dict[str, Any]] = {}
         self._failures: dict[str, deque[Failure]] = defaultdict(deque)
         self._delays: dict[str, float] = {}
         self._lock = threading.Condition()
@@ -179,6 +181,9 @@ class FakeSlack:
                 "user_id": "UBOT",
                 "bot_id": "BBOT",
             }
+        if method == "users.info":
+            user = self.users.get(str(params.get("user")))
+            return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
         if method == "apps.connections.open":
             return {"ok": True, "url": self.websocket_url}
         if method in ("chat.postMessage", "chat.postEphemeral", "chat.update"):

@@ -105,31 +105,33 @@ class Slack:
             return HttpResult(error.code, error.read().decode(), time.monotonic() - started)
 
     @staticmethod
+    def command_payload(
+        command: str, text: str, *, user: str, channel: str, response_url: str
+    ) -> dict[str, str]:
+        """A slash command's fields, as Slack sends them over HTTP and Socket Mode."""
+        return {
+            "token": "legacy-verification-token",
+            "team_id": "T0TRIALS",
+            "team_domain": "trials",
+            "channel_id": channel,
+            "channel_name": "advisory",
+            "user_id": user,
+            "user_name": user.lower(),
+            "command": command,
+            "text": text,
+            "api_app_id": "A0ADVISORY",
+            "response_url": response_url,
+            "trigger_id": f"{int(time.time())}.trigger",
+        }
+
+    @classmethod
     def command_body(
-        command: str,
-        text: str,
-        *,
-        user: str,
-        channel: str,
-        response_url: str,
-        user_name: str | None = None,
+        cls, command: str, text: str, *, user: str, channel: str, response_url: str
     ) -> bytes:
-        return urlencode(
-            {
-                "token": "legacy-verification-token",
-                "team_id": "T0TRIALS",
-                "team_domain": "trials",
-                "channel_id": channel,
-                "channel_name": "advisory",
-                "user_id": user,
-                "user_name": user_name or user.lower(),
-                "command": command,
-                "text": text,
-                "api_app_id": "A0ADVISORY",
-                "response_url": response_url,
-                "trigger_id": f"{int(time.time())}.trigger",
-            }
-        ).encode()
+        payload = cls.command_payload(
+            command, text, user=user, channel=channel, response_url=response_url
+        )
+        return urlencode(payload).encode()
 
     def command(
         self, command: str, text: str, *, user: str, channel: str, **post_options: Any

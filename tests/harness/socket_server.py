@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 import uuid
 from typing import Any
 
@@ -12,7 +11,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.server import Server, ServerConnection, serve
 
 from tests.harness.fake_slack import FakeSlack
-from tests.harness.slack_requests import Reply
+from tests.harness.slack_requests import Reply, Slack
 
 
 class LoopbackSocketMode:
@@ -78,20 +77,9 @@ class LoopbackSocketMode:
     ) -> str:
         """Send a slash command envelope; returns its envelope id."""
         envelope_id = str(uuid.uuid4())
-        payload = {
-            "token": "legacy-verification-token",
-            "team_id": "T0TRIALS",
-            "team_domain": "trials",
-            "channel_id": channel,
-            "channel_name": "advisory",
-            "user_id": user,
-            "user_name": user.lower(),
-            "command": command,
-            "text": text,
-            "api_app_id": "A0ADVISORY",
-            "response_url": response_url,
-            "trigger_id": f"{int(time.time())}.trigger",
-        }
+        payload = Slack.command_payload(
+            command, text, user=user, channel=channel, response_url=response_url
+        )
         self.wait_connected()
         self.connections[-1].send(
             json.dumps(
