@@ -27,3 +27,11 @@ class PermissionDenied(UserError):
 
 class NotFound(UserError):
     """A reference, person or trial that does not exist (or is not here)."""
+
+
+class FieldError(UserError):
+    """A modal input is wrong: shown beside that input (`response_action: errors`)."""
+
+    def __init__(self, block_id: str, message: str) -> None:
+        super().__init__(message)
+        self.block_id = block_id

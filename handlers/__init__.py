@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import errors, events, group
+from handlers import errors, events, group, task_actions, tasks, updates
 from handlers.context import Services
 
-COMMANDS = ("/group",)
+COMMANDS = ("/group", "/task", "/update")
 
 
 def register_all(app: App, services: Services) -> None:
     errors.register(app)
     events.register(app, services)
     group.register(app, services)
+    tasks.register(app, services)
+    updates.register(app, services)
+    task_actions.register(app, services)

@@ -5,13 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from slack_sdk import WebClient
+from sqlmodel import Session
 
 from bot.config import Settings
+from bot.errors import UserError
 from bot.permissions import Action, Actor, require
 from models.db import Database
-from models.groups import Group
+from models.groups import Group, load_group
+from models.tables import Trial
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,7 @@ class Asker:
     """Who typed a command, and where."""
 
     user_id: str
-    channel_id: str
+    channel_id: str | None  # None for App Home and direct messages
     handle: str | None
     services: Services
     client: WebClient
@@ -63,3 +67,27 @@ def asker_from_command(command: dict[str, str], services: Services, client: WebC
         services=services,
         client=client,
     )
+
+
+def asker_from_action(body: dict[str, Any], services: Services, client: WebClient) -> Asker:
+    """The person who clicked a button or submitted a modal."""
+    user = body.get("user") or {}
+    channel = (body.get("channel") or {}).get("id")
+    return Asker(
+        user_id=user["id"],
+        channel_id=channel,
+        handle=user.get("username") or user.get("name"),
+        services=services,
+        client=client,
+    )
+
+
+def linked(asker: Asker, session: Session) -> tuple[Group, Trial]:
+    """The channel's group and trial; refused with how to link it if there is none."""
+    group = load_group(session=session, user_id=asker.user_id, channel_id=asker.channel_id)
+    if group.trial is None:
+        raise UserError(
+            "This channel isn't linked to a trial yet. The Director can link it with "
+            "`/group setup <Trial name>`."
+        )
+    return group, group.trial

@@ -39,13 +39,14 @@ def message_for(error: Exception, *, what: str) -> Message:
     return apology(reference)
 
 
-def answer(respond: Respond, work: Callable[[], Message], *, what: str) -> None:
-    """Run a command's work and send its reply, or the reason it failed."""
+def answer(respond: Respond, work: Callable[[], Message | None], *, what: str) -> None:
+    """Run a command's work and send its reply (if any), or the reason it failed."""
     try:
         message = work()
     except Exception as error:
         message = message_for(error, what=what)
-    send(respond, message)
+    if message is not None:
+        send(respond, message)
 
 
 def register(app: App) -> None:

@@ -9,10 +9,9 @@ from typing import Any
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 
-from bot.blocks.home import home_view
-from handlers.context import Services
+from handlers.context import Asker, Services
+from handlers.task_ops import refresh_home
 from models.events import claim_event
-from models.home import memberships_of
 
 
 def register(app: App, services: Services) -> None:
@@ -29,7 +28,7 @@ def register(app: App, services: Services) -> None:
     def publish_home(event: dict[str, Any], client: WebClient) -> None:
         if event.get("tab", "home") != "home":
             return
-        user_id = event["user"]
-        with services.database.session(write=False) as session:
-            memberships = memberships_of(session=session, user_id=user_id)
-        client.views_publish(user_id=user_id, view=home_view(memberships))
+        asker = Asker(
+            user_id=event["user"], channel_id=None, handle=None, services=services, client=client
+        )
+        refresh_home(asker, {event["user"]})

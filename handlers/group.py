@@ -7,7 +7,6 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
-from sqlmodel import Session
 
 from bot.blocks import group as blocks
 from bot.blocks.common import Message, notice
@@ -26,11 +25,11 @@ from bot.parsing import (
     tokenize,
 )
 from bot.permissions import Action
-from handlers.context import Asker, Services, asker_from_command
+from handlers.context import Asker, Services, asker_from_command, linked
 from handlers.errors import answer
 from handlers.people import names_of
 from models import groups
-from models.tables import NAME_LENGTH, TITLE_LENGTH, Trial
+from models.tables import NAME_LENGTH, TITLE_LENGTH
 from models.types import LeadApproach, OutcomeFocus, Role, Sector, TrialStatus
 
 SECTORS = {
@@ -88,6 +87,8 @@ def setup(asker: Asker, tokens: list[Token]) -> Message:
     lead_mention = None
     if "lead" in keywords:
         lead_mention = _first_mention(keywords["lead"], "/group setup Gore District lead @lisa")
+    if asker.channel_id is None:
+        raise UserError("Type `/group setup` in the channel of the trial's group.")
     slack_names = _slack_names(asker, lead_mention)
     db = asker.services.database
     with db.session() as session:
@@ -149,7 +150,7 @@ def add(asker: Asker, tokens: list[Token]) -> Message:
         )
     slack_names = _slack_names(asker, who)
     with asker.services.database.session() as session:
-        group, trial = _linked(asker, session)
+        group, trial = linked(asker, session)
         asker.require(Action.MANAGE_MEMBERS, group)
         user_id, handle = groups.resolve_person(session=session, trial=trial, mention=who)
         change = groups.add_member(
@@ -171,7 +172,7 @@ def remove(asker: Asker, tokens: list[Token]) -> Message:
     if len(tokens) > 1:
         raise ParseError("Remove one person at a time.", example="/group remove @hemi")
     with asker.services.database.session() as session:
-        group, trial = _linked(asker, session)
+        group, trial = linked(asker, session)
         asker.require(Action.MANAGE_MEMBERS, group)
         user_id, _ = groups.resolve_person(session=session, trial=trial, mention=who)
         groups.remove_member(
@@ -184,23 +185,12 @@ def remove(asker: Asker, tokens: list[Token]) -> Message:
     )
 
 
-def _linked(asker: Asker, session: Session) -> tuple[groups.Group, Trial]:
-    """The channel's group and trial; refused with how to link it if there is none."""
-    group = groups.load_group(session=session, channel_id=asker.channel_id, user_id=asker.user_id)
-    if group.trial is None:
-        raise UserError(
-            "This channel isn't linked to a trial yet. The Director can link it with "
-            "`/group setup <Trial name>`."
-        )
-    return group, group.trial
-
-
 def list_members(asker: Asker, tokens: list[Token]) -> Message:
     """Members by sector: anyone in the channel may look."""
     if tokens:
         raise ParseError("`/group list` takes nothing after it.", example="/group list")
     with asker.services.database.session(write=False) as session:
-        _, trial = _linked(asker, session)
+        _, trial = linked(asker, session)
         members = groups.active_members(session=session, trial=trial)
     return blocks.member_list(trial, members)
 
@@ -210,7 +200,7 @@ def info(asker: Asker, tokens: list[Token]) -> Message:
     if tokens:
         raise ParseError("`/group info` takes nothing after it.", example="/group info")
     with asker.services.database.session(write=False) as session:
-        group, trial = _linked(asker, session)
+        group, trial = linked(asker, session)
         outcomes = groups.trial_outcomes(session=session, trial=trial)
         count = len(groups.active_members(session=session, trial=trial))
     return blocks.trial_info(trial, group.leads, outcomes, count)
@@ -225,7 +215,7 @@ def status(asker: Asker, tokens: list[Token]) -> Message:
         choice(join(tokens), _vocabulary(STATUSES), what="trial status", example=example)
     )
     with asker.services.database.session() as session:
-        group, trial = _linked(asker, session)
+        group, trial = linked(asker, session)
         asker.require(Action.CHANGE_STATUS, group)
         previous = groups.set_status(
             session=session, actor_user_id=asker.user_id, trial=trial, status=new
@@ -279,7 +269,7 @@ def set_field(asker: Asker, tokens: list[Token]) -> Message:
             limit=TITLE_LENGTH if field_name == "organisation" else NAME_LENGTH,
         )
     with asker.services.database.session() as session:
-        group, trial = _linked(asker, session)
+        group, trial = linked(asker, session)
         asker.require(Action.EDIT_TRIAL, group)
         groups.set_trial_field(
             session=session,
@@ -305,7 +295,7 @@ def away(asker: Asker, tokens: list[Token]) -> Message:
             f"{format_date(until)} has passed. Give a date from today on.", example=example
         )
     with asker.services.database.session() as session:
-        group, trial = _linked(asker, session)
+        group, trial = linked(asker, session)
         if group.me is None:
             raise UserError(
                 f"You're not a member of the {trial.name} group, so you get no reminders here."
@@ -320,7 +310,7 @@ def away(asker: Asker, tokens: list[Token]) -> Message:
 def back(asker: Asker, tokens: list[Token]) -> Message:
     """A member is back: reminders come to them again."""
     with asker.services.database.session() as session:
-        group, trial = _linked(asker, session)
+        group, trial = linked(asker, session)
         if group.me is None:
             raise UserError(f"You're not a member of the {trial.name} group.")
         if group.me.away_until is None:

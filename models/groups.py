@@ -29,9 +29,16 @@ class Group:
     chairs: list[Member] = field(default_factory=list)
 
 
-def load_group(*, session: Session, channel_id: str, user_id: str) -> Group:
-    """Everything a permission check needs, in two queries."""
-    trial = session.exec(select(Trial).where(Trial.channel_id == channel_id)).first()
+def load_group(
+    *,
+    session: Session,
+    user_id: str,
+    channel_id: str | None = None,
+    trial: Trial | None = None,
+) -> Group:
+    """Everything a permission check needs, for a channel's trial or a given one."""
+    if trial is None and channel_id is not None:
+        trial = session.exec(select(Trial).where(Trial.channel_id == channel_id)).first()
     if trial is None:
         return Group(trial=None, me=None)
     officers = session.exec(

@@ -9,7 +9,9 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import text
@@ -32,6 +34,8 @@ ARO = "UARO"
 GORE = "CGORE"
 RANUI = "CRANUI"
 SIGNING_SECRET = "test-signing-secret-0123456789"
+# The bot's clock in tests: a Monday morning in Auckland, so relative dates are fixed.
+NOW = datetime(2026, 11, 23, 9, 30, tzinfo=ZoneInfo("Pacific/Auckland"))
 FORBID_SKIPS = os.environ.get("ADVISORY_FORBID_SKIPS") == "1"
 
 
@@ -113,6 +117,7 @@ def fake_slack() -> Iterator[FakeSlack]:
     fake = FakeSlack().start()
     yield fake
     fake.stop()
+    assert fake.violations == [], "Slack would have refused these messages or views"
 
 
 @pytest.fixture
@@ -129,7 +134,7 @@ def settings(fake_slack: FakeSlack, database: Database) -> Settings:
 @pytest.fixture
 def slack(settings: Settings, database: Database, fake_slack: FakeSlack) -> Iterator[Slack]:
     """The real app served over HTTP by waitress on a free port; Slack's side of it."""
-    app = create_app(settings, database=database)
+    app = create_app(settings, database=database, clock=lambda: NOW)
     with serving(app, database) as base_url:
         yield Slack(base_url + EVENTS_PATH, SIGNING_SECRET, fake_slack)
 

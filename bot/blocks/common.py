@@ -34,8 +34,13 @@ def header(text: str) -> HeaderBlock:
     return HeaderBlock(text=truncate(text, HEADER_TEXT_LIMIT))
 
 
+def markdown(text: str, limit: int = 2000) -> MarkdownTextObject:
+    """Markdown text within a limit (2,000 for fields, 3,000 for section text)."""
+    return MarkdownTextObject(text=truncate(text, limit))
+
+
 def section(text: str) -> SectionBlock:
-    return SectionBlock(text=MarkdownTextObject(text=truncate(text, SECTION_TEXT_LIMIT)))
+    return SectionBlock(text=markdown(text, SECTION_TEXT_LIMIT))
 
 
 def context(text: str) -> ContextBlock:

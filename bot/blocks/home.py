@@ -1,30 +1,43 @@
-"""The App Home tab."""
+"""The App Home tab: a person's groups and their open tasks, with the task buttons."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from slack_sdk.models.blocks import Block
+from slack_sdk.models.blocks import Block, DividerBlock
 from slack_sdk.models.views import View
 
 from bot.blocks.common import context, header, section
+from bot.blocks.tasks import task_buttons, task_line
 from models.home import Membership
+from models.tasks import TaskRow
 
-VIEW_BLOCK_LIMIT = 100
 
-
-def home_view(memberships: list[Membership]) -> dict[str, Any]:
-    """The groups a person belongs to, with their role and a link to each channel."""
-    blocks: list[Block] = [header("Your advisory groups")]
+def home_view(
+    memberships: list[Membership], open_tasks: list[TaskRow], today: date, *, limit: int = 40
+) -> dict[str, Any]:
+    """At most `limit` tasks (two blocks each) keep the view under Slack's 100 blocks."""
+    blocks: list[Block] = [header("Your open tasks")]
+    if not open_tasks:
+        blocks.append(section("Nothing open. :tada:"))
+    for row in open_tasks[:limit]:
+        blocks.append(section(f"{task_line(row, today)}\n_{row.trial_name}_"))
+        blocks.append(task_buttons(row))
+    if len(open_tasks) > limit:
+        blocks.append(context("More tasks are open: type `/task list mine` in a group's channel."))
+    blocks += [DividerBlock(), header("Your advisory groups")]
     if not memberships:
         blocks.append(
             section(
-                "You're not in any trial's advisory group yet. A trial's lead can add you "
-                "with `/group add`."
+                "You're not in any trial's advisory group yet. A trial's lead can add you with "
+                "`/group add`."
             )
         )
-    for m in memberships[: VIEW_BLOCK_LIMIT - 2]:
+    for m in memberships[:10]:
         where = f" in <#{m.channel_id}>" if m.channel_id else ""
-        blocks.append(section(f"*{m.trial_name}*{where}\n{m.role.capitalize()} · {m.sector}"))
-    blocks.append(context("Type `/group help` in a group's channel to see what you can do."))
+        blocks.append(section(f"*{m.trial_name}*{where} · {m.role} · {m.sector}"))
+    if len(memberships) > 10:
+        blocks.append(context(f"…and {len(memberships) - 10} more groups."))
+    blocks.append(context("Type `/task help` or `/group help` in a group's channel."))
     return View(type="home", blocks=blocks).to_dict()

@@ -16,6 +16,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
 
+from tests.harness.slack_limits import check_message, check_view
+
 RESPONSE_PREFIX = "/response/"
 
 
@@ -45,6 +47,8 @@ class FakeSlack:
         self.websocket_url: str | None = None
         # users.info answers: user ID -> the "user" object Slack would return.
         self.users: dict[str, dict[str, Any]] = {}
+        # Messages and views Slack would have refused as too big or malformed.
+        self.violations: list[str] = []
         self._failures: dict[str, deque[Failure]] = defaultdict(deque)
         self._delays: dict[str, float] = {}
         self._lock = threading.Condition()
@@ -156,6 +160,12 @@ class FakeSlack:
             call = Call(method, params, dict(request.headers.items()), hook)
             self.calls.append(call)
             self._lock.notify_all()
+        problems = self._limits(method, params)
+        if problems:
+            with self._lock:
+                self.violations.extend(problems)
+            self._send(request, 200, {"ok": False, "error": "invalid_blocks", "errors": problems})
+            return
         if failure is not None:
             body = failure.body or {
                 "ok": False,
@@ -167,6 +177,15 @@ class FakeSlack:
             self._send(request, failure.status, body, headers)
             return
         self._send(request, 200, self._answer(method, params))
+
+    @staticmethod
+    def _limits(method: str, params: dict[str, Any]) -> list[str]:
+        if method in ("response_url", "chat.postMessage", "chat.postEphemeral", "chat.update"):
+            return check_message(params, method)
+        if method in ("views.publish", "views.open", "views.update", "views.push"):
+            view = params.get("view")
+            return check_view(json.loads(view) if isinstance(view, str) else view or {}, method)
+        return []
 
     def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         if method == "response_url":

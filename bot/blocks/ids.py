@@ -1,0 +1,20 @@
+"""Block Kit action IDs and view callback IDs, shared by builders and the listeners."""
+
+TASK_DONE = "task_done"
+TASK_ADD_UPDATE = "task_add_update"
+TASK_STATUS = "task_status"  # value "<status>:<task id>"
+TASK_MENU = "task_menu"  # overflow on list rows; value "<verb>:<task id>"
+TASK_LIST_PAGE = "task_list_page"  # value: JSON {"q": list arguments, "p": page}
+
+UPDATE_VIEW = "update_view"
+CREATE_TASK_VIEW = "create_task_view"
+
+# Block and action IDs of the modals' inputs, read back from view_submission state.
+UPDATE_TASK_BLOCK, UPDATE_TASK_INPUT = "task", "task_input"
+UPDATE_STATUS_BLOCK, UPDATE_STATUS_INPUT = "status", "status_input"
+UPDATE_PERCENT_BLOCK, UPDATE_PERCENT_INPUT = "percent", "percent_input"
+UPDATE_TEXT_BLOCK, UPDATE_TEXT_INPUT = "text", "text_input"
+CREATE_TITLE_BLOCK, CREATE_TITLE_INPUT = "title", "title_input"
+CREATE_OWNER_BLOCK, CREATE_OWNER_INPUT = "owner", "owner_input"
+CREATE_DUE_BLOCK, CREATE_DUE_INPUT = "due", "due_input"
+CREATE_OUTCOME_BLOCK, CREATE_OUTCOME_INPUT = "outcome", "outcome_input"

@@ -1,0 +1,255 @@
+"""Messages of `/task` and `/update`: task cards with buttons, paged lists, notes."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    DividerBlock,
+    Option,
+    OverflowMenuElement,
+    SectionBlock,
+)
+
+from bot.blocks import ids
+from bot.blocks.common import (
+    Message,
+    context,
+    header,
+    help_message,
+    markdown,
+    section,
+    to_dicts,
+    truncate,
+)
+from bot.formatting import format_date, format_datetime, mention, plural
+from models.tasks import TaskPage, TaskRow, UpdateRow
+from models.types import TaskStatus
+
+STATUS_EMOJI = {
+    "not-started": ":white_circle:",
+    "on-track": ":large_green_circle:",
+    "at-risk": ":large_orange_circle:",
+    "blocked": ":red_circle:",
+    "done": ":white_check_mark:",
+    "dropped": ":heavy_multiplication_x:",
+}
+STATUS_WORDS = {
+    "not-started": "not started",
+    "on-track": "on track",
+    "at-risk": "at risk",
+    "blocked": "blocked",
+    "done": "done",
+    "dropped": "dropped",
+}
+STATUS_BUTTONS = (TaskStatus.ON_TRACK, TaskStatus.AT_RISK, TaskStatus.BLOCKED)
+
+
+def progress_bar(percent: int, width: int = 10) -> str:
+    filled = round(percent / 100 * width)
+    return "▰" * filled + "▱" * (width - filled) + f" {percent}%"
+
+
+def due_text(row: TaskRow, today: date) -> str:
+    """`Tue 15 Dec 2026`, with how overdue it is; `no due date` when there is none."""
+    if row.due_date is None:
+        return "no due date"
+    text = format_date(row.due_date)
+    if row.overdue(today):
+        days = (today - row.due_date).days
+        text += f" · *overdue {plural(days, 'day')}*"
+    return text
+
+
+def _due_phrase(row: TaskRow, today: date) -> str:
+    return "no due date" if row.due_date is None else f"due {due_text(row, today)}"
+
+
+def task_line(row: TaskRow, today: date) -> str:
+    """`🟢 *T-12* Hire a truancy officer — <@U1>, due Fri 15 Jan 2027 · 40%`."""
+    outcome = f" · _{row.outcome_name}_" if row.outcome_name else ""
+    return (
+        f"{STATUS_EMOJI[row.status]} *{row.reference}* {truncate(row.title, 200)} — "
+        f"{mention(row.owner_user_id)}, {_due_phrase(row, today)} · {row.percent}%{outcome}"
+    )
+
+
+def task_buttons(row: TaskRow) -> ActionsBlock:
+    """Done, Add update, and the status buttons."""
+    value = str(row.id)
+    elements = [
+        ButtonElement(text="Done", action_id=ids.TASK_DONE, value=value, style="primary"),
+        ButtonElement(text="Add update", action_id=ids.TASK_ADD_UPDATE, value=value),
+    ]
+    elements += [
+        ButtonElement(
+            text=STATUS_WORDS[status.value].capitalize(),
+            action_id=f"{ids.TASK_STATUS}_{status.value}",
+            value=f"{status.value}:{row.id}",
+        )
+        for status in STATUS_BUTTONS
+    ]
+    return ActionsBlock(block_id=f"task-{row.id}", elements=elements)
+
+
+def task_card(
+    row: TaskRow,
+    today: date,
+    tz: ZoneInfo,
+    *,
+    updates: list[UpdateRow] | None = None,
+    update_count: int = 0,
+    origin: str | None = None,
+    in_channel: bool = False,
+    lead_in: str | None = None,
+) -> Message:
+    """A task with its details, its history (if given) and buttons."""
+    blocks: list[Block] = []
+    if lead_in:
+        blocks.append(section(lead_in))
+    blocks.append(header(f"{row.reference} · {row.title}"))
+    fields = [
+        f"*Owner*\n{mention(row.owner_user_id)}",
+        f"*Due*\n{due_text(row, today)}",
+        f"*Status*\n{STATUS_EMOJI[row.status]} {STATUS_WORDS[row.status]}",
+        f"*Progress*\n{progress_bar(row.percent)}",
+    ]
+    if row.outcome_name:
+        fields.append(f"*Outcome*\n{row.outcome_name}")
+    blocks.append(SectionBlock(fields=[markdown(f) for f in fields]))
+    added = f"Added by {mention(row.created_by)} on {format_datetime(row.created_at, tz)}"
+    if origin:
+        added += f" · from {origin}"
+    if row.completed_at:
+        added += f" · done {format_datetime(row.completed_at, tz)}"
+    blocks.append(context(added))
+    if updates is not None:
+        blocks.append(DividerBlock())
+        if not updates:
+            blocks.append(section("_No progress updates yet._"))
+        for update in updates:
+            note = f"\n> {truncate(update.text, 2500)}" if update.text else ""
+            blocks.append(
+                section(
+                    f"{STATUS_EMOJI[update.status]} {mention(update.author_user_id)} · "
+                    f"{format_datetime(update.created_at, tz)} · {STATUS_WORDS[update.status]}, "
+                    f"{update.percent}%{note}"
+                )
+            )
+        if update_count > len(updates):
+            blocks.append(context(f"…and {plural(update_count - len(updates), 'earlier update')}."))
+    if row.is_open:
+        blocks.append(task_buttons(row))
+    text = f"{row.reference} {row.title} ({STATUS_WORDS[row.status]}, {_due_phrase(row, today)})"
+    return Message(text=text, blocks=to_dicts(blocks), in_channel=in_channel)
+
+
+def _row_menu(row: TaskRow) -> OverflowMenuElement:
+    # An overflow menu holds at most five options.
+    options = [
+        Option(text="Show", value=f"show:{row.id}"),
+        Option(text="Add update", value=f"update:{row.id}"),
+        Option(text="Done", value=f"done:{row.id}"),
+        Option(text="At risk", value=f"{TaskStatus.AT_RISK.value}:{row.id}"),
+        Option(text="Blocked", value=f"{TaskStatus.BLOCKED.value}:{row.id}"),
+    ]
+    return OverflowMenuElement(action_id=ids.TASK_MENU, options=options)
+
+
+def task_list(
+    trial_name: str, page: TaskPage, today: date, *, title: str, arguments: str
+) -> Message:
+    """One page of tasks (Slack allows 50 blocks), with buttons to the other pages."""
+    blocks: list[Block] = [header(f"{trial_name}: {title}")]
+    if not page.rows:
+        blocks.append(section("Nothing here. Add one with `/task add <title> due <date>`."))
+    for row in page.rows:
+        accessory = _row_menu(row) if row.is_open else None
+        blocks.append(SectionBlock(text=markdown(task_line(row, today)), accessory=accessory))
+    first = (page.page - 1) * page.page_size + 1
+    shown = f"{first}–{first + len(page.rows) - 1} of {page.total}" if page.rows else "0"
+    blocks.append(context(f"Showing {shown} · page {page.page} of {page.pages}"))
+    buttons = []
+    if page.page > 1:
+        buttons.append(
+            ButtonElement(
+                text="‹ Previous",
+                action_id=f"{ids.TASK_LIST_PAGE}_prev",
+                value=json.dumps({"q": arguments[:1500], "p": page.page - 1}),
+            )
+        )
+    if page.page < page.pages:
+        buttons.append(
+            ButtonElement(
+                text="Next ›",
+                action_id=f"{ids.TASK_LIST_PAGE}_next",
+                value=json.dumps({"q": arguments[:1500], "p": page.page + 1}),
+            )
+        )
+    if buttons:
+        blocks.append(ActionsBlock(elements=buttons))
+    text = f"{trial_name}: {title}, {plural(page.total, 'task')}"
+    return Message(text=text, blocks=to_dicts(blocks))
+
+
+def update_note(row: TaskRow, author_user_id: str, text: str, *, first_done: bool) -> Message:
+    """The short note the group sees in its channel when a task moves."""
+    if first_done:
+        headline = (
+            f":white_check_mark: {mention(author_user_id)} completed *{row.reference}* "
+            f"{truncate(row.title, 200)}"
+        )
+    else:
+        headline = (
+            f"{STATUS_EMOJI[row.status]} {mention(author_user_id)} updated "
+            f"*{row.reference}* {truncate(row.title, 200)}: {STATUS_WORDS[row.status]}, "
+            f"{row.percent}%"
+        )
+    body = headline + (f"\n> {truncate(text, 2500)}" if text else "")
+    return Message(text=body, blocks=to_dicts([section(body)]), in_channel=True)
+
+
+def task_help() -> Message:
+    return help_message(
+        "/task",
+        "The trial's Action Plan: its actions, who owns each, when each is due.",
+        [
+            (
+                "/task add Hire a truancy officer owner @hemi due 15/12 outcome Reduce truancy",
+                "Add a task (owner defaults to you). Quote a title that contains a keyword: "
+                '`/task add "Review due dates" due friday`. With no text, a form opens.',
+            ),
+            (
+                "/task list",
+                "Open tasks. Also: `mine`, `overdue`, `@person`, `outcome truancy`, "
+                "`all` (done ones too).",
+            ),
+            ("/task show T-12", "The task with its update history."),
+            ("/task done T-12 Officer started Monday", "Owner or lead: mark it done."),
+            ("/task assign T-12 @aroha", "Owner or lead: give it to someone else."),
+            ("/task due T-12 next friday", "Owner or lead: move the due date."),
+            (
+                "/update T-12 at-risk 40% Waiting on the school board",
+                "Owner or lead: a progress update (status and percent optional).",
+            ),
+        ],
+    )
+
+
+def update_help() -> Message:
+    return help_message(
+        "/update",
+        "A progress update on a task: the group sees a short note in the channel.",
+        [
+            (
+                "/update T-12 on-track 60% Two schools signed up",
+                "Status (on-track, at-risk, blocked, done) and percent are optional.",
+            ),
+            ("/update", "Opens a form to pick one of your open tasks and write the update."),
+        ],
+    )

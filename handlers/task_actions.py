@@ -1,0 +1,298 @@
+"""Buttons on task messages and App Home, and the task modals' submissions.
+
+A modal's errors go back beside the input (`response_action: errors`), so its
+submission is checked and saved before the ack; that is database work of milliseconds.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot.blocks import ids
+from bot.blocks import tasks as blocks
+from bot.blocks.common import Message, notice
+from bot.errors import FieldError, ParseError, UserError
+from bot.parsing import parse_date, parse_title, tokenize
+from bot.permissions import Action
+from handlers.context import Asker, Services, asker_from_action
+from handlers.errors import message_for, new_reference
+from handlers.reply import send
+from handlers.task_ops import (
+    TaskChange,
+    already_done,
+    announce,
+    post,
+    refresh_home,
+    update_task,
+)
+from handlers.tasks import list_tasks, show
+from handlers.updates import open_modal, parse_percent
+from models import groups, tasks
+from models.tables import TITLE_LENGTH, Trial
+from models.types import TaskStatus, UpdateSource
+
+log = logging.getLogger("advisory_bot.actions")
+
+
+def tell(asker: Asker, respond: Respond, body: dict[str, Any], message: Message) -> None:
+    """Answer the clicker: in place if the click came from a message, else by DM."""
+    if body.get("response_url"):
+        send(respond, message)
+    else:
+        post(asker, asker.user_id, message)
+
+
+def after_click(
+    asker: Asker, respond: Respond, body: dict[str, Any], work: Callable[[], Message | None]
+) -> None:
+    try:
+        message = work()
+    except Exception as error:
+        message = message_for(error, what=f"button {body.get('actions', [{}])[0].get('action_id')}")
+    if message is not None:
+        tell(asker, respond, body, message)
+
+
+def clicked(asker: Asker, task_id: int, status: TaskStatus) -> Message:
+    change: TaskChange = update_task(
+        asker, task_id=task_id, text="", status=status, percent=None, source=UpdateSource.BUTTON
+    )
+    if not change.changed:
+        return notice(already_done(change))
+    announce(asker, change)
+    refresh_home(asker, {change.row.owner_user_id})
+    word = "done" if change.first_done else blocks.STATUS_WORDS[change.row.status]
+    return notice(f"{change.row.reference} is now {word}. The group has been told.")
+
+
+def menu_choice(asker: Asker, value: str, trigger_id: str) -> Message | None:
+    verb, _, number = value.partition(":")
+    task_id = int(number)
+    if verb == "done":
+        return clicked(asker, task_id, TaskStatus.DONE)
+    if verb == "update":
+        open_modal(asker, trigger_id, task_id)
+        return None
+    if verb == "show":
+        return show(asker, tokenize(f"T-{task_id}"))
+    return clicked(asker, task_id, TaskStatus(verb))
+
+
+def _value(view: dict[str, Any], block: str, action: str) -> Any:
+    return view["state"]["values"].get(block, {}).get(action, {})
+
+
+def save_update(asker: Asker, view: dict[str, Any]) -> TaskChange:
+    selected = _value(view, ids.UPDATE_TASK_BLOCK, ids.UPDATE_TASK_INPUT).get("selected_option")
+    if not selected:
+        raise FieldError(ids.UPDATE_TASK_BLOCK, "Choose a task.")
+    status = _value(view, ids.UPDATE_STATUS_BLOCK, ids.UPDATE_STATUS_INPUT).get("selected_option")
+    percent_text = _value(view, ids.UPDATE_PERCENT_BLOCK, ids.UPDATE_PERCENT_INPUT).get("value")
+    text = _value(view, ids.UPDATE_TEXT_BLOCK, ids.UPDATE_TEXT_INPUT).get("value") or ""
+    try:
+        percent = parse_percent(percent_text) if percent_text else None
+    except ParseError as error:
+        raise FieldError(ids.UPDATE_PERCENT_BLOCK, error.message) from error
+    try:
+        text = parse_title(text, what="update", limit=2900)
+    except ParseError as error:
+        raise FieldError(ids.UPDATE_TEXT_BLOCK, error.message) from error
+    change = update_task(
+        asker,
+        task_id=int(selected["value"]),
+        text=text,
+        status=TaskStatus(status["value"]) if status else None,
+        percent=percent,
+        source=UpdateSource.MODAL,
+    )
+    if not change.changed:
+        raise FieldError(ids.UPDATE_STATUS_BLOCK, already_done(change))
+    return change
+
+
+def save_new_task(asker: Asker, view: dict[str, Any]) -> tasks.TaskRow:
+    metadata = json.loads(view.get("private_metadata") or "{}")
+    title_text = _value(view, ids.CREATE_TITLE_BLOCK, ids.CREATE_TITLE_INPUT).get("value") or ""
+    owner_id = _value(view, ids.CREATE_OWNER_BLOCK, ids.CREATE_OWNER_INPUT).get("selected_user")
+    due_text = _value(view, ids.CREATE_DUE_BLOCK, ids.CREATE_DUE_INPUT).get("value")
+    outcome_text = _value(view, ids.CREATE_OUTCOME_BLOCK, ids.CREATE_OUTCOME_INPUT).get("value")
+    try:
+        title = parse_title(title_text, what="task title", limit=TITLE_LENGTH)
+    except ParseError as error:
+        raise FieldError(ids.CREATE_TITLE_BLOCK, error.message) from error
+    try:
+        due = parse_date(due_text, today=asker.services.today()) if due_text else None
+    except ParseError as error:
+        raise FieldError(ids.CREATE_DUE_BLOCK, error.message) from error
+    with asker.services.database.session() as session:
+        trial = session.get(Trial, metadata.get("trial"))
+        if trial is None:
+            raise UserError("That trial no longer exists.")
+        group = groups.load_group(session=session, user_id=asker.user_id, trial=trial)
+        asker.require(Action.ADD_TASK, group)
+        owner = tasks.active_member(session=session, trial=trial, user_id=owner_id or "")
+        if owner is None:
+            raise FieldError(
+                ids.CREATE_OWNER_BLOCK,
+                f"That person isn't in the {trial.name} group. The lead can add "
+                "them with /group add.",
+            )
+        outcome = None
+        if outcome_text and outcome_text.strip():
+            try:
+                outcome = tasks.outcome_for(
+                    session=session,
+                    trial=trial,
+                    name=parse_title(outcome_text, what="outcome"),
+                    actor_user_id=asker.user_id,
+                )
+            except UserError as error:
+                raise FieldError(ids.CREATE_OUTCOME_BLOCK, error.message) from error
+        task = tasks.add_task(
+            session=session,
+            trial=trial,
+            title=title,
+            owner=owner,
+            due_date=due,
+            outcome=outcome,
+            actor_user_id=asker.user_id,
+        )
+        return tasks.task_row(session=session, task_id=task.id)  # type: ignore[arg-type]
+
+
+def submitted(ack: Ack, work: Callable[[], None], *, default_block: str) -> None:
+    """Run a modal's save; any refusal goes back beside an input and nothing is saved."""
+    try:
+        work()
+    except FieldError as error:
+        ack(response_action="errors", errors={error.block_id: error.message[:300]})
+        return
+    except UserError as error:
+        ack(response_action="errors", errors={default_block: error.message[:300]})
+        return
+    except Exception:
+        reference = new_reference()
+        log.exception("%s: unhandled error saving a modal", reference)
+        ack(
+            response_action="errors",
+            errors={
+                default_block: f"Sorry, something went wrong on our side and nothing was saved "
+                f"(reference {reference}). Please try again."
+            },
+        )
+        return
+    ack()
+
+
+def register(app: App, services: Services) -> None:
+    """Wire the task buttons and modals into the app."""
+
+    @app.action(ids.TASK_DONE)
+    def done_clicked(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
+    ) -> None:
+        ack()
+        asker = asker_from_action(body, services, client)
+        after_click(
+            asker, respond, body, lambda: clicked(asker, int(action["value"]), TaskStatus.DONE)
+        )
+
+    @app.action(re.compile(f"^{ids.TASK_STATUS}_"))
+    def status_clicked(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
+    ) -> None:
+        ack()
+        asker = asker_from_action(body, services, client)
+        status, _, number = action["value"].partition(":")
+        after_click(asker, respond, body, lambda: clicked(asker, int(number), TaskStatus(status)))
+
+    @app.action(ids.TASK_ADD_UPDATE)
+    def add_update_clicked(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
+    ) -> None:
+        ack()
+        asker = asker_from_action(body, services, client)
+        after_click(
+            asker,
+            respond,
+            body,
+            lambda: open_modal(asker, body["trigger_id"], int(action["value"])),
+        )
+
+    @app.action(ids.TASK_MENU)
+    def menu_chosen(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
+    ) -> None:
+        ack()
+        asker = asker_from_action(body, services, client)
+        after_click(
+            asker,
+            respond,
+            body,
+            lambda: menu_choice(asker, action["selected_option"]["value"], body["trigger_id"]),
+        )
+
+    @app.action(re.compile(f"^{ids.TASK_LIST_PAGE}"))
+    def page_turned(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
+    ) -> None:
+        ack()
+        asker = asker_from_action(body, services, client)
+        wanted = json.loads(action["value"])
+
+        def turn() -> None:
+            message = list_tasks(asker, tokenize(wanted["q"]), page=int(wanted["p"]))
+            respond(text=message.text, blocks=message.blocks, replace_original=True)
+
+        try:
+            turn()
+        except Exception as error:
+            tell(asker, respond, body, message_for(error, what="task list page"))
+
+    @app.view(ids.UPDATE_VIEW)
+    def update_submitted(
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
+    ) -> None:
+        asker = asker_from_action(body, services, client)
+        changes: list[TaskChange] = []
+        submitted(
+            ack,
+            lambda: changes.append(save_update(asker, view)),
+            default_block=ids.UPDATE_TEXT_BLOCK,
+        )
+        for change in changes:
+            announce(asker, change)
+            refresh_home(asker, {change.row.owner_user_id})
+
+    @app.view(ids.CREATE_TASK_VIEW)
+    def create_submitted(
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
+    ) -> None:
+        asker = asker_from_action(body, services, client)
+        rows: list[tasks.TaskRow] = []
+        submitted(
+            ack,
+            lambda: rows.append(save_new_task(asker, view)),
+            default_block=ids.CREATE_TITLE_BLOCK,
+        )
+        for row in rows:
+            if row.channel_id:
+                post(
+                    asker,
+                    row.channel_id,
+                    blocks.task_card(
+                        row,
+                        services.today(),
+                        services.settings.tz,
+                        in_channel=True,
+                        lead_in=f"<@{asker.user_id}> added a task to the Action Plan.",
+                    ),
+                )
+            refresh_home(asker, {row.owner_user_id})

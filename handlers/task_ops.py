@@ -1,0 +1,126 @@
+"""Changing tasks, the same way from a slash command, a button or a modal: find the
+task, check it belongs where it was asked about, check permission, change, and tell
+the group and the people whose App Home shows it."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from slack_sdk.errors import SlackApiError, SlackRequestError
+from sqlmodel import Session
+
+from bot.blocks.common import Message
+from bot.blocks.home import home_view
+from bot.blocks.tasks import update_note
+from bot.errors import UserError
+from bot.permissions import Action
+from handlers.context import Asker
+from models import groups, tasks
+from models.home import memberships_of
+from models.tables import Member, Task, Trial
+from models.types import TaskStatus, UpdateSource
+
+log = logging.getLogger("advisory_bot.tasks")
+
+HOME_TASK_LIMIT = 40
+
+
+@dataclass(frozen=True)
+class TaskChange:
+    row: tasks.TaskRow
+    changed: bool
+    first_done: bool
+    text: str
+
+
+def locate(asker: Asker, session: Session, task: Task) -> Trial:
+    """The task's trial; refused if the command came from another trial's channel."""
+    trial = session.get(Trial, task.trial_id)
+    assert trial is not None  # a foreign key guarantees it
+    if asker.channel_id is not None and trial.channel_id not in (None, asker.channel_id):
+        here = groups.load_group(
+            session=session, user_id=asker.user_id, channel_id=asker.channel_id
+        ).trial
+        if here is not None:
+            raise UserError(
+                f"T-{task.id} belongs to {trial.name}, not {here.name}. "
+                f"Use it in {trial.name}'s channel (<#{trial.channel_id}>)."
+            )
+    return trial
+
+
+def owner_of(session: Session, task: Task) -> str:
+    owner = session.get(Member, task.owner_member_id)
+    return owner.slack_user_id if owner else ""
+
+
+def update_task(
+    asker: Asker,
+    *,
+    task_id: int,
+    text: str,
+    status: TaskStatus | None,
+    percent: int | None,
+    source: UpdateSource,
+) -> TaskChange:
+    """Record a progress update (or completion) if the asker may."""
+    with asker.services.database.session() as session:
+        task = tasks.get_task(session=session, number=task_id, lock=True)
+        trial = locate(asker, session, task)
+        group = groups.load_group(session=session, user_id=asker.user_id, trial=trial)
+        asker.require(Action.EDIT_TASK, group, owner_user_id=owner_of(session, task))
+        result = tasks.record_update(
+            session=session,
+            task=task,
+            author_user_id=asker.user_id,
+            text=text,
+            status=status,
+            percent=percent,
+            source=source,
+        )
+        row = tasks.task_row(session=session, task_id=task_id)
+    first_done = result.changed and row.status == TaskStatus.DONE.value
+    return TaskChange(row=row, changed=result.changed, first_done=first_done, text=text)
+
+
+def already_done(change: TaskChange) -> str:
+    return f"{change.row.reference} is already done. Nothing changed."
+
+
+def announce(asker: Asker, change: TaskChange) -> None:
+    """Post the short note in the trial's channel (for buttons and modals)."""
+    if change.row.channel_id:
+        post(
+            asker,
+            change.row.channel_id,
+            update_note(change.row, asker.user_id, change.text, first_done=change.first_done),
+        )
+
+
+def post(asker: Asker, channel: str, message: Message) -> None:
+    """chat.postMessage, logging rather than failing if Slack refuses."""
+    try:
+        asker.client.chat_postMessage(
+            channel=channel, text=message.text, blocks=message.blocks or None
+        )
+    except (SlackApiError, SlackRequestError) as error:
+        log.warning("Could not post to %s: %s", channel, error)
+
+
+def refresh_home(asker: Asker, user_ids: set[str]) -> None:
+    """Republish the App Home of everyone whose open tasks just changed."""
+    today = asker.services.today()
+    for user_id in sorted(u for u in user_ids if u):
+        with asker.services.database.session(write=False) as session:
+            memberships = memberships_of(session=session, user_id=user_id)
+            open_tasks = tasks.open_tasks_of(
+                session=session, user_id=user_id, limit=HOME_TASK_LIMIT + 1
+            )
+        try:
+            asker.client.views_publish(
+                user_id=user_id,
+                view=home_view(memberships, open_tasks, today, limit=HOME_TASK_LIMIT),
+            )
+        except (SlackApiError, SlackRequestError) as error:
+            log.warning("Could not publish the App Home of %s: %s", user_id, error)

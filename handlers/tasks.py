@@ -1,0 +1,314 @@
+"""`/task`: the trial's Action Plan."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from sqlmodel import Session
+
+from bot.blocks import tasks as blocks
+from bot.blocks.common import Message, notice
+from bot.blocks.modals import create_task_modal
+from bot.errors import ParseError, UserError
+from bot.formatting import format_date, mention
+from bot.parsing import (
+    Token,
+    is_mention,
+    join,
+    parse_date,
+    parse_mention,
+    parse_reference,
+    parse_title,
+    split_keywords,
+    tokenize,
+)
+from bot.permissions import Action
+from handlers.context import Asker, Services, asker_from_command, linked
+from handlers.errors import answer
+from handlers.task_ops import already_done, locate, owner_of, refresh_home, update_task
+from models import groups, tasks
+from models.tables import TITLE_LENGTH, Member, Trial
+from models.types import TaskStatus, UpdateSource
+
+ADD_EXAMPLE = "/task add Hire a truancy officer owner @hemi due 15/12 outcome Reduce truancy"
+PAGE_SIZE = 15
+
+
+def member_named(asker: Asker, session: Session, trial: Trial, token: Token) -> Member:
+    """The active member a mention names; refused if they're not in the group."""
+    if not is_mention(token):
+        raise ParseError(f"“{token.text[:40]}” is not a person. Mention them with @.")
+    user_id, _ = groups.resolve_person(
+        session=session, trial=trial, mention=parse_mention(token.text)
+    )
+    member = tasks.active_member(session=session, trial=trial, user_id=user_id)
+    if member is None:
+        raise UserError(
+            f"{mention(user_id)} isn't in the {trial.name} group. The lead can add them with "
+            "`/group add`."
+        )
+    return member
+
+
+def add(asker: Asker, tokens: list[Token]) -> Message:
+    """Member: add a task (owner defaults to the author)."""
+    head, keywords = split_keywords(tokens, {"owner", "due", "outcome"})
+    title = parse_title(join(head), what="task title", limit=TITLE_LENGTH)
+    today = asker.services.today()
+    due = parse_date(join(keywords["due"]), today=today) if "due" in keywords else None
+    outcome_name = (
+        parse_title(join(keywords["outcome"]), what="outcome", limit=TITLE_LENGTH)
+        if "outcome" in keywords
+        else None
+    )
+    if "owner" in keywords and len(keywords["owner"]) > 1:
+        raise ParseError("A task has one owner.", example=ADD_EXAMPLE)
+    with asker.services.database.session() as session:
+        group, trial = linked(asker, session)
+        asker.require(Action.ADD_TASK, group)
+        if "owner" in keywords:
+            owner = member_named(asker, session, trial, keywords["owner"][0])
+        elif group.me is not None:
+            owner = group.me
+        else:
+            raise UserError(
+                f"You're not in the {trial.name} group, so give the task an owner.",
+                example=ADD_EXAMPLE,
+            )
+        outcome = (
+            tasks.outcome_for(
+                session=session, trial=trial, name=outcome_name, actor_user_id=asker.user_id
+            )
+            if outcome_name
+            else None
+        )
+        task = tasks.add_task(
+            session=session,
+            trial=trial,
+            title=title,
+            owner=owner,
+            due_date=due,
+            outcome=outcome,
+            actor_user_id=asker.user_id,
+        )
+        row = tasks.task_row(session=session, task_id=task.id)  # type: ignore[arg-type]
+    refresh_home(asker, {row.owner_user_id})
+    lead_in = f"{mention(asker.user_id)} added a task to the Action Plan."
+    if row.overdue(today):
+        lead_in += " Its due date has already passed, so it shows as overdue."
+    return blocks.task_card(
+        row, today, asker.services.settings.tz, in_channel=True, lead_in=lead_in
+    )
+
+
+def list_tasks(asker: Asker, tokens: list[Token], page: int = 1) -> Message:
+    """Anyone in the channel: open tasks, or a filtered list."""
+    include_closed = False
+    overdue_on = None
+    owner_user_id = None
+    outcome_words: list[Token] = []
+    titles: list[str] = []
+    rest = list(tokens)
+    while rest:
+        token = rest.pop(0)
+        word = token.text.lower()
+        if token.is_word("all"):
+            include_closed = True
+        elif token.is_word("mine"):
+            owner_user_id = asker.user_id
+            titles.append("yours")
+        elif token.is_word("overdue"):
+            overdue_on = asker.services.today()
+            titles.append("overdue")
+        elif token.is_word("outcome"):
+            outcome_words, rest = rest, []
+            if not outcome_words:
+                raise ParseError("Say which outcome.", example="/task list outcome truancy")
+        elif is_mention(token):
+            owner_user_id = token.text  # resolved below, inside the session
+        else:
+            raise ParseError(
+                f"I can't list “{word[:40]}”. Try `mine`, `overdue`, `@person`, "
+                "`outcome <name>` or `all`.",
+                example="/task list overdue",
+            )
+    with asker.services.database.session(write=False) as session:
+        _, trial = linked(asker, session)
+        if owner_user_id is not None and owner_user_id != asker.user_id:
+            owner_user_id, _ = groups.resolve_person(
+                session=session, trial=trial, mention=parse_mention(owner_user_id)
+            )
+            titles.append(f"of {mention(owner_user_id)}")
+        outcome_id = None
+        if outcome_words:
+            name = join(outcome_words)
+            outcome = tasks.match_outcome(session=session, trial=trial, name=name)
+            if outcome is None:
+                known = ", ".join(
+                    o.name for o in groups.trial_outcomes(session=session, trial=trial)
+                )
+                raise UserError(
+                    f"No outcome of {trial.name} matches “{name[:60]}”."
+                    + (f" Outcomes: {known}." if known else "")
+                )
+            outcome_id = outcome.id
+            titles.append(f"for “{outcome.name}”")
+        query = tasks.TaskQuery(
+            include_closed=include_closed,
+            overdue_on=overdue_on,
+            owner_user_id=owner_user_id,
+            outcome_id=outcome_id,
+        )
+        result = tasks.list_tasks(
+            session=session, trial=trial, query=query, page=page, page_size=PAGE_SIZE
+        )
+    title = ("All tasks" if include_closed else "Open tasks") + (
+        " " + ", ".join(titles) if titles else ""
+    )
+    return blocks.task_list(
+        trial.name, result, asker.services.today(), title=title, arguments=join(tokens)
+    )
+
+
+def _one_task(tokens: list[Token], example: str) -> int:
+    if not tokens:
+        raise ParseError("Say which task.", example=example)
+    return parse_reference(tokens[0].text, "T").number
+
+
+def show(asker: Asker, tokens: list[Token]) -> Message:
+    """Anyone in the channel: a task with its update history."""
+    task_id = _one_task(tokens, "/task show T-12")
+    with asker.services.database.session(write=False) as session:
+        task = tasks.get_task(session=session, number=task_id)
+        locate(asker, session, task)
+        row = tasks.task_row(session=session, task_id=task_id)
+        updates, count = tasks.updates_of(session=session, task_id=task_id)
+    return blocks.task_card(
+        row, asker.services.today(), asker.services.settings.tz, updates=updates, update_count=count
+    )
+
+
+def done(asker: Asker, tokens: list[Token]) -> Message:
+    """Owner or lead: mark a task done, with an optional note."""
+    task_id = _one_task(tokens, "/task done T-12 Officer started Monday")
+    note = parse_title(join(tokens[1:]), what="note", limit=2900) if len(tokens) > 1 else ""
+    change = update_task(
+        asker,
+        task_id=task_id,
+        text=note,
+        status=TaskStatus.DONE,
+        percent=None,
+        source=UpdateSource.COMMAND,
+    )
+    if not change.changed:
+        return notice(already_done(change))
+    refresh_home(asker, {change.row.owner_user_id})
+    return blocks.update_note(change.row, asker.user_id, note, first_done=True)
+
+
+def assign(asker: Asker, tokens: list[Token]) -> Message:
+    """Owner or lead: give a task to someone else in the group."""
+    example = "/task assign T-12 @aroha"
+    task_id = _one_task(tokens, example)
+    if len(tokens) != 2:
+        raise ParseError("Say who should own it.", example=example)
+    with asker.services.database.session() as session:
+        task = tasks.get_task(session=session, number=task_id, lock=True)
+        trial = locate(asker, session, task)
+        group = groups.load_group(session=session, user_id=asker.user_id, trial=trial)
+        asker.require(Action.EDIT_TASK, group, owner_user_id=owner_of(session, task))
+        owner = member_named(asker, session, trial, tokens[1])
+        previous = tasks.assign_task(
+            session=session, task=task, owner=owner, actor_user_id=asker.user_id
+        )
+    if previous is None:
+        return notice(f"T-{task_id} is already {mention(owner.slack_user_id)}'s. Nothing changed.")
+    refresh_home(asker, {previous, owner.slack_user_id})
+    return notice(
+        f"{mention(asker.user_id)} gave *T-{task_id}* {task.title} to "
+        f"{mention(owner.slack_user_id)}" + (f" (was {mention(previous)})." if previous else "."),
+        in_channel=True,
+    )
+
+
+def due(asker: Asker, tokens: list[Token]) -> Message:
+    """Owner or lead: move a task's due date (`none` clears it)."""
+    example = "/task due T-12 next friday"
+    task_id = _one_task(tokens, example)
+    if len(tokens) < 2:
+        raise ParseError("Say the new due date.", example=example)
+    today = asker.services.today()
+    words = join(tokens[1:])
+    new_due = None if words.lower() in ("none", "never", "-") else parse_date(words, today=today)
+    with asker.services.database.session() as session:
+        task = tasks.get_task(session=session, number=task_id, lock=True)
+        trial = locate(asker, session, task)
+        group = groups.load_group(session=session, user_id=asker.user_id, trial=trial)
+        owner = owner_of(session, task)
+        asker.require(Action.EDIT_TASK, group, owner_user_id=owner)
+        tasks.set_due(session=session, task=task, due_date=new_due, actor_user_id=asker.user_id)
+    refresh_home(asker, {owner})
+    when = format_date(new_due) if new_due else "no date"
+    late = " That date has passed, so it shows as overdue." if new_due and new_due < today else ""
+    return notice(f"*T-{task_id}* {task.title} is now due {when}.{late}", in_channel=True)
+
+
+SUBCOMMANDS: dict[str, Callable[[Asker, list[Token]], Message]] = {
+    "add": add,
+    "list": list_tasks,
+    "show": show,
+    "done": done,
+    "assign": assign,
+    "due": due,
+}
+
+
+def dispatch(asker: Asker, text: str) -> Message:
+    """Route `/task <subcommand> ...`."""
+    tokens = tokenize(text)
+    if not tokens:
+        return list_tasks(asker, [])
+    word = tokens[0].text.lower()
+    if tokens[0].is_word("help", "?"):
+        return blocks.task_help()
+    action = None if tokens[0].quoted else SUBCOMMANDS.get(word)
+    if action is None:
+        raise ParseError(f"I don't know `/task {tokens[0].text[:40]}`. Try `/task help`.")
+    return action(asker, tokens[1:])
+
+
+def open_create_modal(asker: Asker, trigger_id: str) -> None:
+    """`/task add` with no text: a form for the new task."""
+    with asker.services.database.session(write=False) as session:
+        group, trial = linked(asker, session)
+        asker.require(Action.ADD_TASK, group)
+        outcomes = [o.name for o in groups.trial_outcomes(session=session, trial=trial)]
+    metadata = json.dumps({"channel": asker.channel_id, "trial": trial.id})
+    asker.client.views_open(
+        trigger_id=trigger_id,
+        view=create_task_modal(author_user_id=asker.user_id, outcomes=outcomes, metadata=metadata),
+    )
+
+
+def register(app: App, services: Services) -> None:
+    """Wire `/task` into the app."""
+
+    @app.command("/task")
+    def task_command(
+        ack: Ack, command: dict[str, str], respond: Respond, client: WebClient
+    ) -> None:
+        ack()
+        asker = asker_from_command(command, services, client)
+        text = command.get("text", "").strip()
+        if text.lower() == "add":
+            answer(
+                respond,
+                lambda: open_create_modal(asker, command["trigger_id"]),
+                what="/task add (form)",
+            )
+            return
+        answer(respond, lambda: dispatch(asker, text), what="/task")

@@ -1,0 +1,116 @@
+"""`/update T-12 [on-track|at-risk|blocked|done] [NN%] <text>`: a progress update."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot.blocks import tasks as blocks
+from bot.blocks.common import Message, notice
+from bot.blocks.modals import update_modal
+from bot.errors import ParseError, UserError
+from bot.parsing import Token, choice, join, parse_reference, parse_title, tokenize
+from handlers.context import Asker, Services, asker_from_command
+from handlers.errors import answer
+from handlers.task_ops import already_done, locate, refresh_home, update_task
+from models import tasks
+from models.types import TaskStatus, UpdateSource
+
+EXAMPLE = "/update T-12 at-risk 40% Waiting on the school board"
+STATUSES = {
+    "on-track": "on-track", "ontrack": "on-track", "on_track": "on-track",
+    "at-risk": "at-risk", "atrisk": "at-risk", "at_risk": "at-risk",
+    "blocked": "blocked", "done": "done", "finished": "done", "complete": "done",
+}  # fmt: skip
+PERCENT = re.compile(r"^(\d{1,3})%$")
+
+
+def parse_percent(text: str) -> int:
+    """`40%` or `40` → 40; refused outside 0–100."""
+    digits = text.strip().rstrip("%").strip()
+    if not digits.isdigit() or int(digits) > 100:
+        raise ParseError(f"“{text.strip()[:20]}” is not a percentage. Give a number from 0 to 100.")
+    return int(digits)
+
+
+def parse_update(tokens: list[Token]) -> tuple[int, TaskStatus | None, int | None, str]:
+    """The task, the optional status and percent, and the text, in that order."""
+    task_id = parse_reference(tokens[0].text, "T").number
+    rest = tokens[1:]
+    status = None
+    if rest and not rest[0].quoted and rest[0].text.lower() in STATUSES:
+        status = TaskStatus(choice(rest[0].text, STATUSES, what="status", example=EXAMPLE))
+        rest = rest[1:]
+    percent = None
+    if rest and not rest[0].quoted and PERCENT.match(rest[0].text):
+        percent = parse_percent(rest[0].text)
+        rest = rest[1:]
+    text = parse_title(join(rest), what="update", limit=2900) if rest else ""
+    return task_id, status, percent, text
+
+
+def record(asker: Asker, tokens: list[Token]) -> Message:
+    """Owner or lead: record the update and tell the group."""
+    task_id, status, percent, text = parse_update(tokens)
+    if status is None and percent is None and not text:
+        raise ParseError("Say what happened.", example=EXAMPLE)
+    change = update_task(
+        asker,
+        task_id=task_id,
+        text=text,
+        status=status,
+        percent=percent,
+        source=UpdateSource.COMMAND,
+    )
+    if not change.changed:
+        return notice(already_done(change))
+    refresh_home(asker, {change.row.owner_user_id})
+    return blocks.update_note(change.row, asker.user_id, text, first_done=change.first_done)
+
+
+def open_modal(asker: Asker, trigger_id: str, selected: int | None) -> None:
+    """The update form: one of your open tasks (this trial's, in a group channel)."""
+    with asker.services.database.session(write=False) as session:
+        mine = tasks.open_tasks_of(session=session, user_id=asker.user_id)
+        if selected is not None:
+            locate(asker, session, tasks.get_task(session=session, number=selected))
+            if all(t.id != selected for t in mine):
+                mine = [tasks.task_row(session=session, task_id=selected), *mine]
+    if not mine:
+        raise UserError("You have no open tasks to update. `/task list` shows the group's.")
+    metadata = json.dumps({"channel": asker.channel_id})
+    asker.client.views_open(
+        trigger_id=trigger_id, view=update_modal(mine, selected=selected, metadata=metadata)
+    )
+
+
+def dispatch(asker: Asker, text: str, trigger_id: str) -> Message | None:
+    tokens = tokenize(text)
+    if not tokens:
+        open_modal(asker, trigger_id, None)
+        return None
+    if tokens[0].is_word("help", "?"):
+        return blocks.update_help()
+    if len(tokens) == 1:
+        open_modal(asker, trigger_id, parse_reference(tokens[0].text, "T").number)
+        return None
+    return record(asker, tokens)
+
+
+def register(app: App, services: Services) -> None:
+    """Wire `/update` into the app."""
+
+    @app.command("/update")
+    def update_command(
+        ack: Ack, command: dict[str, str], respond: Respond, client: WebClient
+    ) -> None:
+        ack()
+        asker = asker_from_command(command, services, client)
+        answer(
+            respond,
+            lambda: dispatch(asker, command.get("text", ""), command["trigger_id"]),
+            what="/update",
+        )
