@@ -13,7 +13,8 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.errors import ParseError
 
@@ -368,3 +369,50 @@ def choice(text: str, options: dict[str, str], *, what: str, example: str) -> st
     allowed = ", ".join(sorted(set(options.values())))
     shown = text.strip()[:40] or "nothing"
     raise ParseError(f"“{shown}” is not a {what}. Choose one of: {allowed}.", example=example)
+
+
+def local_datetime(day: date, at: time, tz: ZoneInfo) -> datetime:
+    """A wall-clock time in a zone, refused if daylight saving skips it that day."""
+    local = datetime.combine(day, at, tzinfo=tz)
+    round_trip = local.astimezone(UTC).astimezone(tz)
+    if round_trip.replace(tzinfo=None) != local.replace(tzinfo=None):
+        raise ParseError(
+            f"{at:%H:%M} doesn't exist on {day:%a} {day.day} {day:%b %Y}: the clocks go forward "
+            "that night. Pick another time."
+        )
+    return local
+
+
+def split_date_time(tokens: list[Token], *, today: date) -> tuple[date, time]:
+    """`15/12 10am`, `next friday 2:30 pm`: a date, then a time at the end."""
+    example = "/meeting schedule 15/12 10am at Gore Library"
+    if not tokens:
+        raise ParseError("Say when: a date and a time.", example=example)
+    for width in (2, 1):
+        if len(tokens) > width:
+            try:
+                at = parse_time(join(tokens[-width:]))
+            except ParseError:
+                continue
+            return parse_date(join(tokens[:-width]), today=today), at
+    last = tokens[-1].text.lower()
+    if ":" in last or last.endswith(("am", "pm")):
+        parse_time(last)  # raises, saying what is wrong with the time
+        raise ParseError("Say the date before the time.", example=example)
+    raise ParseError("Say the time too, after the date.", example=example)
+
+
+def take_reference(
+    tokens: list[Token], keyword: str, kind: str
+) -> tuple[list[Token], Reference | None]:
+    """Find `<keyword> <reference>` (e.g. `from A-7`) anywhere and take it out.
+
+    Only a keyword followed by a reference of that kind counts, so a title like
+    "Transport from Kaikohe" keeps its words.
+    """
+    for index in range(len(tokens) - 1):
+        word, ref = tokens[index], tokens[index + 1]
+        match = REFERENCE.match(ref.text) if not ref.quoted else None
+        if word.is_word(keyword) and match and match.group(1).upper() == kind:
+            return tokens[:index] + tokens[index + 2 :], parse_reference(ref.text, kind)
+    return tokens, None

@@ -20,6 +20,7 @@ class Rule:
     roles: frozenset[Role] = frozenset()
     owner: bool = False  # the owner or proposer of the thing acted on
     self_service: bool = False  # any member, acting on themselves
+    owner_noun: str = "owner"
 
 
 class Action(Enum):
@@ -30,7 +31,12 @@ class Action(Enum):
     MARK_AWAY = Rule("mark themselves away", self_service=True)
     MANAGE_MEETINGS = Rule("manage meetings", frozenset({Role.LEAD, Role.CHAIR}))
     ADD_AGENDA_ITEM = Rule("add agenda items", frozenset(Role))
-    EDIT_AGENDA_ITEM = Rule("change this agenda item", frozenset({Role.LEAD, Role.CHAIR}), True)
+    EDIT_AGENDA_ITEM = Rule(
+        "change this agenda item",
+        frozenset({Role.LEAD, Role.CHAIR}),
+        owner=True,
+        owner_noun="proposer",
+    )
     ADD_TASK = Rule("add tasks", frozenset(Role))
     EDIT_TASK = Rule("change this task", frozenset({Role.LEAD}), owner=True)
     MANAGE_DEADLINES = Rule("manage deadlines", frozenset({Role.LEAD}))
@@ -56,7 +62,7 @@ def _who_may(action: Action, group: Group, directors: Iterable[str], owner: str 
     rule = action.value
     parts: list[str] = []
     if rule.owner and owner:
-        parts.append(f"its owner ({mentions([owner])})")
+        parts.append(f"its {rule.owner_noun} ({mentions([owner])})")
     trial_name = group.trial.name if group.trial else "this trial"
     if rule.roles >= frozenset(Role):
         parts.append(f"members of {trial_name}")

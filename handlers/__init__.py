@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import errors, events, group, task_actions, tasks, updates
+from handlers import agenda, errors, events, group, meetings, task_actions, tasks, updates
 from handlers.context import Services
 
-COMMANDS = ("/group", "/task", "/update")
+COMMANDS = ("/group", "/task", "/update", "/meeting", "/agenda")
 
 
 def register_all(app: App, services: Services) -> None:
@@ -17,3 +17,5 @@ def register_all(app: App, services: Services) -> None:
     tasks.register(app, services)
     updates.register(app, services)
     task_actions.register(app, services)
+    meetings.register(app, services)
+    agenda.register(app, services)

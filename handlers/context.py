@@ -91,3 +91,18 @@ def linked(asker: Asker, session: Session) -> tuple[Group, Trial]:
             "`/group setup <Trial name>`."
         )
     return group, group.trial
+
+
+def in_this_trial(asker: Asker, session: Session, trial_id: int, reference: str) -> Trial:
+    """The trial a referenced thing belongs to; refused when asked about from the channel
+    of another trial."""
+    trial = session.get(Trial, trial_id)
+    assert trial is not None  # a foreign key guarantees it
+    if asker.channel_id is not None and trial.channel_id not in (None, asker.channel_id):
+        here = load_group(session=session, user_id=asker.user_id, channel_id=asker.channel_id)
+        if here.trial is not None:
+            raise UserError(
+                f"{reference} belongs to {trial.name}, not {here.trial.name}. "
+                f"Use it in {trial.name}'s channel (<#{trial.channel_id}>)."
+            )
+    return trial

@@ -18,10 +18,11 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App, Respond
+from slack_sdk import WebClient
 
 from bot.blocks.common import Message, apology, error_message
 from bot.errors import UserError
-from handlers.reply import send
+from handlers.reply import send, tell
 
 log = logging.getLogger("advisory_bot.errors")
 
@@ -47,6 +48,23 @@ def answer(respond: Respond, work: Callable[[], Message | None], *, what: str) -
         message = message_for(error, what=what)
     if message is not None:
         send(respond, message)
+
+
+def after_click(
+    client: WebClient,
+    user_id: str,
+    respond: Respond,
+    body: dict[str, Any],
+    work: Callable[[], Message | None],
+) -> None:
+    """The button's `answer()`: run the work after the ack and tell the clicker."""
+    try:
+        message = work()
+    except Exception as error:
+        action = (body.get("actions") or [{}])[0].get("action_id")
+        message = message_for(error, what=f"button {action}")
+    if message is not None:
+        tell(client, user_id, respond, body, message)
 
 
 def register(app: App) -> None:

@@ -22,42 +22,22 @@ from bot.errors import FieldError, ParseError, UserError
 from bot.parsing import parse_date, parse_title, tokenize
 from bot.permissions import Action
 from handlers.context import Asker, Services, asker_from_action
-from handlers.errors import message_for, new_reference
-from handlers.reply import send
+from handlers.errors import after_click, message_for, new_reference
+from handlers.reply import post, tell
 from handlers.task_ops import (
     TaskChange,
     already_done,
     announce,
-    post,
     refresh_home,
     update_task,
 )
 from handlers.tasks import list_tasks, show
 from handlers.updates import open_modal, parse_percent
-from models import groups, tasks
+from models import groups, meetings, tasks
 from models.tables import TITLE_LENGTH, Trial
 from models.types import TaskStatus, UpdateSource
 
 log = logging.getLogger("advisory_bot.actions")
-
-
-def tell(asker: Asker, respond: Respond, body: dict[str, Any], message: Message) -> None:
-    """Answer the clicker: in place if the click came from a message, else by DM."""
-    if body.get("response_url"):
-        send(respond, message)
-    else:
-        post(asker, asker.user_id, message)
-
-
-def after_click(
-    asker: Asker, respond: Respond, body: dict[str, Any], work: Callable[[], Message | None]
-) -> None:
-    try:
-        message = work()
-    except Exception as error:
-        message = message_for(error, what=f"button {body.get('actions', [{}])[0].get('action_id')}")
-    if message is not None:
-        tell(asker, respond, body, message)
 
 
 def clicked(asker: Asker, task_id: int, status: TaskStatus) -> Message:
@@ -137,6 +117,11 @@ def save_new_task(asker: Asker, view: dict[str, Any]) -> tasks.TaskRow:
             raise UserError("That trial no longer exists.")
         group = groups.load_group(session=session, user_id=asker.user_id, trial=trial)
         asker.require(Action.ADD_TASK, group)
+        source = metadata.get("from")
+        if source is not None:
+            _, meeting = meetings.get_item(session=session, number=int(source))
+            if meeting.trial_id != trial.id:
+                raise UserError(f"A-{source} is not an agenda item of {trial.name}.")
         owner = tasks.active_member(session=session, trial=trial, user_id=owner_id or "")
         if owner is None:
             raise FieldError(
@@ -163,6 +148,7 @@ def save_new_task(asker: Asker, view: dict[str, Any]) -> tasks.TaskRow:
             due_date=due,
             outcome=outcome,
             actor_user_id=asker.user_id,
+            source_agenda_item_id=source,
         )
         return tasks.task_row(session=session, task_id=task.id)  # type: ignore[arg-type]
 
@@ -201,7 +187,11 @@ def register(app: App, services: Services) -> None:
         ack()
         asker = asker_from_action(body, services, client)
         after_click(
-            asker, respond, body, lambda: clicked(asker, int(action["value"]), TaskStatus.DONE)
+            asker.client,
+            asker.user_id,
+            respond,
+            body,
+            lambda: clicked(asker, int(action["value"]), TaskStatus.DONE),
         )
 
     @app.action(re.compile(f"^{ids.TASK_STATUS}_"))
@@ -211,7 +201,13 @@ def register(app: App, services: Services) -> None:
         ack()
         asker = asker_from_action(body, services, client)
         status, _, number = action["value"].partition(":")
-        after_click(asker, respond, body, lambda: clicked(asker, int(number), TaskStatus(status)))
+        after_click(
+            asker.client,
+            asker.user_id,
+            respond,
+            body,
+            lambda: clicked(asker, int(number), TaskStatus(status)),
+        )
 
     @app.action(ids.TASK_ADD_UPDATE)
     def add_update_clicked(
@@ -220,7 +216,8 @@ def register(app: App, services: Services) -> None:
         ack()
         asker = asker_from_action(body, services, client)
         after_click(
-            asker,
+            asker.client,
+            asker.user_id,
             respond,
             body,
             lambda: open_modal(asker, body["trigger_id"], int(action["value"])),
@@ -233,7 +230,8 @@ def register(app: App, services: Services) -> None:
         ack()
         asker = asker_from_action(body, services, client)
         after_click(
-            asker,
+            asker.client,
+            asker.user_id,
             respond,
             body,
             lambda: menu_choice(asker, action["selected_option"]["value"], body["trigger_id"]),
@@ -254,7 +252,7 @@ def register(app: App, services: Services) -> None:
         try:
             turn()
         except Exception as error:
-            tell(asker, respond, body, message_for(error, what="task list page"))
+            tell(client, asker.user_id, respond, body, message_for(error, what="task list page"))
 
     @app.view(ids.UPDATE_VIEW)
     def update_submitted(
@@ -285,7 +283,7 @@ def register(app: App, services: Services) -> None:
         for row in rows:
             if row.channel_id:
                 post(
-                    asker,
+                    client,
                     row.channel_id,
                     blocks.task_card(
                         row,

@@ -10,12 +10,11 @@ from dataclasses import dataclass
 from slack_sdk.errors import SlackApiError, SlackRequestError
 from sqlmodel import Session
 
-from bot.blocks.common import Message
 from bot.blocks.home import home_view
 from bot.blocks.tasks import update_note
-from bot.errors import UserError
 from bot.permissions import Action
-from handlers.context import Asker
+from handlers.context import Asker, in_this_trial
+from handlers.reply import post
 from models import groups, tasks
 from models.home import memberships_of
 from models.tables import Member, Task, Trial
@@ -36,18 +35,7 @@ class TaskChange:
 
 def locate(asker: Asker, session: Session, task: Task) -> Trial:
     """The task's trial; refused if the command came from another trial's channel."""
-    trial = session.get(Trial, task.trial_id)
-    assert trial is not None  # a foreign key guarantees it
-    if asker.channel_id is not None and trial.channel_id not in (None, asker.channel_id):
-        here = groups.load_group(
-            session=session, user_id=asker.user_id, channel_id=asker.channel_id
-        ).trial
-        if here is not None:
-            raise UserError(
-                f"T-{task.id} belongs to {trial.name}, not {here.name}. "
-                f"Use it in {trial.name}'s channel (<#{trial.channel_id}>)."
-            )
-    return trial
+    return in_this_trial(asker, session, task.trial_id, f"T-{task.id}")
 
 
 def owner_of(session: Session, task: Task) -> str:
@@ -92,20 +80,10 @@ def announce(asker: Asker, change: TaskChange) -> None:
     """Post the short note in the trial's channel (for buttons and modals)."""
     if change.row.channel_id:
         post(
-            asker,
+            asker.client,
             change.row.channel_id,
             update_note(change.row, asker.user_id, change.text, first_done=change.first_done),
         )
-
-
-def post(asker: Asker, channel: str, message: Message) -> None:
-    """chat.postMessage, logging rather than failing if Slack refuses."""
-    try:
-        asker.client.chat_postMessage(
-            channel=channel, text=message.text, blocks=message.blocks or None
-        )
-    except (SlackApiError, SlackRequestError) as error:
-        log.warning("Could not post to %s: %s", channel, error)
 
 
 def refresh_home(asker: Asker, user_ids: set[str]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from zoneinfo import ZoneInfo
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
@@ -13,7 +14,7 @@ from bot.blocks import tasks as blocks
 from bot.blocks.common import Message, notice
 from bot.blocks.modals import create_task_modal
 from bot.errors import ParseError, UserError
-from bot.formatting import format_date, mention
+from bot.formatting import format_date, format_datetime, mention
 from bot.parsing import (
     Token,
     is_mention,
@@ -23,13 +24,15 @@ from bot.parsing import (
     parse_reference,
     parse_title,
     split_keywords,
+    take_reference,
     tokenize,
 )
 from bot.permissions import Action
+from handlers.agenda import item_here
 from handlers.context import Asker, Services, asker_from_command, linked
 from handlers.errors import answer
 from handlers.task_ops import already_done, locate, owner_of, refresh_home, update_task
-from models import groups, tasks
+from models import groups, meetings, tasks
 from models.tables import TITLE_LENGTH, Member, Trial
 from models.types import TaskStatus, UpdateSource
 
@@ -54,9 +57,14 @@ def member_named(asker: Asker, session: Session, trial: Trial, token: Token) -> 
 
 
 def add(asker: Asker, tokens: list[Token]) -> Message:
-    """Member: add a task (owner defaults to the author)."""
+    """Member: add a task (owner defaults to the author), perhaps `from A-7` of a meeting."""
+    tokens, from_item = take_reference(tokens, "from", "A")
     head, keywords = split_keywords(tokens, {"owner", "due", "outcome"})
-    title = parse_title(join(head), what="task title", limit=TITLE_LENGTH)
+    title = (
+        parse_title(join(head), what="task title", limit=TITLE_LENGTH)
+        if head or not from_item
+        else ""
+    )
     today = asker.services.today()
     due = parse_date(join(keywords["due"]), today=today) if "due" in keywords else None
     outcome_name = (
@@ -69,6 +77,10 @@ def add(asker: Asker, tokens: list[Token]) -> Message:
     with asker.services.database.session() as session:
         group, trial = linked(asker, session)
         asker.require(Action.ADD_TASK, group)
+        source = None
+        if from_item is not None:
+            item, _, _ = item_here(asker, session, from_item.number)
+            source, title = item.id, title or item.title
         if "owner" in keywords:
             owner = member_named(asker, session, trial, keywords["owner"][0])
         elif group.me is not None:
@@ -93,14 +105,16 @@ def add(asker: Asker, tokens: list[Token]) -> Message:
             due_date=due,
             outcome=outcome,
             actor_user_id=asker.user_id,
+            source_agenda_item_id=source,
         )
         row = tasks.task_row(session=session, task_id=task.id)  # type: ignore[arg-type]
+        origin = origin_text(session, row, asker.services.settings.tz)
     refresh_home(asker, {row.owner_user_id})
     lead_in = f"{mention(asker.user_id)} added a task to the Action Plan."
     if row.overdue(today):
         lead_in += " Its due date has already passed, so it shows as overdue."
     return blocks.task_card(
-        row, today, asker.services.settings.tz, in_channel=True, lead_in=lead_in
+        row, today, asker.services.settings.tz, in_channel=True, lead_in=lead_in, origin=origin
     )
 
 
@@ -173,6 +187,17 @@ def list_tasks(asker: Asker, tokens: list[Token], page: int = 1) -> Message:
     )
 
 
+def origin_text(session: Session, row: tasks.TaskRow, tz: ZoneInfo) -> str | None:
+    """`A-7 “Funding” on the agenda of M-5 (Thu 1 Oct 2026, 10:00)`, if it came from one."""
+    origin = meetings.origin_of(session=session, item_id=row.source_agenda_item_id)
+    if origin is None:
+        return None
+    return (
+        f"A-{origin.item_id} “{origin.item_title}” on the agenda of M-{origin.meeting_id} "
+        f"({format_datetime(origin.starts_at, tz)})"
+    )
+
+
 def _one_task(tokens: list[Token], example: str) -> int:
     if not tokens:
         raise ParseError("Say which task.", example=example)
@@ -187,8 +212,14 @@ def show(asker: Asker, tokens: list[Token]) -> Message:
         locate(asker, session, task)
         row = tasks.task_row(session=session, task_id=task_id)
         updates, count = tasks.updates_of(session=session, task_id=task_id)
+        origin = origin_text(session, row, asker.services.settings.tz)
     return blocks.task_card(
-        row, asker.services.today(), asker.services.settings.tz, updates=updates, update_count=count
+        row,
+        asker.services.today(),
+        asker.services.settings.tz,
+        updates=updates,
+        update_count=count,
+        origin=origin,
     )
 
 

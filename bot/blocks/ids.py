@@ -6,6 +6,9 @@ TASK_STATUS = "task_status"  # value "<status>:<task id>"
 TASK_MENU = "task_menu"  # overflow on list rows; value "<verb>:<task id>"
 TASK_LIST_PAGE = "task_list_page"  # value: JSON {"q": list arguments, "p": page}
 
+MEETING_CALENDAR = "meeting_calendar"  # value: meeting id
+AGENDA_TO_TASK = "agenda_to_task"  # value: agenda item id
+
 UPDATE_VIEW = "update_view"
 CREATE_TASK_VIEW = "create_task_view"
 

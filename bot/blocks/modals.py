@@ -91,7 +91,9 @@ def update_modal(tasks: list[TaskRow], *, selected: int | None, metadata: str) -
     ).to_dict()
 
 
-def create_task_modal(*, author_user_id: str, outcomes: list[str], metadata: str) -> dict[str, Any]:
+def create_task_modal(
+    *, author_user_id: str, outcomes: list[str], metadata: str, title: str | None = None
+) -> dict[str, Any]:
     """A new Action Plan task: title, owner, due date, outcome."""
     existing = ", ".join(outcomes)
     outcome_hint = (
@@ -106,6 +108,7 @@ def create_task_modal(*, author_user_id: str, outcomes: list[str], metadata: str
             element=PlainTextInputElement(
                 action_id=ids.CREATE_TITLE_INPUT,
                 max_length=200,
+                initial_value=title,
                 placeholder="Hire a truancy officer",
             ),
         ),

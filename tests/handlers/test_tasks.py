@@ -40,11 +40,6 @@ def _buttons(reply_or_view: Reply | dict[str, Any]) -> dict[str, dict[str, Any]]
     return found
 
 
-def _view(call_params: dict[str, Any]) -> dict[str, Any]:
-    view = call_params["view"]
-    return json.loads(view) if isinstance(view, str) else view
-
-
 def _task(database: Database, task_id: int) -> Task:
     with database.session(write=False) as session:
         task = session.get(Task, task_id)
@@ -169,7 +164,7 @@ def test_the_update_modal(plan: Slack, database: Database, fake_slack: FakeSlack
     plan.say("/task add Holiday programme owner @hemi", user=LISA, channel=GORE)
     result = plan.command("/update", "", user=HEMI, channel=GORE)
     assert result.status == 200
-    view = _view(fake_slack.wait_for("views.open")[0].params)
+    view = fake_slack.wait_for("views.open")[0].view
     assert view["callback_id"] == "update_view"
     options = view["blocks"][0]["element"]["options"]
     assert [o["value"] for o in options] == ["1", "2"]  # soonest due first
@@ -205,7 +200,7 @@ def test_the_update_modal(plan: Slack, database: Database, fake_slack: FakeSlack
     # "Add update" on a task card opens the same form with that task chosen.
     card = plan.say("/task show T-2", user=HEMI, channel=GORE)
     clicks.click(_buttons(card)["task_add_update"], user=HEMI, channel=GORE)
-    reopened = _view(fake_slack.wait_for("views.open", count=2)[1].params)
+    reopened = fake_slack.wait_for("views.open", count=2)[1].view
     assert reopened["blocks"][0]["element"]["initial_option"]["value"] == "2"
 
     # Someone else's task, submitted through the form, is refused beside the text.
@@ -217,7 +212,7 @@ def test_the_update_modal(plan: Slack, database: Database, fake_slack: FakeSlack
 def test_the_new_task_modal(plan: Slack, database: Database, fake_slack: FakeSlack) -> None:
     plan.say("/task add Hire a truancy officer outcome Reduce truancy", user=LISA, channel=GORE)
     assert plan.command("/task", "add", user=HEMI, channel=GORE).status == 200
-    view = _view(fake_slack.wait_for("views.open")[0].params)
+    view = fake_slack.wait_for("views.open")[0].view
     assert view["callback_id"] == "create_task_view"
     assert "Reduce truancy" in json.dumps(view)
     clicks = Interactions(plan)
@@ -262,7 +257,7 @@ def test_app_home_shows_open_tasks_with_their_buttons(
     calls = [
         c for c in fake_slack.wait_for("views.publish", count=3) if c.params["user_id"] == HEMI
     ]
-    home = _view(calls[-1].params)
+    home = calls[-1].view
     text = json.dumps(home)
     assert text.index("T-2") < text.index("T-1")  # soonest due first
     # Done from App Home: no response_url, so the confirmation comes by direct message.
@@ -295,9 +290,7 @@ def test_five_hundred_open_tasks_page_within_slack_limits(
     assert page_two["replace_original"] is True
     assert "Showing 16–30 of 500" in json.dumps(page_two, ensure_ascii=False)
     plan.event({"type": "app_home_opened", "user": HEMI, "tab": "home"}, event_id="EvBig")
-    home = _view(
-        [c for c in fake_slack.wait_for("views.publish") if c.params["user_id"] == HEMI][-1].params
-    )
+    home = [c for c in fake_slack.wait_for("views.publish") if c.params["user_id"] == HEMI][-1].view
     assert len(home["blocks"]) <= 100 and "/task list mine" in json.dumps(home)
     # (every message and view above was also checked against Slack's limits by the fake)
 

@@ -19,6 +19,7 @@ from urllib.parse import parse_qs
 from tests.harness.slack_limits import check_message, check_view
 
 RESPONSE_PREFIX = "/response/"
+UPLOAD_PREFIX = "/upload/"
 
 
 @dataclass
@@ -30,6 +31,12 @@ class Call:
     headers: dict[str, str]
     hook: str | None = None  # the response_url's id, for "response_url" calls
     at: float = field(default_factory=time.monotonic)
+
+    @property
+    def view(self) -> dict[str, Any]:
+        """The view of a views.* call, whether it came as JSON or form-encoded."""
+        view = self.params["view"]
+        return json.loads(view) if isinstance(view, str) else dict(view)
 
 
 @dataclass
@@ -47,6 +54,8 @@ class FakeSlack:
         self.websocket_url: str | None = None
         # users.info answers: user ID -> the "user" object Slack would return.
         self.users: dict[str, dict[str, Any]] = {}
+        # Files received through the upload flow: file id -> bytes.
+        self.uploads: dict[str, bytes] = {}
         # Messages and views Slack would have refused as too big or malformed.
         self.violations: list[str] = []
         self._failures: dict[str, deque[Failure]] = defaultdict(deque)
@@ -143,11 +152,29 @@ class FakeSlack:
         length = int(request.headers.get("Content-Length") or 0)
         raw = request.rfile.read(length) if length else b""
         content_type = request.headers.get("Content-Type", "")
+        path = request.path.split("?")[0]
+        if path.startswith(UPLOAD_PREFIX):
+            # The second step of files_upload_v2: the file's bytes, posted as they are.
+            with self._lock:
+                self.uploads[path[len(UPLOAD_PREFIX) :]] = raw
+                self.calls.append(
+                    Call(
+                        "upload",
+                        {"size": len(raw)},
+                        dict(request.headers.items()),
+                        path[len(UPLOAD_PREFIX) :],
+                    )
+                )
+                self._lock.notify_all()
+            request.send_response(200)
+            request.send_header("Content-Length", "2")
+            request.end_headers()
+            request.wfile.write(b"OK")
+            return
         if "json" in content_type:
             params = json.loads(raw or b"{}")
         else:
             params = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
-        path = request.path.split("?")[0]
         hook = None
         if path.startswith(RESPONSE_PREFIX):
             method, hook = "response_url", path[len(RESPONSE_PREFIX) :]
@@ -203,6 +230,21 @@ class FakeSlack:
         if method == "users.info":
             user = self.users.get(str(params.get("user")))
             return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
+        if method == "files.getUploadURLExternal":
+            file_id = "F" + uuid.uuid4().hex[:10].upper()
+            host, port = self._server.server_address[:2]
+            return {
+                "ok": True,
+                "upload_url": f"http://{host}:{port}{UPLOAD_PREFIX}{file_id}",
+                "file_id": file_id,
+            }
+        if method == "files.completeUploadExternal":
+            files = (
+                json.loads(params.get("files", "[]"))
+                if isinstance(params.get("files"), str)
+                else params.get("files", [])
+            )
+            return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in files]}
         if method == "apps.connections.open":
             return {"ok": True, "url": self.websocket_url}
         if method in ("chat.postMessage", "chat.postEphemeral", "chat.update"):

@@ -1,0 +1,243 @@
+"""Messages of `/meeting` and `/agenda`: the agenda (also what the scheduler posts the day
+before a meeting), meeting lists with calendar buttons, and the meeting record."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from slack_sdk.models.blocks import Block, ButtonElement, DividerBlock, SectionBlock
+
+from bot.blocks import ids
+from bot.blocks.common import (
+    Message,
+    context,
+    header,
+    help_message,
+    markdown,
+    section,
+    to_dicts,
+    truncate,
+)
+from bot.blocks.group import SECTOR_TITLES, describe_member
+from bot.formatting import format_datetime, mention, plural
+from models.meetings import MeetingRow
+from models.tables import AgendaItem, Meeting, Member
+
+# Items shown in one message; the rest are counted (50 blocks is Slack's limit).
+ITEMS_SHOWN = 40
+STATUS_WORDS = {"scheduled": "scheduled", "held": "held", "cancelled": "cancelled"}
+
+
+def where(meeting: Meeting) -> str:
+    if not meeting.place:
+        return ""
+    place = meeting.place
+    if place.startswith(("http://", "https://")):
+        return f" · <{place}|join online>"
+    return f" · {truncate(place, 200)}"
+
+
+def meeting_line(row: MeetingRow, tz: ZoneInfo) -> str:
+    meeting = row.meeting
+    return (
+        f"*M-{meeting.id}* {format_datetime(meeting.starts_at, tz)}{where(meeting)} · "
+        f"{plural(row.agenda_size, 'agenda item')}"
+    )
+
+
+def calendar_button(meeting: Meeting) -> ButtonElement:
+    return ButtonElement(
+        text="Add to calendar", action_id=ids.MEETING_CALENDAR, value=str(meeting.id)
+    )
+
+
+def meeting_list(trial_name: str, rows: list[MeetingRow], tz: ZoneInfo) -> Message:
+    blocks: list[Block] = [header(f"{trial_name}: coming meetings")]
+    if not rows:
+        blocks.append(
+            section(
+                "No meetings are scheduled. A lead or chair can schedule one: "
+                "`/meeting schedule 15/12 10am at Gore Library`."
+            )
+        )
+    for row in rows:
+        blocks.append(
+            SectionBlock(
+                text=markdown(meeting_line(row, tz)), accessory=calendar_button(row.meeting)
+            )
+        )
+    blocks.append(context("“Add to calendar” puts an .ics file in the channel for everyone."))
+    return Message(
+        text=f"{trial_name}: {plural(len(rows), 'coming meeting')}", blocks=to_dicts(blocks)
+    )
+
+
+def meeting_scheduled(trial_name: str, meeting: Meeting, tz: ZoneInfo, actor: str) -> Message:
+    text = (
+        f":spiral_calendar_pad: {mention(actor)} scheduled a {trial_name} meeting: "
+        f"*M-{meeting.id}* {format_datetime(meeting.starts_at, tz)}{where(meeting)}. "
+        "Add agenda items with `/agenda add <item>`."
+    )
+    blocks: list[Block] = [
+        SectionBlock(text=markdown(text, 3000), accessory=calendar_button(meeting))
+    ]
+    return Message(text=text, blocks=to_dicts(blocks), in_channel=True)
+
+
+def agenda_message(
+    trial_name: str,
+    meeting: Meeting,
+    items: list[AgendaItem],
+    tz: ZoneInfo,
+    *,
+    title: str = "Agenda",
+) -> Message:
+    """Numbered items with proposers, the meeting's time and place. Posted to the channel."""
+    blocks: list[Block] = [
+        header(f"{title} · {trial_name} · M-{meeting.id}"),
+        section(
+            f"*{format_datetime(meeting.starts_at, tz)}*{where(meeting)}"
+            + ("" if meeting.status == "scheduled" else f" · _{meeting.status}_")
+        ),
+    ]
+    if not items:
+        blocks.append(
+            section(
+                "Nothing on the agenda yet. Add an item with "
+                f"`/agenda add <item> for M-{meeting.id}`."
+            )
+        )
+    lines = [
+        f"{item.position}. {truncate(item.title, 200)} — {mention(item.proposer_user_id)} "
+        f"_(A-{item.id})_"
+        for item in items[: ITEMS_SHOWN * 2]
+    ]
+    chunk: list[str] = []
+    for line in lines:
+        if sum(len(x) + 1 for x in chunk) + len(line) > 2900:
+            blocks.append(section("\n".join(chunk)))
+            chunk = []
+        chunk.append(line)
+    if chunk:
+        blocks.append(section("\n".join(chunk)))
+    if len(items) > len(lines):
+        blocks.append(context(f"…and {len(items) - len(lines)} more items."))
+    blocks.append(
+        context(
+            "Add: `/agenda add <item>` · Reorder: `/agenda move A-7 1` · "
+            "Remove: `/agenda remove A-7`"
+        )
+    )
+    text = (
+        f"{title} for {trial_name} M-{meeting.id}, {format_datetime(meeting.starts_at, tz)}: "
+        f"{plural(len(items), 'item')}"
+    )
+    return Message(text=text, blocks=to_dicts(blocks[:50]), in_channel=True)
+
+
+def attendance_text(present: list[Member], absent_sectors: list[str]) -> str:
+    if not present:
+        return "_No attendance recorded._"
+    lines = []
+    for sector, title in SECTOR_TITLES.items():
+        people = [m for m in present if m.sector == sector]
+        if people:
+            lines.append(f"*{title}*: " + ", ".join(describe_member(m) for m in people))
+    if absent_sectors:
+        lines.append(
+            ":warning: Not at the table: "
+            + ", ".join(SECTOR_TITLES[s].lower() for s in absent_sectors)
+            + "."
+        )
+    return truncate("\n".join(lines), 3000)
+
+
+def meeting_record(
+    trial_name: str,
+    meeting: Meeting,
+    items: list[AgendaItem],
+    present: list[Member],
+    absent_sectors: list[str],
+    tz: ZoneInfo,
+    *,
+    minutes_posted_by: str | None = None,
+) -> Message:
+    """A meeting: agenda, attendance by sector, minutes, and a button to turn each item
+    into a task. The minutes message (posted to the channel) is the same record."""
+    blocks: list[Block] = []
+    if minutes_posted_by:
+        blocks.append(
+            section(
+                f":memo: {mention(minutes_posted_by)} recorded the minutes of *M-{meeting.id}*."
+            )
+        )
+    blocks += [
+        header(f"{trial_name} · M-{meeting.id} · {STATUS_WORDS[meeting.status]}"),
+        section(f"*{format_datetime(meeting.starts_at, tz)}*{where(meeting)}"),
+    ]
+    if meeting.status == "held":
+        blocks += [
+            section(f"*Attendance*\n{attendance_text(present, absent_sectors)}"),
+            section(f"*Minutes*\n{truncate(meeting.minutes or '', 2900)}"),
+        ]
+    blocks.append(DividerBlock())
+    blocks.append(section("*Agenda*" if items else "*Agenda*\n_Nothing was on the agenda._"))
+    for item in items[:ITEMS_SHOWN]:
+        line = (
+            f"{item.position}. {truncate(item.title, 200)} — {mention(item.proposer_user_id)} "
+            f"_(A-{item.id})_"
+        )
+        accessory = (
+            ButtonElement(text="Make a task", action_id=ids.AGENDA_TO_TASK, value=str(item.id))
+            if meeting.status == "held"
+            else None
+        )
+        blocks.append(SectionBlock(text=markdown(line, 3000), accessory=accessory))
+    if len(items) > ITEMS_SHOWN:
+        blocks.append(
+            context(f"…and {len(items) - ITEMS_SHOWN} more items: `/agenda show M-{meeting.id}`.")
+        )
+    if meeting.status == "held":
+        blocks.append(context("Turn an item into an action: `/task add <title> from A-<n>`."))
+    text = (
+        f"{trial_name} M-{meeting.id} ({meeting.status}), {format_datetime(meeting.starts_at, tz)}"
+    )
+    return Message(text=text, blocks=to_dicts(blocks[:50]), in_channel=bool(minutes_posted_by))
+
+
+def meeting_help() -> Message:
+    return help_message(
+        "/meeting",
+        "The advisory group's meetings: when and where, the minutes, who came.",
+        [
+            (
+                "/meeting schedule 15/12 10am at Gore Library",
+                "Lead or chair: schedule a meeting (a link works as the place).",
+            ),
+            ("/meeting list", "Coming meetings with their agenda sizes and calendar files."),
+            ("/meeting show M-5", "The meeting: agenda, attendance by sector, minutes."),
+            ("/meeting cancel M-5", "Lead or chair: cancel it; the group is told."),
+            (
+                "/meeting minutes M-5 present @hemi @aroha Agreed to fund the breakfast club.",
+                "Lead or chair: mark it held, record who came and the minutes.",
+            ),
+        ],
+    )
+
+
+def agenda_help() -> Message:
+    return help_message(
+        "/agenda",
+        "Items for the next meeting, in order, with who proposed them.",
+        [
+            ("/agenda", "The next meeting's agenda, posted to the channel."),
+            ("/agenda show M-5", "A given meeting's agenda."),
+            (
+                "/agenda add Funding for the youth hub",
+                "Any member: add an item to the next "
+                "meeting (end with `for M-5` to choose the meeting).",
+            ),
+            ("/agenda move A-7 1", "Proposer, lead or chair: move an item (1 is first)."),
+            ("/agenda remove A-7", "Proposer, lead or chair: take an item off."),
+        ],
+    )
