@@ -7,15 +7,20 @@ import logging
 import signal
 import sys
 import threading
+from datetime import datetime
 from types import FrameType
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.app import create_app
+from bot.app import create_app, make_client
 from bot.config import ConfigError, Mode, Settings, load_settings
+from bot.formatting import format_datetime
 from bot.server import http_server, socket_mode_handler
 from models.db import Database
 from models.migrate import upgrade
+from models.types import utcnow
+from scheduler.runner import start as start_scheduler
+from scheduler.sweep import process_name, sweep
 
 log = logging.getLogger("advisory_bot")
 
@@ -48,6 +53,7 @@ def run(args: argparse.Namespace) -> int:
         log.warning("DIRECTOR_USER_IDS is not set: nobody can link channels to trials.")
     database = _database(settings)
     app = create_app(settings, database=database)
+    scheduler = start_scheduler(database=database, client=app.client, settings=settings)
     stop = threading.Event()
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:
@@ -78,8 +84,48 @@ def run(args: argparse.Namespace) -> int:
             # waitress raises OSError from its loop once the server is closed under it.
             if not stop.is_set():
                 raise
+    scheduler.shutdown(wait=True)
     database.dispose()
     return 0
+
+
+def reminders(args: argparse.Namespace) -> int:
+    """One reminder sweep as of now or --at; --dry-run only prints what would be sent."""
+    settings = load_settings(Mode.OFFLINE if args.dry_run else Mode.SEND)
+    now = utcnow()
+    if args.at:
+        try:
+            now = datetime.fromisoformat(args.at)
+        except ValueError as error:
+            raise ConfigError(
+                f"--at {args.at!r} is not an ISO time like 2026-12-14T09:00"
+            ) from error
+        if now.tzinfo is None:
+            now = now.replace(tzinfo=settings.tz)
+    database = _database(settings)
+    client = None if args.dry_run else make_client(settings)
+    result = sweep(
+        now=now,
+        database=database,
+        client=client,
+        settings=settings,
+        me=process_name(),
+        dry_run=args.dry_run,
+    )
+    database.dispose()
+    when = format_datetime(now, settings.tz)
+    if args.dry_run:
+        print(f"Reminders due at {when} ({settings.timezone}); dry run: nothing sent or recorded.")
+        if result.lines:
+            print(f"{'kind':<11} {'reference':<10} {'recipient':<24} trial")
+            print("\n".join(result.lines))
+        print(f"{len(result.lines)} would be sent; {result.taken} already sent.")
+        return 0
+    print(
+        f"Reminder sweep at {when}: {result.sent} sent, {result.failed} failed (the next "
+        f"sweep retries them), {result.taken} already sent or taken, {result.missed} missed."
+    )
+    return 1 if result.failed else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -96,6 +142,17 @@ def build_parser() -> argparse.ArgumentParser:
     db_parser = commands.add_parser("db", help="database maintenance")
     db_commands = db_parser.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_commands.add_parser("upgrade", help=db_upgrade.__doc__).set_defaults(func=db_upgrade)
+
+    reminders_parser = commands.add_parser("reminders", help=reminders.__doc__)
+    reminders_parser.add_argument(
+        "--at", help="ISO time (no zone: TIMEZONE), e.g. 2026-12-14T09:00"
+    )
+    reminders_parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print the reminders that would be sent; send nothing",
+    )
+    reminders_parser.set_defaults(func=reminders)
     return parser
 
 

@@ -27,6 +27,7 @@ class Mode(Enum):
 
     HTTP = "http"
     SOCKET = "socket"
+    SEND = "send"  # Web API calls only: a reminder sweep from the command line
     OFFLINE = "offline"  # database work only: migrations, demo data, dry runs
 
 
@@ -107,7 +108,7 @@ def load_settings(
         mode = Mode.SOCKET
 
     missing: list[str] = []
-    if mode in (Mode.HTTP, Mode.SOCKET) and bot_token is None:
+    if mode in (Mode.HTTP, Mode.SOCKET, Mode.SEND) and bot_token is None:
         missing.append("SLACK_BOT_TOKEN")
     if mode is Mode.HTTP and signing_secret is None:
         missing.append("SLACK_SIGNING_SECRET")

@@ -40,9 +40,15 @@ class Action(Enum):
     ADD_TASK = Rule("add tasks", frozenset(Role))
     EDIT_TASK = Rule("change this task", frozenset({Role.LEAD}), owner=True)
     MANAGE_DEADLINES = Rule("manage deadlines", frozenset({Role.LEAD}))
+    SUBMIT_DEADLINE = Rule(
+        "mark this deadline submitted",
+        frozenset({Role.LEAD}),
+        owner=True,
+        owner_noun="responsible member",
+    )
     RECORD_INDICATORS = Rule("record indicators", frozenset({Role.LEAD, Role.CHAIR}))
     DRAFT_REPORT = Rule("draft the report", frozenset({Role.LEAD}))
-    NATIONAL = Rule("see or change every trial")
+    NATIONAL = Rule("add national deadlines or see every trial")
 
 
 @dataclass(frozen=True)
@@ -91,7 +97,7 @@ def require(
     if actor.is_director:
         return
     rule = action.value
-    if group.trial is None and action is not Action.LINK_CHANNEL:
+    if group.trial is None and action not in (Action.LINK_CHANNEL, Action.NATIONAL):
         raise UserError(
             "This channel isn't linked to a trial yet. The Director can link it with "
             "`/group setup <Trial name>`."

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import agenda, errors, events, group, meetings, task_actions, tasks, updates
+from handlers import (
+    agenda,
+    deadlines,
+    errors,
+    events,
+    group,
+    meetings,
+    task_actions,
+    tasks,
+    updates,
+)
 from handlers.context import Services
 
-COMMANDS = ("/group", "/task", "/update", "/meeting", "/agenda")
+COMMANDS = ("/group", "/task", "/update", "/meeting", "/agenda", "/deadline")
 
 
 def register_all(app: App, services: Services) -> None:
@@ -19,3 +29,4 @@ def register_all(app: App, services: Services) -> None:
     task_actions.register(app, services)
     meetings.register(app, services)
     agenda.register(app, services)
+    deadlines.register(app, services)

@@ -40,9 +40,21 @@ from models.types import TaskStatus, UpdateSource
 log = logging.getLogger("advisory_bot.actions")
 
 
-def clicked(asker: Asker, task_id: int, status: TaskStatus) -> Message:
+def source_of(body: dict[str, Any]) -> UpdateSource:
+    """Answers to the weekly check-in are recorded as check-ins; other clicks as buttons."""
+    block_id = (body.get("actions") or [{}])[0].get("block_id", "")
+    return (
+        UpdateSource.CHECKIN
+        if block_id.startswith(ids.CHECKIN_BLOCK_PREFIX)
+        else UpdateSource.BUTTON
+    )
+
+
+def clicked(
+    asker: Asker, task_id: int, status: TaskStatus, source: UpdateSource = UpdateSource.BUTTON
+) -> Message:
     change: TaskChange = update_task(
-        asker, task_id=task_id, text="", status=status, percent=None, source=UpdateSource.BUTTON
+        asker, task_id=task_id, text="", status=status, percent=None, source=source
     )
     if not change.changed:
         return notice(already_done(change))
@@ -70,6 +82,7 @@ def _value(view: dict[str, Any], block: str, action: str) -> Any:
 
 
 def save_update(asker: Asker, view: dict[str, Any]) -> TaskChange:
+    metadata = json.loads(view.get("private_metadata") or "{}")
     selected = _value(view, ids.UPDATE_TASK_BLOCK, ids.UPDATE_TASK_INPUT).get("selected_option")
     if not selected:
         raise FieldError(ids.UPDATE_TASK_BLOCK, "Choose a task.")
@@ -90,7 +103,7 @@ def save_update(asker: Asker, view: dict[str, Any]) -> TaskChange:
         text=text,
         status=TaskStatus(status["value"]) if status else None,
         percent=percent,
-        source=UpdateSource.MODAL,
+        source=UpdateSource(metadata.get("source", UpdateSource.MODAL.value)),
     )
     if not change.changed:
         raise FieldError(ids.UPDATE_STATUS_BLOCK, already_done(change))
@@ -191,7 +204,7 @@ def register(app: App, services: Services) -> None:
             asker.user_id,
             respond,
             body,
-            lambda: clicked(asker, int(action["value"]), TaskStatus.DONE),
+            lambda: clicked(asker, int(action["value"]), TaskStatus.DONE, source_of(body)),
         )
 
     @app.action(re.compile(f"^{ids.TASK_STATUS}_"))
@@ -206,7 +219,7 @@ def register(app: App, services: Services) -> None:
             asker.user_id,
             respond,
             body,
-            lambda: clicked(asker, int(number), TaskStatus(status)),
+            lambda: clicked(asker, int(number), TaskStatus(status), source_of(body)),
         )
 
     @app.action(ids.TASK_ADD_UPDATE)
@@ -220,7 +233,9 @@ def register(app: App, services: Services) -> None:
             asker.user_id,
             respond,
             body,
-            lambda: open_modal(asker, body["trigger_id"], int(action["value"])),
+            lambda: open_modal(
+                asker, body["trigger_id"], int(action["value"]), source=source_of(body)
+            ),
         )
 
     @app.action(ids.TASK_MENU)

@@ -71,7 +71,9 @@ def record(asker: Asker, tokens: list[Token]) -> Message:
     return blocks.update_note(change.row, asker.user_id, text, first_done=change.first_done)
 
 
-def open_modal(asker: Asker, trigger_id: str, selected: int | None) -> None:
+def open_modal(
+    asker: Asker, trigger_id: str, selected: int | None, *, source: UpdateSource | None = None
+) -> None:
     """The update form: one of your open tasks (this trial's, in a group channel)."""
     with asker.services.database.session(write=False) as session:
         mine = tasks.open_tasks_of(session=session, user_id=asker.user_id)
@@ -81,7 +83,11 @@ def open_modal(asker: Asker, trigger_id: str, selected: int | None) -> None:
                 mine = [tasks.task_row(session=session, task_id=selected), *mine]
     if not mine:
         raise UserError("You have no open tasks to update. `/task list` shows the group's.")
-    metadata = json.dumps({"channel": asker.channel_id})
+    from_checkin = source is UpdateSource.CHECKIN
+    metadata = json.dumps(
+        {"channel": asker.channel_id}
+        | ({"source": UpdateSource.CHECKIN.value} if from_checkin else {})
+    )
     asker.client.views_open(
         trigger_id=trigger_id, view=update_modal(mine, selected=selected, metadata=metadata)
     )

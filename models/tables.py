@@ -39,6 +39,14 @@ TITLE_LENGTH = 200
 USER_ID_LENGTH = 32
 
 
+def pk(row: SQLModel) -> int:
+    """A stored row's primary key (SQLModel types it as optional until the row is flushed)."""
+    value = getattr(row, "id", None)
+    if value is None:
+        raise ValueError(f"{type(row).__name__} has no id yet: flush it first")
+    return int(value)
+
+
 def _created_at() -> Any:
     return Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
 
@@ -217,6 +225,8 @@ class Deadline(SQLModel, table=True):
     # Days before the due date, e.g. "14,7,3,1,0"; None means the programme default.
     reminder_offsets: str | None = Field(default=None, max_length=64)
     national_key: str | None = Field(default=None, max_length=36, index=True)
+    # A lead's "Snooze 1 day": a reminder comes again on the first working day from then.
+    snoozed_until: date | None = None
     created_by: str = Field(max_length=USER_ID_LENGTH)
     created_at: datetime = _created_at()
 

@@ -61,7 +61,7 @@ class TaskRow:
         return self.is_open and self.due_date is not None and self.due_date < today
 
 
-def _rows_query() -> tuple[Select[Any], Any]:
+def task_rows_query() -> tuple[Select[Any], Any]:
     """Every column a TaskRow needs, in its order, and the owner alias to filter on."""
     owner = aliased(Member)
     columns: list[Any] = [
@@ -156,7 +156,7 @@ def get_task(*, session: Session, number: int, lock: bool = False) -> Task:
 
 
 def task_row(*, session: Session, task_id: int) -> TaskRow:
-    query, _ = _rows_query()
+    query, _ = task_rows_query()
     return TaskRow(*session.execute(query.where(col(Task.id) == task_id)).one())
 
 
@@ -186,7 +186,7 @@ def list_tasks(
     *, session: Session, trial: Trial, query: TaskQuery, page: int = 1, page_size: int = 15
 ) -> TaskPage:
     """One page of a trial's tasks, soonest due first, and how many there are in all."""
-    select_rows, _ = _rows_query()
+    select_rows, _ = task_rows_query()
     conditions: list[ColumnElement[bool]] = [col(Task.trial_id) == trial.id]
     if not query.include_closed:
         conditions.append(col(Task.status).in_(OPEN_STATUSES))
@@ -214,7 +214,7 @@ def list_tasks(
 
 def open_tasks_of(*, session: Session, user_id: str, limit: int = 100) -> list[TaskRow]:
     """A person's open tasks across all their trials, soonest due first."""
-    select_rows, owner = _rows_query()
+    select_rows, owner = task_rows_query()
     rows = session.execute(
         select_rows.where(
             owner.slack_user_id == user_id,

@@ -9,6 +9,10 @@ TASK_LIST_PAGE = "task_list_page"  # value: JSON {"q": list arguments, "p": page
 MEETING_CALENDAR = "meeting_calendar"  # value: meeting id
 AGENDA_TO_TASK = "agenda_to_task"  # value: agenda item id
 
+DEADLINE_SUBMIT = "deadline_submit"  # value: deadline id
+DEADLINE_SNOOZE = "deadline_snooze"  # value: deadline id
+CHECKIN_BLOCK_PREFIX = "checkin-"  # block_id of check-in buttons: answers are check-ins
+
 UPDATE_VIEW = "update_view"
 CREATE_TASK_VIEW = "create_task_view"
 

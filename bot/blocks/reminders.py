@@ -1,0 +1,120 @@
+"""Reminder messages: what is due, when, which trial, with a button to act."""
+
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, SectionBlock
+
+from bot.blocks import ids
+from bot.blocks.common import Message, context, header, markdown, section, to_dicts, truncate
+from bot.blocks.tasks import task_buttons, task_line
+from bot.formatting import format_date, format_datetime, mention, plural
+from models.tables import Deadline, Meeting, Member
+from models.tasks import TaskRow
+
+CHECKIN_TASKS_SHOWN = 20
+
+
+def when(due: date, today: date) -> str:
+    """`due today`, `due tomorrow`, `due in 7 days (Tue 1 Dec 2026)`, `overdue by 2 days`."""
+    days = (due - today).days
+    if days == 0:
+        return f"due *today* ({format_date(due)})"
+    if days == 1:
+        return f"due *tomorrow* ({format_date(due)})"
+    if days > 1:
+        return f"due in {plural(days, 'day')} ({format_date(due)})"
+    return f"*overdue by {plural(-days, 'day')}* (was due {format_date(due)})"
+
+
+def deadline_reminder(
+    deadline: Deadline, trial_name: str, today: date, *, on_behalf_of: str | None, to_lead: bool
+) -> Message:
+    text = (
+        f":bell: *D-{deadline.id}* {truncate(deadline.title, 200)} for {trial_name} is "
+        f"{when(deadline.due_date, today)}."
+    )
+    if on_behalf_of:
+        text += (
+            f"\n{mention(on_behalf_of)} is responsible but away, so this comes to you as "
+            "the trial's lead."
+        )
+    elements = [
+        ButtonElement(
+            text="Mark submitted",
+            action_id=ids.DEADLINE_SUBMIT,
+            value=str(deadline.id),
+            style="primary",
+        )
+    ]
+    if to_lead:
+        elements.append(
+            ButtonElement(
+                text="Snooze 1 day", action_id=ids.DEADLINE_SNOOZE, value=str(deadline.id)
+            )
+        )
+    blocks: list[Block] = [
+        section(text),
+        ActionsBlock(block_id=f"deadline-{deadline.id}", elements=elements),
+        context(f"With a link: `/deadline submitted D-{deadline.id} <link>`"),
+    ]
+    plain = (
+        f"D-{deadline.id} {deadline.title} ({trial_name}): "
+        f"{when(deadline.due_date, today).replace('*', '')}"
+    )
+    return Message(text=plain, blocks=to_dicts(blocks))
+
+
+def escalation(
+    deadline: Deadline, trial_name: str, responsible: Member | None, working_days: int
+) -> Message:
+    who = f" Responsible: {mention(responsible.slack_user_id)}." if responsible else ""
+    text = (
+        f":rotating_light: *D-{deadline.id}* {truncate(deadline.title, 200)} for "
+        f"*{trial_name}* is {working_days} working days overdue (due "
+        f"{format_date(deadline.due_date)}).{who}"
+    )
+    return Message(text=text.replace("*", ""), blocks=to_dicts([section(text)]))
+
+
+def task_reminder(row: TaskRow, today: date) -> Message:
+    assert row.due_date is not None
+    text = (
+        f":bell: *{row.reference}* {truncate(row.title, 200)} ({row.trial_name}) is "
+        f"{when(row.due_date, today)}."
+    )
+    blocks: list[Block] = [section(text), task_buttons(row)]
+    return Message(text=text.replace("*", ""), blocks=to_dicts(blocks))
+
+
+def agenda_call(meeting: Meeting, trial_name: str, items: int, tz: ZoneInfo) -> Message:
+    text = (
+        f":spiral_calendar_pad: The {trial_name} group meets on "
+        f"*{format_datetime(meeting.starts_at, tz)}* (M-{meeting.id}). The agenda has "
+        f"{plural(items, 'item')} so far: add yours with `/agenda add <item>`."
+    )
+    return Message(text=text.replace("*", ""), blocks=to_dicts([section(text)]))
+
+
+def checkin(trial_name: str, rows: list[TaskRow], today: date) -> Message:
+    """The weekly check-in: each open task with its status buttons."""
+    blocks: list[Block] = [
+        header(f"Weekly check-in · {trial_name}"),
+        section(
+            f"How are your {plural(len(rows), 'open task')} going? A click records the "
+            "status; *Add update* says more."
+        ),
+    ]
+    for row in rows[:CHECKIN_TASKS_SHOWN]:
+        blocks.append(SectionBlock(text=markdown(task_line(row, today), 3000)))
+        buttons = task_buttons(row)
+        buttons.block_id = f"checkin-task-{row.id}"
+        blocks.append(buttons)
+    if len(rows) > CHECKIN_TASKS_SHOWN:
+        blocks.append(context(f"…and {len(rows) - CHECKIN_TASKS_SHOWN} more: `/task list mine`."))
+    return Message(
+        text=f"Weekly check-in: {plural(len(rows), 'open task')} in {trial_name}",
+        blocks=to_dicts(blocks),
+    )

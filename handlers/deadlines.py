@@ -1,0 +1,290 @@
+"""`/deadline`: reporting deadlines, and the buttons on their reminders."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from sqlmodel import Session
+
+from bot.blocks import deadlines as blocks
+from bot.blocks import ids
+from bot.blocks.common import Message, notice
+from bot.errors import ParseError, UserError
+from bot.formatting import format_date, mention
+from bot.parsing import (
+    Token,
+    join,
+    parse_date,
+    parse_link,
+    parse_reference,
+    parse_title,
+    split_keywords,
+    tokenize,
+)
+from bot.permissions import Action
+from handlers.context import (
+    Asker,
+    Services,
+    asker_from_action,
+    asker_from_command,
+    in_this_trial,
+    linked,
+)
+from handlers.errors import after_click, answer
+from handlers.reply import post
+from handlers.tasks import member_named
+from models import deadlines, groups
+from models.tables import TITLE_LENGTH, Deadline, Trial
+from scheduler.calendar import WorkingDays
+
+ADD_EXAMPLE = "/deadline add Six-monthly progress report to Ministers due 15/12"
+OFFSETS = re.compile(r"^\d{1,3}(\s*,\s*\d{1,3})*$")
+
+
+def deadline_here(
+    asker: Asker, session: Session, tokens: list[Token], example: str, *, lock: bool = False
+) -> tuple[Deadline, Trial]:
+    if not tokens:
+        raise ParseError("Say which deadline.", example=example)
+    number = parse_reference(tokens[0].text, "D").number
+    deadline = deadlines.get_deadline(session=session, number=number, lock=lock)
+    return deadline, in_this_trial(asker, session, deadline.trial_id, f"D-{number}")
+
+
+def add(asker: Asker, tokens: list[Token]) -> Message:
+    """Lead: add a deadline; Director: `national` adds it to every active trial."""
+    national = bool(tokens) and tokens[-1].is_word("national")
+    head, keywords = split_keywords(tokens[:-1] if national else tokens, {"due", "owner"})
+    title = parse_title(join(head), what="deadline title", limit=TITLE_LENGTH)
+    if "due" not in keywords:
+        raise ParseError("Say when it is due.", example=ADD_EXAMPLE)
+    today = asker.services.today()
+    due = parse_date(join(keywords["due"]), today=today)
+    if due < today:
+        raise ParseError(
+            f"{format_date(due)} has passed. Give a date to come.", example=ADD_EXAMPLE
+        )
+    with asker.services.database.session() as session:
+        if national:
+            group = groups.load_group(
+                session=session, user_id=asker.user_id, channel_id=asker.channel_id
+            )
+            asker.require(Action.NATIONAL, group)
+            if "owner" in keywords:
+                raise ParseError(
+                    "A national deadline belongs to each trial's lead; leave out `owner`."
+                )
+            made = deadlines.add_national(
+                session=session, title=title, due_date=due, actor_user_id=asker.user_id
+            )
+            return notice(
+                f":calendar: {mention(asker.user_id)} added “{title}”, due "
+                f"{format_date(due)}, to {len(made)} active trials (D-{made[0].id}–"
+                f"D-{made[-1].id}), each owned by its lead."
+                if made
+                else "There are no active trials to add it to.",
+                in_channel=bool(made),
+            )
+        group, trial = linked(asker, session)
+        asker.require(Action.MANAGE_DEADLINES, group)
+        owner = (
+            member_named(asker, session, trial, keywords["owner"][0])
+            if "owner" in keywords
+            else None
+        )
+        deadline = deadlines.add(
+            session=session,
+            trial=trial,
+            title=title,
+            due_date=due,
+            responsible=owner,
+            actor_user_id=asker.user_id,
+        )
+        responsible = deadlines.responsible_of(session=session, deadline=deadline)
+    who = (
+        f" {mention(responsible)} is responsible."
+        if responsible
+        else " Nobody is responsible yet: the trial has no lead."
+    )
+    return notice(
+        f":calendar: {mention(asker.user_id)} added *D-{deadline.id}* “{title}” for "
+        f"{trial.name}, due {format_date(due)}.{who}",
+        in_channel=True,
+    )
+
+
+def list_deadlines(asker: Asker, tokens: list[Token]) -> Message:
+    """Open deadlines: the trial's, or (for the Director outside a trial channel) all."""
+    today = asker.services.today()
+    with asker.services.database.session(write=False) as session:
+        group = groups.load_group(
+            session=session, user_id=asker.user_id, channel_id=asker.channel_id
+        )
+        if group.trial is None:
+            asker.require(Action.NATIONAL, group)
+            rows = deadlines.listing(session=session, trial=None)
+            return blocks.deadline_list(
+                "Open deadlines of every trial", rows, today, with_trial=True
+            )
+        rows = deadlines.listing(session=session, trial=group.trial)
+    return blocks.deadline_list(f"{group.trial.name}: open deadlines", rows, today)
+
+
+def submit(asker: Asker, tokens: list[Token]) -> Message:
+    """Responsible member or lead: mark a deadline submitted, with an optional link."""
+    example = "/deadline submitted D-3 https://docs.example/report"
+    link = None
+    if len(tokens) > 1:
+        link = parse_link(tokens[1].text) or tokens[1].text
+        if len(tokens) > 2 or not link.startswith(("http://", "https://")):
+            raise ParseError(
+                "After the deadline, give only a link to what was submitted.", example=example
+            )
+    with asker.services.database.session() as session:
+        deadline, trial = deadline_here(asker, session, tokens, example, lock=True)
+        mark_submitted(asker, session, deadline, trial, link)
+    return submitted_notice(asker, deadline, trial, link)
+
+
+def mark_submitted(
+    asker: Asker, session: Session, deadline: Deadline, trial: Trial, link: str | None
+) -> None:
+    group = groups.load_group(session=session, user_id=asker.user_id, trial=trial)
+    asker.require(
+        Action.SUBMIT_DEADLINE,
+        group,
+        owner_user_id=deadlines.responsible_of(session=session, deadline=deadline),
+    )
+    if not deadlines.mark_submitted(
+        session=session, deadline=deadline, link=link, actor_user_id=asker.user_id
+    ):
+        raise UserError(f"D-{deadline.id} was already marked submitted. Nothing changed.")
+
+
+def submitted_notice(asker: Asker, deadline: Deadline, trial: Trial, link: str | None) -> Message:
+    linked_text = f" (<{link}|the report>)" if link else ""
+    return notice(
+        f":white_check_mark: {mention(asker.user_id)} marked *D-{deadline.id}* "
+        f"“{deadline.title}” for {trial.name} submitted{linked_text}. No more "
+        "reminders for it.",
+        in_channel=True,
+    )
+
+
+def remind(asker: Asker, tokens: list[Token]) -> Message:
+    """Lead: choose the days before the deadline that reminders go."""
+    example = "/deadline remind D-3 21,14,7,1,0"
+    days_text = join(tokens[1:])
+    if not OFFSETS.match(days_text):
+        raise ParseError(
+            "Give the days before the deadline as numbers separated by commas.", example=example
+        )
+    days = sorted({int(part) for part in days_text.split(",")}, reverse=True)
+    if days[0] > 365:
+        raise ParseError("Reminders can start at most 365 days before.", example=example)
+    with asker.services.database.session() as session:
+        deadline, trial = deadline_here(asker, session, tokens, example, lock=True)
+        group = groups.load_group(session=session, user_id=asker.user_id, trial=trial)
+        asker.require(Action.MANAGE_DEADLINES, group)
+        deadlines.set_offsets(
+            session=session, deadline=deadline, offsets=days, actor_user_id=asker.user_id
+        )
+    shown = ", ".join(str(day) for day in days)
+    return notice(
+        f"Reminders for *D-{deadline.id}* will go {shown} days before it is due "
+        "(0 is the day itself), and daily while it is overdue."
+    )
+
+
+SUBCOMMANDS: dict[str, Callable[[Asker, list[Token]], Message]] = {
+    "add": add,
+    "list": list_deadlines,
+    "submitted": submit,
+    "submit": submit,
+    "remind": remind,
+}
+
+
+def dispatch(asker: Asker, text: str) -> Message:
+    """Route `/deadline <subcommand> ...`."""
+    tokens = tokenize(text)
+    if not tokens:
+        return list_deadlines(asker, [])
+    if tokens[0].is_word("help", "?"):
+        return blocks.deadline_help()
+    action = None if tokens[0].quoted else SUBCOMMANDS.get(tokens[0].text.lower())
+    if action is None:
+        raise ParseError(f"I don't know `/deadline {tokens[0].text[:40]}`. Try `/deadline help`.")
+    return action(asker, tokens[1:])
+
+
+def submit_clicked(asker: Asker, number: int) -> Message:
+    with asker.services.database.session() as session:
+        deadline = deadlines.get_deadline(session=session, number=number, lock=True)
+        trial = session.get(Trial, deadline.trial_id)
+        assert trial is not None
+        mark_submitted(asker, session, deadline, trial, None)
+    notice_message = submitted_notice(asker, deadline, trial, None)
+    if trial.channel_id:
+        post(asker.client, trial.channel_id, notice_message)
+    return notice(f"D-{number} is marked submitted. The group has been told.")
+
+
+def snooze_clicked(asker: Asker, number: int) -> Message:
+    services = asker.services
+    with services.database.session() as session:
+        deadline = deadlines.get_deadline(session=session, number=number, lock=True)
+        trial = session.get(Trial, deadline.trial_id)
+        assert trial is not None
+        group = groups.load_group(session=session, user_id=asker.user_id, trial=trial)
+        asker.require(Action.MANAGE_DEADLINES, group)
+        until = WorkingDays(trial.region).on_or_after(services.today() + timedelta(days=1))
+        deadlines.snooze(
+            session=session, deadline=deadline, until=until, actor_user_id=asker.user_id
+        )
+    return notice(f"I'll remind you about D-{number} again on {format_date(until)}.")
+
+
+def register(app: App, services: Services) -> None:
+    """Wire `/deadline` and the reminder buttons into the app."""
+
+    @app.command("/deadline")
+    def deadline_command(
+        ack: Ack, command: dict[str, str], respond: Respond, client: WebClient
+    ) -> None:
+        ack()
+        asker = asker_from_command(command, services, client)
+        answer(respond, lambda: dispatch(asker, command.get("text", "")), what="/deadline")
+
+    @app.action(ids.DEADLINE_SUBMIT)
+    def submit_button(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
+    ) -> None:
+        ack()
+        asker = asker_from_action(body, services, client)
+        after_click(
+            client,
+            asker.user_id,
+            respond,
+            body,
+            lambda: submit_clicked(asker, int(action["value"])),
+        )
+
+    @app.action(ids.DEADLINE_SNOOZE)
+    def snooze_button(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
+    ) -> None:
+        ack()
+        asker = asker_from_action(body, services, client)
+        after_click(
+            client,
+            asker.user_id,
+            respond,
+            body,
+            lambda: snooze_clicked(asker, int(action["value"])),
+        )

@@ -1,0 +1,60 @@
+"""APScheduler wiring: the sweep every minute inside `advisory-bot run`.
+
+APScheduler 3's job store must never be shared between processes, so each process keeps
+its own in-memory schedule; the database ledger alone decides who sends what.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from slack_sdk import WebClient
+
+from bot.config import Settings
+from models.db import Database
+from models.types import utcnow
+from scheduler.sweep import process_name, sweep
+
+log = logging.getLogger("advisory_bot.scheduler")
+
+SWEEP_SECONDS = 60
+MISFIRE_GRACE_SECONDS = 50
+
+
+def start(
+    *,
+    database: Database,
+    client: WebClient,
+    settings: Settings,
+    clock: Callable[[], datetime] = utcnow,
+) -> BackgroundScheduler:
+    """Start sweeping every minute: missed runs coalesce into one, one sweep at a time."""
+    me = process_name()
+
+    def run_sweep() -> None:
+        result = sweep(now=clock(), database=database, client=client, settings=settings, me=me)
+        if result.sent or result.failed or result.missed:
+            log.info(
+                "Reminder sweep: %s sent, %s failed (to retry), %s missed, %s taken.",
+                result.sent,
+                result.failed,
+                result.missed,
+                result.taken,
+            )
+
+    scheduler = BackgroundScheduler(
+        timezone=settings.tz,
+        job_defaults={
+            "coalesce": True,
+            "max_instances": 1,
+            "misfire_grace_time": MISFIRE_GRACE_SECONDS,
+        },
+    )
+    scheduler.add_job(
+        run_sweep, "interval", seconds=SWEEP_SECONDS, id="reminder-sweep", next_run_time=clock()
+    )
+    scheduler.start()
+    return scheduler

@@ -1,0 +1,211 @@
+"""One reminder sweep: a plain function of (now, database, client, settings).
+
+Work out what is due, record what was missed for good, then for each due reminder:
+claim it in the ledger, send it (no transaction open meanwhile), and mark it sent only
+once Slack has accepted it. A refusal (429 after the client's own retries, 5xx, a lost
+connection) marks it failed, and the next sweep tries again.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+import uuid
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.error import URLError
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackRequestError
+
+from bot.blocks import meetings as meeting_blocks
+from bot.blocks import reminders as blocks
+from bot.blocks.common import Message
+from bot.config import Settings
+from models.db import Database
+from models.reminders import (
+    Details,
+    claim,
+    ledger_states,
+    load_details,
+    load_facts,
+    mark_failed,
+    mark_obsolete,
+    mark_sent,
+    record_missed,
+)
+from models.tables import pk
+from models.types import LedgerState
+from scheduler import rules
+
+log = logging.getLogger("advisory_bot.reminders")
+
+PER_CHANNEL_INTERVAL = 1.0  # Slack's pace: about one message a second per channel
+METADATA_EVENT = "advisory_reminder"
+
+
+def process_name() -> str:
+    """Who claims ledger rows: host, process and a per-start token."""
+    return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+@dataclass
+class SweepResult:
+    due: int = 0
+    sent: int = 0
+    failed: int = 0
+    taken: int = 0  # already sent, or being sent by another process
+    missed: int = 0
+    lines: list[str] = field(default_factory=list)
+
+
+class Pacer:
+    """Keeps at least `interval` seconds between messages to the same channel."""
+
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
+        self.last: dict[str, float] = {}
+
+    def wait(self, channel: str) -> None:
+        previous = self.last.get(channel)
+        if previous is not None:
+            pause = previous + self.interval - time.monotonic()
+            if pause > 0:
+                time.sleep(pause)
+        self.last[channel] = time.monotonic()
+
+
+def interleave(reminders: list[rules.Reminder]) -> list[rules.Reminder]:
+    """Round-robin over recipients, so pacing one channel doesn't hold up the others."""
+    queues: OrderedDict[str, list[rules.Reminder]] = OrderedDict()
+    for reminder in reminders:
+        queues.setdefault(reminder.recipient or "", []).append(reminder)
+    ordered: list[rules.Reminder] = []
+    while queues:
+        for recipient in list(queues):
+            ordered.append(queues[recipient].pop(0))
+            if not queues[recipient]:
+                del queues[recipient]
+    return ordered
+
+
+def message_for(
+    reminder: rules.Reminder, details: Details, settings: Settings, today: datetime
+) -> Message | None:
+    """The message a reminder sends; None if what it was about has gone."""
+    day = today.date()
+    trial = details.trials.get(reminder.trial_id)
+    if trial is None:
+        return None
+    if reminder.kind in ("deadline", "escalation"):
+        deadline = details.deadlines.get(reminder.subject_id)
+        if deadline is None or deadline.status != "open":
+            return None
+        if reminder.kind == "escalation":
+            member = details.members.get(deadline.responsible_member_id or -1)
+            return blocks.escalation(deadline, trial.name, member, rules.ESCALATION_WORKING_DAYS)
+        return blocks.deadline_reminder(
+            deadline,
+            trial.name,
+            day,
+            on_behalf_of=reminder.on_behalf_of,
+            to_lead=reminder.recipient in details.leads[pk(trial)],
+        )
+    if reminder.kind == "task":
+        row = details.tasks.get(reminder.subject_id)
+        return blocks.task_reminder(row, day) if row and row.is_open and row.due_date else None
+    if reminder.kind in ("agenda", "agenda-call"):
+        meeting = details.meetings.get(reminder.subject_id)
+        if meeting is None or meeting.status != "scheduled":
+            return None
+        items = details.agendas[pk(meeting)]
+        if reminder.kind == "agenda-call":
+            return blocks.agenda_call(meeting, trial.name, len(items), settings.tz)
+        return meeting_blocks.agenda_message(
+            trial.name, meeting, items, settings.tz, title="Tomorrow's agenda"
+        )
+    if reminder.kind == "check-in":
+        rows = details.checkins.get(reminder.subject_id)
+        return blocks.checkin(trial.name, rows, day) if rows else None
+    raise ValueError(f"unknown reminder kind {reminder.kind}")
+
+
+def describe(reminder: rules.Reminder, trial_name: str) -> str:
+    """One line of `--dry-run`: kind, reference, recipient, trial."""
+    recipient = reminder.recipient or "-"
+    behalf = f" (for {reminder.on_behalf_of}, away)" if reminder.on_behalf_of else ""
+    return f"{reminder.kind:<11} {reminder.target:<10} {recipient + behalf:<24} {trial_name}"
+
+
+def sweep(
+    *,
+    now: datetime,
+    database: Database,
+    client: WebClient | None,
+    settings: Settings,
+    me: str,
+    dry_run: bool = False,
+    pace: float = PER_CHANNEL_INTERVAL,
+) -> SweepResult:
+    """Send what is due at `now` (or, with dry_run, only say what would be sent)."""
+    local_now = now.astimezone(settings.tz)
+    with database.session(write=False) as session:
+        facts = load_facts(session=session, today=local_now.date())
+        plan = rules.schedule(
+            now, facts, tz=settings.tz, director_channel=settings.director_channel_id
+        )
+        states = ledger_states(session=session, keys=[r.key for r in plan.due])
+    done = {LedgerState.SENT.value, LedgerState.SKIPPED.value}
+    pending = [r for r in plan.due if getattr(states.get(r.key), "state", None) not in done]
+    result = SweepResult(due=len(plan.due), taken=len(plan.due) - len(pending))
+    if dry_run:
+        result.lines = [describe(r, facts.trials[r.trial_id].name) for r in pending]
+        return result
+    result.missed = record_missed(database=database, reminders=plan.missed, now=now)
+    if not pending:
+        return result
+    assert client is not None
+    with database.session(write=False) as session:
+        details = load_details(session=session, reminders=pending)
+    pacer = Pacer(pace)
+    for reminder in interleave(pending):
+        ledger_id = claim(database=database, reminder=reminder, me=me, now=now)
+        if ledger_id is None:
+            result.taken += 1
+            continue
+        message = message_for(reminder, details, settings, local_now)
+        if message is None:  # what it was about was done, cancelled or removed meanwhile
+            mark_obsolete(database=database, ledger_id=ledger_id, me=me)
+            continue
+        assert reminder.recipient is not None
+        pacer.wait(reminder.recipient)
+        try:
+            client.chat_postMessage(
+                channel=reminder.recipient,
+                text=message.text,
+                blocks=message.blocks or None,
+                metadata={
+                    "event_type": METADATA_EVENT,
+                    "event_payload": {
+                        "kind": reminder.kind,
+                        "target": reminder.target,
+                        "slot": reminder.slot,
+                    },
+                },
+            )
+        except (SlackApiError, SlackRequestError, URLError, OSError) as error:
+            log.warning(
+                "Reminder %s to %s not sent (%s); the next sweep retries it.",
+                reminder.key,
+                reminder.recipient,
+                error,
+            )
+            mark_failed(database=database, ledger_id=ledger_id, me=me, error=str(error))
+            result.failed += 1
+            continue
+        mark_sent(database=database, ledger_id=ledger_id, me=me, now=now)
+        result.sent += 1
+    return result
