@@ -12,9 +12,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, cast
 
-from sqlalchemy import CursorResult, and_, or_, tuple_, update
+from sqlalchemy import and_, or_, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
@@ -178,40 +177,35 @@ def claim(*, database: Database, reminder: Reminder, me: str, now: datetime) -> 
                 claimed_at=now,
             )
             .on_conflict_do_nothing(index_elements=["kind", "target", "slot"])
-        )
-        if cast(CursorResult[Any], inserted).rowcount != 1:
-            retaken = session.execute(
-                update(ReminderLedger)
-                .where(
-                    col(ReminderLedger.kind) == reminder.kind,
-                    col(ReminderLedger.target) == reminder.target,
-                    col(ReminderLedger.slot) == reminder.slot,
-                    or_(
-                        col(ReminderLedger.state) == LedgerState.FAILED.value,
-                        and_(
-                            col(ReminderLedger.state) == LedgerState.CLAIMED.value,
-                            col(ReminderLedger.claimed_at) < now - CLAIM_LEASE,
-                        ),
+            .returning(col(ReminderLedger.id))
+        ).scalar_one_or_none()
+        if inserted is not None:
+            return int(inserted)
+        # Someone has it: take it over only if it failed, or its claim went stale.
+        retaken = session.execute(
+            update(ReminderLedger)
+            .where(
+                col(ReminderLedger.kind) == reminder.kind,
+                col(ReminderLedger.target) == reminder.target,
+                col(ReminderLedger.slot) == reminder.slot,
+                or_(
+                    col(ReminderLedger.state) == LedgerState.FAILED.value,
+                    and_(
+                        col(ReminderLedger.state) == LedgerState.CLAIMED.value,
+                        col(ReminderLedger.claimed_at) < now - CLAIM_LEASE,
                     ),
-                )
-                .values(
-                    state=LedgerState.CLAIMED.value,
-                    claimed_by=me,
-                    claimed_at=now,
-                    attempts=ReminderLedger.attempts + 1,
-                    recipient=reminder.recipient,
-                )
+                ),
             )
-            if retaken.rowcount != 1:  # type: ignore[attr-defined]
-                return None
-        row = session.exec(
-            select(ReminderLedger.id).where(
-                ReminderLedger.kind == reminder.kind,
-                ReminderLedger.target == reminder.target,
-                ReminderLedger.slot == reminder.slot,
+            .values(
+                state=LedgerState.CLAIMED.value,
+                claimed_by=me,
+                claimed_at=now,
+                attempts=ReminderLedger.attempts + 1,
+                recipient=reminder.recipient,
             )
-        ).one()
-        return row
+            .returning(col(ReminderLedger.id))
+        ).scalar_one_or_none()
+        return int(retaken) if retaken is not None else None
 
 
 def _finish(database: Database, ledger_id: int, me: str, **values: object) -> bool:
@@ -271,8 +265,9 @@ def record_missed(*, database: Database, reminders: list[Reminder], now: datetim
                         last_error="missed: more than 24 hours late",
                     )
                     .on_conflict_do_nothing(index_elements=["kind", "target", "slot"])
-                )
-                count += cast(CursorResult[Any], result).rowcount
+                    .returning(col(ReminderLedger.id))
+                ).scalar_one_or_none()
+                count += result is not None
             elif row.state == LedgerState.FAILED.value:
                 row.state, row.last_error = LedgerState.SKIPPED.value, "gave up after 24 hours"
                 session.add(row)

@@ -54,7 +54,11 @@ def start(
         },
     )
     scheduler.add_job(
-        run_sweep, "interval", seconds=SWEEP_SECONDS, id="reminder-sweep", next_run_time=clock()
+        run_sweep,
+        "interval",
+        seconds=SWEEP_SECONDS,
+        id="reminder-sweep",
+        next_run_time=datetime.now(settings.tz),  # the first sweep right away
     )
     scheduler.start()
     return scheduler

@@ -109,6 +109,15 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
     db.dispose()
 
 
+@pytest.fixture
+def postgres_database(postgres_url: str) -> Iterator[Database]:
+    """The PostgreSQL test database, empty, for tests that are about PostgreSQL itself."""
+    database = Database(postgres_url)
+    _empty_postgres(database)
+    yield database
+    database.dispose()
+
+
 # ----- Slack --------------------------------------------------------------------------
 
 

@@ -86,7 +86,8 @@ def task_reminder(row: TaskRow, today: date) -> Message:
         f"{when(row.due_date, today)}."
     )
     blocks: list[Block] = [section(text), task_buttons(row)]
-    return Message(text=text.replace("*", ""), blocks=to_dicts(blocks))
+    plain = f"{row.reference} {row.title} ({row.trial_name}) is {when(row.due_date, today)}."
+    return Message(text=plain.replace("*", ""), blocks=to_dicts(blocks))
 
 
 def agenda_call(meeting: Meeting, trial_name: str, items: int, tz: ZoneInfo) -> Message:

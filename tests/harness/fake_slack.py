@@ -31,6 +31,7 @@ class Call:
     headers: dict[str, str]
     hook: str | None = None  # the response_url's id, for "response_url" calls
     at: float = field(default_factory=time.monotonic)
+    status: int = 200  # what the fake answered
 
     @property
     def view(self) -> dict[str, Any]:
@@ -124,6 +125,18 @@ class FakeSlack:
         with self._lock:
             return [call for call in self.calls if call.method == method]
 
+    def delivered_reminders(self) -> list[tuple[str, str, str]]:
+        """The (kind, target, slot) of every reminder message Slack accepted, repeats kept."""
+        keys = []
+        for call in self.calls_to("chat.postMessage"):
+            metadata = call.params.get("metadata")
+            if isinstance(metadata, str):
+                metadata = json.loads(metadata)
+            if call.status == 200 and metadata:
+                payload = metadata["event_payload"]
+                keys.append((payload["kind"], payload["target"], payload["slot"]))
+        return keys
+
     def wait_for(
         self, method: str, *, count: int = 1, hook: str | None = None, timeout: float = 10.0
     ) -> list[Call]:
@@ -194,6 +207,7 @@ class FakeSlack:
             self._send(request, 200, {"ok": False, "error": "invalid_blocks", "errors": problems})
             return
         if failure is not None:
+            call.status = failure.status
             body = failure.body or {
                 "ok": False,
                 "error": "ratelimited" if failure.status == 429 else "internal_error",
