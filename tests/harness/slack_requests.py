@@ -186,13 +186,19 @@ class Interactions:
         return self.slack.post(body, "application/x-www-form-urlencoded")
 
     def click(
-        self, element: dict[str, Any], *, user: str, channel: str | None, option: str | None = None
+        self,
+        element: dict[str, Any],
+        *,
+        user: str,
+        channel: str | None,
+        option: str | None = None,
+        block_id: str = "b",
     ) -> HttpResult:
         """Click a button (or choose an overflow option) from a message, or from App Home
         when `channel` is None. The result carries the response_url id, if any."""
         action: dict[str, Any] = {
             "action_id": element["action_id"],
-            "block_id": "b",
+            "block_id": block_id,
             "type": element["type"],
             "action_ts": f"{time.time():.6f}",
         }
