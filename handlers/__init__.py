@@ -11,13 +11,14 @@ from handlers import (
     events,
     group,
     meetings,
+    summary,
     task_actions,
     tasks,
     updates,
 )
 from handlers.context import Services
 
-COMMANDS = ("/group", "/task", "/update", "/meeting", "/agenda", "/deadline")
+COMMANDS = ("/group", "/task", "/update", "/meeting", "/agenda", "/deadline", "/summary")
 
 
 def register_all(app: App, services: Services) -> None:
@@ -30,3 +31,4 @@ def register_all(app: App, services: Services) -> None:
     meetings.register(app, services)
     agenda.register(app, services)
     deadlines.register(app, services)
+    summary.register(app, services)

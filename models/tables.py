@@ -165,6 +165,16 @@ class Task(SQLModel, table=True):
         Index("ix_task_trial_status", "trial_id", "status"),
         Index("ix_task_owner_status", "owner_member_id", "status"),
         Index("ix_task_due_date", "due_date"),
+        # Covers the summaries' one pass over a trial's tasks (no table lookups).
+        Index(
+            "ix_task_summary",
+            "trial_id",
+            "outcome_id",
+            "status",
+            "due_date",
+            "updated_at",
+            "completed_at",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -192,6 +202,7 @@ class ProgressUpdate(SQLModel, table=True):
         one_of("source", UpdateSource),
         CheckConstraint("percent BETWEEN 0 AND 100", name="percent"),
         Index("ix_progress_update_task_created", "task_id", "created_at"),
+        Index("ix_progress_update_created", "created_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from scheduler.calendar import WorkingDays
 
 SEND_TIME = time(9, 0)
+DIGEST_TIME = time(16, 0)  # the Director's weekly digest, on Fridays
 DEADLINE_OFFSETS = (14, 7, 3, 1, 0)
 TASK_OFFSETS = (3, 0)
 AGENDA_CALL_DAYS = 5
@@ -89,11 +90,11 @@ class Facts:
 
 @dataclass(frozen=True)
 class Reminder:
-    kind: str  # deadline, escalation, task, agenda-call, agenda, check-in
+    kind: str  # deadline, escalation, task, agenda-call, agenda, check-in, digest
     target: str  # D-3, T-12, M-5, member-7
     slot: str  # the local day it is sent (ISO), or a fixed name for one-off reminders
     send_at: datetime
-    trial_id: int
+    trial_id: int  # 0 for the national digest
     subject_id: int
     recipient: str | None  # a Slack user ID (direct message) or channel ID
     on_behalf_of: str | None = None  # the away member this reminder would have gone to
@@ -258,6 +259,24 @@ def _checkin_reminders(b: _Builder, checkin: CheckinFacts, trial: TrialFacts) ->
     return found
 
 
+def _digest_reminders(b: _Builder) -> list[Reminder]:
+    if not b.director_channel:
+        return []
+    calendar = b.calendar(TrialFacts(0, "", None, None))
+    friday = b.window_start + timedelta(days=(4 - b.window_start.weekday()) % 7)
+    found = []
+    for nominal in b.days(friday, b.today + timedelta(days=7), step=7):
+        day = calendar.on_or_before(nominal)
+        if b.in_window(day):
+            send_at = datetime.combine(day, DIGEST_TIME, tzinfo=b.tz)
+            found.append(
+                Reminder(
+                    "digest", "national", nominal.isoformat(), send_at, 0, 0, b.director_channel
+                )
+            )
+    return found
+
+
 def schedule(
     now: datetime, facts: Facts, *, tz: ZoneInfo, director_channel: str | None = None
 ) -> Schedule:
@@ -272,6 +291,7 @@ def schedule(
         candidates += _meeting_reminders(b, meeting, facts.trials[meeting.trial_id])
     for checkin in facts.checkins:
         candidates += _checkin_reminders(b, checkin, facts.trials[checkin.trial_id])
+    candidates += _digest_reminders(b)
     due: list[Reminder] = []
     missed: list[Reminder] = []
     for reminder in {r.key: r for r in candidates}.values():

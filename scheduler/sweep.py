@@ -23,6 +23,7 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 
 from bot.blocks import meetings as meeting_blocks
 from bot.blocks import reminders as blocks
+from bot.blocks import summaries as summary_blocks
 from bot.blocks.common import Message
 from bot.config import Settings
 from models.db import Database
@@ -37,6 +38,7 @@ from models.reminders import (
     mark_sent,
     record_missed,
 )
+from models.summaries import measures
 from models.tables import pk
 from models.types import LedgerState
 from scheduler import rules
@@ -133,6 +135,32 @@ def message_for(
     raise ValueError(f"unknown reminder kind {reminder.kind}")
 
 
+def send_digest(
+    client: WebClient,
+    channel: str,
+    database: Database,
+    settings: Settings,
+    now: datetime,
+    metadata: dict[str, object],
+) -> None:
+    """The weekly digest: a short headline in the channel, the detail in its thread."""
+    local = now.astimezone(settings.tz)
+    with database.session(write=False) as session:
+        rows = measures(session=session, today=local.date(), now=now)
+    headline = summary_blocks.digest_headline(rows, local.date())
+    posted = client.chat_postMessage(
+        channel=channel, text=headline.text, blocks=headline.blocks, metadata=metadata
+    )
+    detail = summary_blocks.digest_detail(rows, local.date())
+    try:
+        client.chat_postMessage(
+            channel=channel, thread_ts=posted["ts"], text=detail.text, blocks=detail.blocks
+        )
+    except (SlackApiError, SlackRequestError, URLError, OSError) as error:
+        # The headline went (and is recorded as sent); the thread is a courtesy.
+        log.warning("The digest's detail could not be posted in its thread: %s", error)
+
+
 def describe(reminder: rules.Reminder, trial_name: str) -> str:
     """One line of `--dry-run`: kind, reference, recipient, trial."""
     recipient = reminder.recipient or "-"
@@ -162,7 +190,10 @@ def sweep(
     pending = [r for r in plan.due if getattr(states.get(r.key), "state", None) not in done]
     result = SweepResult(due=len(plan.due), taken=len(plan.due) - len(pending))
     if dry_run:
-        result.lines = [describe(r, facts.trials[r.trial_id].name) for r in pending]
+        result.lines = [
+            describe(r, facts.trials[r.trial_id].name if r.trial_id else "every trial")
+            for r in pending
+        ]
         return result
     result.missed = record_missed(database=database, reminders=plan.missed, now=now)
     if not pending:
@@ -176,26 +207,31 @@ def sweep(
         if ledger_id is None:
             result.taken += 1
             continue
-        message = message_for(reminder, details, settings, local_now)
-        if message is None:  # what it was about was done, cancelled or removed meanwhile
-            mark_obsolete(database=database, ledger_id=ledger_id, me=me)
-            continue
+        metadata: dict[str, object] = {
+            "event_type": METADATA_EVENT,
+            "event_payload": {
+                "kind": reminder.kind,
+                "target": reminder.target,
+                "slot": reminder.slot,
+            },
+        }
         assert reminder.recipient is not None
-        pacer.wait(reminder.recipient)
         try:
-            client.chat_postMessage(
-                channel=reminder.recipient,
-                text=message.text,
-                blocks=message.blocks or None,
-                metadata={
-                    "event_type": METADATA_EVENT,
-                    "event_payload": {
-                        "kind": reminder.kind,
-                        "target": reminder.target,
-                        "slot": reminder.slot,
-                    },
-                },
-            )
+            if reminder.kind == "digest":
+                pacer.wait(reminder.recipient)
+                send_digest(client, reminder.recipient, database, settings, now, metadata)
+            else:
+                message = message_for(reminder, details, settings, local_now)
+                if message is None:  # what it was about was done or removed meanwhile
+                    mark_obsolete(database=database, ledger_id=ledger_id, me=me)
+                    continue
+                pacer.wait(reminder.recipient)
+                client.chat_postMessage(
+                    channel=reminder.recipient,
+                    text=message.text,
+                    blocks=message.blocks or None,
+                    metadata=metadata,
+                )
         except (SlackApiError, SlackRequestError, URLError, OSError) as error:
             log.warning(
                 "Reminder %s to %s not sent (%s); the next sweep retries it.",

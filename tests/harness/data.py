@@ -83,3 +83,102 @@ def many_tasks_due(session: Session, *, count: int, due: date, owners: int) -> T
             )
         )
     return row
+
+
+def programme(
+    session: Session, *, trials: int, tasks: int, updates: int, today: date, prefix: str = "Trial"
+) -> list[Trial]:
+    """`trials` trials, each with members of every sector, three outcomes, `tasks` tasks in
+    every status and `updates` progress updates per task, deadlines and meetings; written
+    with bulk inserts so that the large programme loads in seconds."""
+    from datetime import UTC, datetime, time, timedelta
+
+    from sqlalchemy import insert
+
+    from models.tables import (
+        Meeting,
+        MeetingAttendance,
+        Outcome,
+        ProgressUpdate,
+    )
+
+    statuses = ["not-started", "on-track", "at-risk", "blocked", "done", "on-track", "done"]
+    sectors = ["iwi", "council", "agency", "community", "provider"]
+    made = []
+    now = datetime.combine(today, time(9), tzinfo=UTC)
+    for number in range(trials):
+        row = trial(session, f"{prefix} {number:02d}", channel=f"C{prefix.upper()}{number:02d}")
+        made.append(row)
+        people = [
+            member(
+                session,
+                row,
+                f"U{prefix.upper()}{number:02d}{n}",
+                role="lead" if n == 0 else "member",
+                sector=sectors[n % 5],
+            )
+            for n in range(6)
+        ]
+        outcomes = []
+        for name in ("Reduce truancy", "Reduce offending", "More young people in work"):
+            outcome = Outcome(trial_id=pk(row), name=name, name_key=fold(name))
+            session.add(outcome)
+            outcomes.append(outcome)
+        session.flush()
+        task_rows = [
+            {
+                "trial_id": pk(row),
+                "title": f"Action {n}",
+                "owner_member_id": pk(people[n % 6]),
+                "outcome_id": pk(outcomes[n % 3]),
+                "status": statuses[n % 7],
+                "percent": 100 if statuses[n % 7] == "done" else (n * 7) % 100,
+                "due_date": today + timedelta(days=(n % 60) - 20),
+                "created_by": people[0].slack_user_id,
+                "created_at": now - timedelta(days=90),
+                "updated_at": now - timedelta(days=n % 45),
+                "completed_at": now - timedelta(days=n % 10) if statuses[n % 7] == "done" else None,
+            }
+            for n in range(tasks)
+        ]
+        ids = session.execute(insert(Task).returning(Task.id), task_rows).scalars().all()
+        if updates:
+            session.execute(
+                insert(ProgressUpdate),
+                [
+                    {
+                        "task_id": task_id,
+                        "author_user_id": people[0].slack_user_id,
+                        "text": f"Update {k}",
+                        "status": "on-track",
+                        "percent": 10 * k,
+                        "source": "command",
+                        "created_at": now - timedelta(days=k * 3 + n % 7),
+                    }
+                    for n, task_id in enumerate(ids)
+                    for k in range(updates)
+                ],
+            )
+        session.add(
+            deadline(
+                session,
+                row,
+                people[0],
+                "Six-monthly progress report to Ministers",
+                today + timedelta(days=10 - number % 15),
+            )
+        )
+        for days in (-14, -7, 5):
+            meeting = Meeting(
+                trial_id=pk(row),
+                created_by=people[0].slack_user_id,
+                starts_at=now + timedelta(days=days),
+                status="held" if days < 0 else "scheduled",
+            )
+            session.add(meeting)
+            session.flush()
+            if days < 0:
+                for person in people[: 3 + number % 3]:
+                    session.add(MeetingAttendance(meeting_id=pk(meeting), member_id=pk(person)))
+    session.flush()
+    return made

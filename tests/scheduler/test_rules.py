@@ -69,15 +69,19 @@ def test_a_whole_reporting_cycle_for_a_deadline() -> None:
     )
     log = run_cycle(facts, date(2026, 11, 23), date(2026, 12, 22))
     assert log == [
+        ("Fri 27 Nov 16:00", "digest", "national", "CDIRECTOR"),  # the weekly digest
         ("Tue 01 Dec 09:00", "deadline", "D-3", "UHEMI"),  # 14 days before
+        ("Fri 04 Dec 16:00", "digest", "national", "CDIRECTOR"),
         ("Tue 08 Dec 09:00", "deadline", "D-3", "UHEMI"),  # 7
         ("Fri 11 Dec 09:00", "deadline", "D-3", "UHEMI"),  # 3 days before is a Saturday
+        ("Fri 11 Dec 16:00", "digest", "national", "CDIRECTOR"),
         ("Mon 14 Dec 09:00", "deadline", "D-3", "UHEMI"),  # 1
         ("Tue 15 Dec 09:00", "deadline", "D-3", "UHEMI"),  # the day
         ("Wed 16 Dec 09:00", "deadline", "D-3", "UHEMI"),  # daily while overdue
         ("Thu 17 Dec 09:00", "deadline", "D-3", "UHEMI"),
         ("Fri 18 Dec 09:00", "deadline", "D-3", "UHEMI"),  # (also Sat and Sun's)
         ("Fri 18 Dec 09:00", "escalation", "D-3", "CDIRECTOR"),  # 3 working days overdue
+        ("Fri 18 Dec 16:00", "digest", "national", "CDIRECTOR"),
         ("Mon 21 Dec 09:00", "deadline", "D-3", "UHEMI"),
         ("Tue 22 Dec 09:00", "deadline", "D-3", "UHEMI"),
     ]
@@ -92,7 +96,7 @@ def test_offsets_override_and_collide_into_one_message() -> None:
             )
         ],
     )
-    log = run_cycle(facts, date(2027, 1, 1), date(2027, 1, 18))
+    log = run_cycle(facts, date(2027, 1, 1), date(2027, 1, 18), director=None)
     # 9 and 8 days before are the weekend of 9-10 Jan: one message on Friday 8 Jan.
     assert [entry[0] for entry in log] == [
         "Fri 08 Jan 09:00",

@@ -1,0 +1,221 @@
+"""Summaries: a trial's (posted to its channel), the national roll-up, the weekly digest."""
+
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from slack_sdk.models.blocks import Block, DividerBlock, SectionBlock
+
+from bot.blocks.common import Message, context, header, help_message, markdown, section, to_dicts
+from bot.blocks.group import SECTOR_TITLES
+from bot.blocks.reminders import when
+from bot.blocks.tasks import STATUS_EMOJI, STATUS_WORDS, progress_bar, task_line
+from bot.formatting import format_date, format_datetime, mention, plural
+from models.summaries import Measures, TrialSummary
+
+RAG_EMOJI = {
+    "red": ":red_circle:",
+    "amber": ":large_orange_circle:",
+    "green": ":large_green_circle:",
+    "closed": ":white_circle:",
+}
+RAG_WORDS = {"red": "Red", "amber": "Amber", "green": "Green", "closed": "Closed"}
+LIST_LIMIT = 8
+
+
+def _chunks(lines: list[str], limit: int = 2900) -> list[str]:
+    chunks, current = [], ""
+    for line in lines:
+        if current and len(current) + len(line) + 1 > limit:
+            chunks.append(current)
+            current = ""
+        current = f"{current}\n{line}" if current else line
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _listed(rows: list[str], total: int, noun: str) -> str:
+    text = "\n".join(rows[:LIST_LIMIT])
+    if total > min(len(rows), LIST_LIMIT):
+        text += f"\n…and {total - min(len(rows), LIST_LIMIT)} more {noun}."
+    return text
+
+
+def trial_summary(summary: TrialSummary, today: date, tz: ZoneInfo) -> Message:
+    """Everything the group should know, in one message posted to the channel."""
+    m = summary.measures
+    blocks: list[Block] = [
+        header(f"{m.trial.name} · summary"),
+        section(f"{RAG_EMOJI[m.status]} *{RAG_WORDS[m.status]}*: " + "; ".join(m.reasons) + "."),
+        DividerBlock(),
+    ]
+    outcome_lines = [
+        f"{progress_bar(o.percent)}  *{o.name}*: {o.done} of {o.total} done" for o in m.outcomes
+    ] or ["_No tasks in the Action Plan yet._"]
+    blocks += [
+        section(chunk)
+        for chunk in _chunks(
+            [f"*Action Plan* · {m.done} of {m.total} done ({m.percent}%)", *outcome_lines]
+        )
+    ][:4]
+    attention = [task_line(row, today) for row in summary.attention]
+    if attention:
+        blocks.append(
+            section(
+                "*Overdue and blocked*\n"
+                + _listed(attention, m.overdue + m.blocked, "tasks (`/task list overdue`)")
+            )
+        )
+    if summary.stale:
+        blocks.append(
+            section(
+                "*No update for 30 days*\n"
+                + _listed([task_line(row, today) for row in summary.stale], m.stale, "tasks")
+            )
+        )
+    deadlines = [
+        f"*D-{d.id}* {d.title} — {when(d.due_date, today)}"
+        for d in (m.overdue_deadlines + m.next_deadlines)[:4]
+    ]
+    blocks.append(section("*Reporting deadlines*\n" + ("\n".join(deadlines) or "_None open._")))
+    if m.next_meeting:
+        meeting = (
+            f"*Next meeting*\nM-{m.next_meeting.id} "
+            f"{format_datetime(m.next_meeting.starts_at, tz)} · "
+            f"{plural(m.next_meeting_items, 'agenda item')}"
+        )
+    else:
+        meeting = "*Next meeting*\n_None scheduled._"
+    blocks.append(section(meeting))
+    if summary.latest:
+        lines = [
+            f"{STATUS_EMOJI[u.status]} T-{u.task_id} {u.task_title}: "
+            f"{STATUS_WORDS[u.status]}, {u.percent}% — {mention(u.author_user_id)}, "
+            f"{format_date(u.created_at.astimezone(tz).date())}"
+            + (f"\n      _{u.text[:150]}_" if u.text else "")
+            for u in summary.latest
+        ]
+        blocks.append(section("*Latest updates*\n" + "\n".join(lines)))
+    members = ", ".join(f"{SECTOR_TITLES[s]} {c}" for s, c in sorted(m.sectors.items()))
+    blocks.append(section(f"*Group* · {plural(m.members, 'member')}: {members or 'none yet'}"))
+    if m.absent_sectors:
+        missing = ", ".join(SECTOR_TITLES[s] for s in m.absent_sectors)
+        blocks.append(context(f":warning: Not at the last two meetings: {missing}."))
+    text = f"{m.trial.name} summary: {RAG_WORDS[m.status]} ({'; '.join(m.reasons)})"
+    return Message(text=text, blocks=to_dicts(blocks[:50]), in_channel=True)
+
+
+def rollup_line(m: Measures, today: date) -> str:
+    parts = [f"{m.done}/{m.total} done ({m.percent}%)"]
+    if m.overdue:
+        parts.append(f"{m.overdue} overdue")
+    if m.blocked:
+        parts.append(f"{m.blocked} blocked")
+    if m.next_deadlines or m.overdue_deadlines:
+        d = (m.overdue_deadlines + m.next_deadlines)[0]
+        parts.append(f"D-{d.id} {when(d.due_date, today).replace('*', '')}")
+    if m.next_meeting:
+        parts.append(f"meets {format_date(m.next_meeting.starts_at.date())}")
+    return (
+        f"{RAG_EMOJI[m.status]} *{m.trial.name}* — "
+        + " · ".join(parts)
+        + f"\n      _{'; '.join(m.reasons)}_"
+    )
+
+
+def national_rollup(
+    rows: list[Measures], today: date, *, title: str = "National summary"
+) -> Message:
+    """One line per trial, those needing attention first, within Slack's limits however
+    many trials there are."""
+    counts = {status: sum(1 for m in rows if m.status == status) for status in RAG_WORDS}
+    headline = ", ".join(f"{counts[s]} {RAG_WORDS[s].lower()}" for s in RAG_WORDS if counts[s])
+    blocks: list[Block] = [
+        header(f"{title} · {format_date(today)}"),
+        section(f"{plural(len(rows), 'trial')}: {headline or 'none yet'}."),
+    ]
+    chunks = _chunks([rollup_line(m, today) for m in rows])
+    blocks += [SectionBlock(text=markdown(chunk, 3000)) for chunk in chunks[:45]]
+    if len(chunks) > 45:
+        blocks.append(context("The list goes on: `/summary all export` has every trial."))
+    blocks.append(
+        context(
+            "`/summary <Trial name>` for one trial · `/summary all export` for a "
+            "spreadsheet and chart"
+        )
+    )
+    return Message(text=f"{title}: {headline}", blocks=to_dicts(blocks[:50]), in_channel=True)
+
+
+def digest_headline(rows: list[Measures], today: date) -> Message:
+    counts = {status: sum(1 for m in rows if m.status == status) for status in RAG_WORDS}
+    done = sum(m.done_this_week for m in rows)
+    touched = sum(m.touched_this_week for m in rows)
+    text = (
+        f":newspaper: *Weekly digest* · {format_date(today)}: {counts['red']} red, "
+        f"{counts['amber']} amber, {counts['green']} green · {plural(done, 'task')} done and "
+        f"{plural(touched, 'task')} updated this week. Details in the thread."
+    )
+    return Message(text=text.replace("*", ""), blocks=to_dicts([section(text)]))
+
+
+def digest_detail(rows: list[Measures], today: date) -> Message:
+    active = [m for m in rows if m.status != "closed"]
+    overdue = [
+        f"*{m.trial.name}*: {plural(m.overdue, 'task')} overdue"
+        + (
+            f", {plural(len(m.overdue_deadlines), 'deadline')} overdue"
+            if m.overdue_deadlines
+            else ""
+        )
+        for m in active
+        if m.overdue or m.overdue_deadlines
+    ]
+    quiet = [
+        f"*{m.trial.name}*"
+        + (
+            f" (last activity {format_date(m.last_activity.date())})"
+            if m.last_activity
+            else " (no activity yet)"
+        )
+        for m in active
+        if not m.touched_this_week and not m.done_this_week
+    ]
+    changed = [
+        f"*{m.trial.name}*: {plural(m.done_this_week, 'task')} done, "
+        f"{plural(m.touched_this_week, 'task')} updated"
+        for m in active
+        if m.done_this_week or m.touched_this_week
+    ]
+    blocks: list[Block] = []
+    for title, lines, empty in (
+        ("What changed this week", changed, "Nothing recorded."),
+        ("Overdue", overdue, "Nothing overdue."),
+        ("Gone quiet this week", quiet, "Every trial was active."),
+    ):
+        chunk = _chunks(lines or [f"_{empty}_"])
+        blocks.append(section(f"*{title}*\n{chunk[0]}"))
+        blocks += [section(more) for more in chunk[1:5]]
+    rollup = national_rollup(rows, today, title="Where each trial stands")
+    blocks_dicts = to_dicts(blocks) + rollup.blocks
+    return Message(text="Weekly digest details", blocks=blocks_dicts[:50])
+
+
+def summary_help() -> Message:
+    return help_message(
+        "/summary",
+        "Where the trial stands, posted to the channel for the group to see.",
+        [
+            (
+                "/summary",
+                "This trial: red/amber/green with the reasons, Action Plan progress, "
+                "overdue and blocked tasks, deadlines, the next meeting, latest updates.",
+            ),
+            ("/summary export", "This trial's tasks and updates as a CSV, with a progress chart."),
+            ("/summary all", "Director: every trial, those needing attention first."),
+            ("/summary Ranui", "Director: one trial by name (case and macrons don't matter)."),
+            ("/summary all export", "Director: every trial's measures as a CSV, with a chart."),
+        ],
+    )

@@ -1,0 +1,159 @@
+"""Exports: CSV files and PNG charts of Action Plan progress (matplotlib, no display)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+import matplotlib
+
+matplotlib.use("Agg")  # render to files; there is no screen on a server
+import matplotlib.pyplot as plt
+
+from models.summaries import Measures, OutcomeProgress
+from models.tasks import TaskRow
+
+NATIONAL_COLUMNS = [
+    "trial",
+    "region",
+    "status",
+    "trial_status",
+    "reasons",
+    "tasks",
+    "done",
+    "percent_done",
+    "open",
+    "overdue",
+    "blocked",
+    "at_risk",
+    "no_update_30_days",
+    "overdue_deadlines",
+    "next_deadline",
+    "next_deadline_due",
+    "next_meeting",
+    "agenda_items",
+    "members",
+    "done_this_week",
+    "touched_this_week",
+]
+
+
+def _csv(header: list[str], rows: list[list[object]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8-sig")  # the BOM makes Excel read macrons right
+
+
+def national_csv(rows: list[Measures]) -> bytes:
+    """One row per trial with every measure of the roll-up."""
+
+    def row(m: Measures) -> list[object]:
+        deadline = (m.overdue_deadlines + m.next_deadlines)[:1]
+        return [
+            m.trial.name,
+            m.trial.region or "",
+            m.status,
+            m.trial.status,
+            "; ".join(m.reasons),
+            m.total,
+            m.done,
+            m.percent,
+            m.open,
+            m.overdue,
+            m.blocked,
+            m.at_risk,
+            m.stale,
+            len(m.overdue_deadlines),
+            deadline[0].title if deadline else "",
+            deadline[0].due_date.isoformat() if deadline else "",
+            m.next_meeting.starts_at.isoformat() if m.next_meeting else "",
+            m.next_meeting_items,
+            m.members,
+            m.done_this_week,
+            m.touched_this_week,
+        ]
+
+    return _csv(NATIONAL_COLUMNS, [row(m) for m in rows])
+
+
+def tasks_csv(rows: list[TaskRow], updates: dict[int, tuple[int, str]], today: date) -> bytes:
+    """One row per task, with how many updates it has and the latest one."""
+    header = [
+        "reference",
+        "title",
+        "outcome",
+        "owner",
+        "status",
+        "percent",
+        "due",
+        "overdue",
+        "created",
+        "completed",
+        "updates",
+        "latest_update",
+    ]
+    return _csv(
+        header,
+        [
+            [
+                row.reference,
+                row.title,
+                row.outcome_name or "",
+                row.owner_user_id,
+                row.status,
+                row.percent,
+                row.due_date.isoformat() if row.due_date else "",
+                "yes" if row.overdue(today) else "",
+                row.created_at.date().isoformat(),
+                row.completed_at.date().isoformat() if row.completed_at else "",
+                updates.get(row.id, (0, ""))[0],
+                updates.get(row.id, (0, ""))[1],
+            ]
+            for row in rows
+        ],
+    )
+
+
+def progress_chart(labels: list[str], done: list[int], totals: list[int], title: str) -> bytes:
+    """A horizontal bar chart of percent done, as PNG bytes."""
+    percents = [round(100 * d / t) if t else 0 for d, t in zip(done, totals, strict=True)]
+    height = max(2.5, 0.45 * len(labels) + 1.2)
+    figure, axes = plt.subplots(figsize=(8, height), dpi=100)
+    try:
+        positions = list(range(len(labels)))
+        axes.barh(positions, [100] * len(labels), color="#e5e7eb")
+        axes.barh(positions, percents, color="#2563eb")
+        axes.set_yticks(positions, labels=labels)
+        axes.invert_yaxis()
+        axes.set_xlim(0, 100)
+        axes.set_xlabel("Action Plan tasks done (%)")
+        axes.set_title(title)
+        for position, (d, t) in enumerate(zip(done, totals, strict=True)):
+            axes.text(101, position, f"{d}/{t}", va="center", fontsize=8)
+        figure.tight_layout()
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png")
+        return buffer.getvalue()
+    finally:
+        plt.close(figure)
+
+
+def national_chart(rows: list[Measures]) -> bytes:
+    return progress_chart(
+        [m.trial.name for m in rows],
+        [m.done for m in rows],
+        [m.total for m in rows],
+        "Action Plan progress by trial",
+    )
+
+
+def outcome_chart(trial_name: str, outcomes: list[OutcomeProgress]) -> bytes:
+    return progress_chart(
+        [o.name for o in outcomes] or ["No tasks yet"],
+        [o.done for o in outcomes] or [0],
+        [o.total for o in outcomes] or [0],
+        f"{trial_name}: progress by outcome",
+    )
