@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, func
+from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -67,7 +67,6 @@ class Measures:
     stale: int = 0
     done_this_week: int = 0
     touched_this_week: int = 0
-    last_activity: datetime | None = None
     outcomes: list[OutcomeProgress] = field(default_factory=list)
     overdue_deadlines: list[Deadline] = field(default_factory=list)
     next_deadlines: list[Deadline] = field(default_factory=list)
@@ -147,7 +146,8 @@ def _task_aggregates(session: Session, ids: list[int], today: date, now: datetim
     status, how many, how many overdue, untouched for 30 days, done or touched this week."""
 
     def count_if(condition: Any) -> Any:
-        return func.sum(case((condition, 1), else_=0))
+        # COUNT(*) FILTER (WHERE ...): cheaper than SUM(CASE ...) on SQLite; PostgreSQL too.
+        return func.count().filter(condition)
 
     week_ago = now - timedelta(days=7)
     return list(
@@ -161,7 +161,6 @@ def _task_aggregates(session: Session, ids: list[int], today: date, now: datetim
                 count_if(col(Task.updated_at) < now - STALE_AFTER),
                 count_if(col(Task.completed_at) >= week_ago),
                 count_if(col(Task.updated_at) >= week_ago),
-                func.max(col(Task.updated_at)),
             )
             .where(col(Task.trial_id).in_(ids))
             .group_by(col(Task.trial_id), col(Task.outcome_id), col(Task.status))
@@ -196,7 +195,6 @@ def measures(
         stale,
         done_week,
         touched_week,
-        last,
     ) in _task_aggregates(session, ids, today, now):
         m = by_id[trial_id]
         if status != TaskStatus.DROPPED.value:
@@ -215,8 +213,6 @@ def measures(
         m.at_risk += count if status == TaskStatus.AT_RISK.value else 0
         m.done_this_week += int(done_week or 0)
         m.touched_this_week += int(touched_week or 0)
-        if last is not None and (m.last_activity is None or last > m.last_activity):
-            m.last_activity = last
     for (trial_id, _), progress in sorted(
         outcomes.items(), key=lambda item: (item[0][1] is None, item[0][1] or 0)
     ):

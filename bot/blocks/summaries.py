@@ -174,12 +174,7 @@ def digest_detail(rows: list[Measures], today: date) -> Message:
         if m.overdue or m.overdue_deadlines
     ]
     quiet = [
-        f"*{m.trial.name}*"
-        + (
-            f" (last activity {format_date(m.last_activity.date())})"
-            if m.last_activity
-            else " (no activity yet)"
-        )
+        f"*{m.trial.name}*: no task updated or done this week"
         for m in active
         if not m.touched_this_week and not m.done_this_week
     ]
