@@ -47,13 +47,16 @@ def create_app(
     database: Database,
     client: WebClient | None = None,
     clock: Callable[[], datetime] = utcnow,
+    verify_requests: bool | None = None,
 ) -> App:
-    """The Bolt app with every listener registered."""
+    """The Bolt app with every listener registered. Requests are verified against the
+    signing secret in HTTP mode (Socket Mode and the console have no signatures)."""
+    if verify_requests is None:
+        verify_requests = not settings.socket_mode
     app = App(
         client=client or make_client(settings),
         signing_secret=settings.slack_signing_secret,
-        # Socket Mode messages are authenticated by the app token, not signed.
-        request_verification_enabled=not settings.socket_mode,
+        request_verification_enabled=verify_requests,
         token_verification_enabled=False,
         listener_executor=ThreadPoolExecutor(
             max_workers=LISTENER_THREADS, thread_name_prefix="listener"

@@ -14,8 +14,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.app import create_app, make_client
 from bot.config import ConfigError, Mode, Settings, load_settings
+from bot.console import Console
 from bot.formatting import format_datetime
+from bot.manifest import manifest_yaml
 from bot.server import http_server, socket_mode_handler
+from models import demo
 from models.db import Database
 from models.migrate import upgrade
 from models.types import utcnow
@@ -128,6 +131,54 @@ def reminders(args: argparse.Namespace) -> int:
     return 1 if result.failed else 0
 
 
+def load_demo(args: argparse.Namespace) -> int:
+    """Load the sixteen trials of the Social Sector Trials with fictional demo data."""
+    settings = load_settings(Mode.OFFLINE)
+    database = _database(settings)
+    result = _load_demo(database, settings)
+    database.dispose()
+    if result.created:
+        print(
+            f"Loaded {len(result.created)} trials with demo members, tasks, meetings and "
+            f"deadlines: {', '.join(result.created)}."
+        )
+    if result.existing:
+        print(f"Already there, left as they were: {len(result.existing)} trials.")
+    return 0
+
+
+def _load_demo(database: Database, settings: Settings) -> demo.DemoResult:
+    with database.session() as session:
+        return demo.load(session=session, today=datetime.now(settings.tz).date(), tz=settings.tz)
+
+
+def console(args: argparse.Namespace) -> int:
+    """Type slash commands in the terminal against a local database; no Slack needed."""
+    settings = load_settings(Mode.OFFLINE)
+    database = _database(settings)
+    if args.demo:
+        _load_demo(database, settings)
+    session_console = Console(settings, database, user=demo.DIRECTOR[0], channel="CCONSOLE")
+    if args.user:
+        user = session_console.user_named(args.user)
+        if user is None:
+            raise ConfigError(f"--as {args.user}: no such person (try --as director).")
+        session_console.user = user
+    channel = args.channel or ("#gore-district" if args.demo else None)
+    if channel:
+        session_console.channel = session_console.channel_named(channel)
+    try:
+        return session_console.run()
+    finally:
+        database.dispose()
+
+
+def print_manifest(args: argparse.Namespace) -> int:
+    """Print the Slack app manifest (YAML): Socket Mode, or HTTP with --url."""
+    print(manifest_yaml(url=args.url), end="")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="advisory-bot",
@@ -153,6 +204,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="print the reminders that would be sent; send nothing",
     )
     reminders_parser.set_defaults(func=reminders)
+
+    commands.add_parser("demo", help=load_demo.__doc__).set_defaults(func=load_demo)
+
+    console_parser = commands.add_parser("console", help=console.__doc__)
+    console_parser.add_argument("--as", dest="user", help="who you are (e.g. director, @aroha.gor)")
+    console_parser.add_argument("--channel", help="where you are (e.g. #gore-district)")
+    console_parser.add_argument("--demo", action="store_true", help="load the demo data first")
+    console_parser.set_defaults(func=console)
+
+    manifest_parser = commands.add_parser("manifest", help=print_manifest.__doc__)
+    manifest_parser.add_argument(
+        "--url",
+        help="HTTP mode: the bot's public base URL "
+        "(requests go to <url>/slack/events); default: Socket Mode",
+    )
+    manifest_parser.set_defaults(func=print_manifest)
     return parser
 
 
@@ -161,6 +228,8 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     args = build_parser().parse_args(argv)
+    if args.command in ("console", "demo", "manifest"):
+        logging.getLogger().setLevel(logging.WARNING)  # the terminal is for the conversation
     try:
         return int(args.func(args))
     except ConfigError as error:

@@ -18,7 +18,28 @@ from handlers import (
 )
 from handlers.context import Services
 
-COMMANDS = ("/group", "/task", "/update", "/meeting", "/agenda", "/deadline", "/summary")
+# Every slash command: (what it does, its usage hint). The app manifest is built from this.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "/group": (
+        "The trial's advisory group: members, roles, the trial's details",
+        "[setup|add|remove|list|info|set|status|away|back|help]",
+    ),
+    "/task": (
+        "The Action Plan: add, list, show and complete tasks",
+        "[add|list|show|done|assign|due|help]",
+    ),
+    "/update": ("A progress update on a task", "T-12 [on-track|at-risk|blocked|done] [NN%] text"),
+    "/meeting": (
+        "Schedule meetings, keep minutes and attendance",
+        "[schedule|list|show|cancel|minutes|help]",
+    ),
+    "/agenda": ("The next meeting's agenda", "[add|show|move|remove|help]"),
+    "/deadline": ("Reporting deadlines and their reminders", "[add|list|submitted|remind|help]"),
+    "/summary": (
+        "Where the trial stands (or, for the Director, every trial)",
+        "[all|<Trial name>] [export]",
+    ),
+}
 
 
 def register_all(app: App, services: Services) -> None:

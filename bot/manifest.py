@@ -1,0 +1,75 @@
+"""The Slack app manifest: every slash command, the bot scopes the code uses, interactivity,
+the App Home tab and its event; Socket Mode, or a request URL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from handlers import COMMANDS
+
+# The Web API methods the bot calls, and the bot scope each needs (None: no scope).
+WEB_API_SCOPES: dict[str, str | None] = {
+    "chat_postMessage": "chat:write",
+    "users_info": "users:read",
+    "files_upload_v2": "files:write",
+    "views_open": None,
+    "views_publish": None,
+    "auth_test": None,
+}
+# Slash commands need the `commands` scope whatever else the bot calls.
+BASE_SCOPES = ("commands",)
+EVENTS_PATH = "/slack/events"
+
+
+def bot_scopes() -> list[str]:
+    return sorted({*BASE_SCOPES, *(s for s in WEB_API_SCOPES.values() if s)})
+
+
+def manifest(*, url: str | None = None, name: str = "Advisory bot") -> dict[str, Any]:
+    """The manifest as a dict: Socket Mode unless a public base URL is given."""
+    request_url = f"{url.rstrip('/')}{EVENTS_PATH}" if url else None
+    commands = []
+    for command, (description, usage) in COMMANDS.items():
+        entry: dict[str, Any] = {
+            "command": command,
+            "description": description,
+            "usage_hint": usage,
+            "should_escape": True,
+        }
+        if request_url:
+            entry["url"] = request_url
+        commands.append(entry)
+    settings: dict[str, Any] = {
+        "event_subscriptions": {"bot_events": ["app_home_opened"]},
+        "interactivity": {"is_enabled": True},
+        "org_deploy_enabled": False,
+        "socket_mode_enabled": request_url is None,
+        "token_rotation_enabled": False,
+    }
+    if request_url:
+        settings["event_subscriptions"]["request_url"] = request_url
+        settings["interactivity"]["request_url"] = request_url
+    return {
+        "display_information": {
+            "name": name,
+            "description": "Coordinates the local advisory groups of the Social Sector Trials.",
+            "background_color": "#1d4d4f",
+        },
+        "features": {
+            "app_home": {
+                "home_tab_enabled": True,
+                "messages_tab_enabled": True,
+                "messages_tab_read_only_enabled": False,
+            },
+            "bot_user": {"display_name": "advisory-bot", "always_online": True},
+            "slash_commands": commands,
+        },
+        "oauth_config": {"scopes": {"bot": bot_scopes()}},
+        "settings": settings,
+    }
+
+
+def manifest_yaml(*, url: str | None = None) -> str:
+    return yaml.safe_dump(manifest(url=url), sort_keys=False, allow_unicode=True)

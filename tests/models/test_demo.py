@@ -1,0 +1,116 @@
+"""The demo: the sixteen trials of the seeds, fictional people, and idempotent loading."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlmodel import func, select
+
+from models import demo
+from models.db import Database
+from models.tables import Deadline, Meeting, Member, ProgressUpdate, Task, Trial
+
+TODAY = date(2026, 11, 23)
+NZ = ZoneInfo("Pacific/Auckland")
+# The seeds' project leads: real people, who must not appear in the demo.
+REAL_SURNAMES = (
+    "Rigby",
+    "Veale",
+    "Hapi",
+    "Annand",
+    "Karaitiana",
+    "Tahapehi",
+    "Bennett",
+    "Hawkins",
+    "McConnell",
+    "Jackson",
+    "Loft",
+    "Maraki",
+    "Brunton",
+    "Grant",
+    "Wineera",
+    "McKibben",
+    "McKenzie",
+)
+
+
+def _counts(database: Database) -> tuple[int, ...]:
+    with database.session(write=False) as session:
+        return tuple(
+            session.exec(select(func.count()).select_from(model)).one()
+            for model in (Trial, Member, Task, ProgressUpdate, Meeting, Deadline)
+        )
+
+
+def test_the_demo_holds_the_sixteen_trials_of_the_seeds(database: Database) -> None:
+    with database.session() as session:
+        first = demo.load(session=session, today=TODAY, tz=NZ)
+    assert len(first.created) == 16 and first.existing == []
+    with database.session(write=False) as session:
+        trials = {t.name: t for t in session.exec(select(Trial)).all()}
+        members = session.exec(select(Member)).all()
+    assert set(trials) == {
+        "Kawerau District",
+        "Waitomo District",
+        "South Waikato District",
+        "Taumarunui",
+        "Horowhenua District",
+        "Gore District",
+        "Kaikohe",
+        "Rānui",
+        "Waikato District",
+        "Rotorua District",
+        "Whakatane Township",
+        "Gisborne City",
+        "South Taranaki District",
+        "Wairarapa",
+        "Porirua",
+        "South Dunedin",
+    }
+    rotorua, porirua, gore = trials["Rotorua District"], trials["Porirua"], trials["Gore District"]
+    assert (rotorua.lead_organisation, rotorua.outcome_focus, rotorua.target_ages) == (
+        "Te Taumata o Ngāti Whakaue iho Ake",
+        "education",
+        "0-18",
+    )
+    assert (porirua.outcome_focus, porirua.target_ages, porirua.region) == (
+        "health",
+        "0-74",
+        "Wellington",
+    )
+    assert (gore.lead_approach, gore.lead_organisation, gore.start_date) == (
+        "ngo",
+        "Community Networking Trust",
+        date(2011, 3, 1),
+    )
+    assert trials["Kawerau District"].lead_approach == "individual"
+    assert trials["Kaikohe"].start_date == date(2013, 7, 1)
+    statuses = sorted(t.status for t in trials.values())
+    assert statuses.count("transitioning") == 10 and statuses.count("exited") == 5
+    assert {m.sector for m in members} == {"iwi", "council", "agency", "community", "provider"}
+    names = " ".join(f"{m.handle} {m.display_name} {m.real_name}" for m in members)
+    assert not [surname for surname in REAL_SURNAMES if surname in names]
+    assert all("(demo)" in (m.real_name or "") for m in members)
+
+    with database.session() as session:
+        second = demo.load(session=session, today=TODAY, tz=NZ)
+    assert second.created == [] and len(second.existing) == 16
+
+
+def test_loading_twice_changes_nothing(database: Database) -> None:
+    with database.session() as session:
+        demo.load(session=session, today=TODAY, tz=NZ)
+    before = _counts(database)
+    with database.session() as session:
+        demo.load(session=session, today=TODAY, tz=NZ)
+    assert _counts(database) == before
+    assert before[0] == 16 and before[2] >= 16 * 5  # trials, and tasks in several states
+
+
+def test_the_demo_has_no_contact_details() -> None:
+    source = Path(demo.__file__).read_text()
+    assert not re.search(r"\b0\d{1,2}[ -]\d{3}[ -]\d{3,4}\b", source)  # NZ phone numbers
+    assert not re.search(r"[\w.]+@[\w-]+\.[\w.]+", source)  # e-mail addresses
