@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
@@ -27,15 +26,15 @@ from bot.parsing import (
     tokenize,
 )
 from bot.permissions import Action
+from handlers.buttons import on_click
 from handlers.context import (
     Asker,
     Services,
-    asker_from_action,
     asker_from_command,
     in_this_trial,
     linked,
 )
-from handlers.errors import after_click, answer
+from handlers.errors import answer
 from handlers.reply import post
 from handlers.tasks import member_named
 from models import deadlines, groups
@@ -261,30 +260,15 @@ def register(app: App, services: Services) -> None:
         asker = asker_from_command(command, services, client)
         answer(respond, lambda: dispatch(asker, command.get("text", "")), what="/deadline")
 
-    @app.action(ids.DEADLINE_SUBMIT)
-    def submit_button(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
-    ) -> None:
-        ack()
-        asker = asker_from_action(body, services, client)
-        after_click(
-            client,
-            asker.user_id,
-            respond,
-            body,
-            lambda: submit_clicked(asker, int(action["value"])),
-        )
-
-    @app.action(ids.DEADLINE_SNOOZE)
-    def snooze_button(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
-    ) -> None:
-        ack()
-        asker = asker_from_action(body, services, client)
-        after_click(
-            client,
-            asker.user_id,
-            respond,
-            body,
-            lambda: snooze_clicked(asker, int(action["value"])),
-        )
+    on_click(
+        app,
+        ids.DEADLINE_SUBMIT,
+        services,
+        lambda asker, action, _body: submit_clicked(asker, int(action["value"])),
+    )
+    on_click(
+        app,
+        ids.DEADLINE_SNOOZE,
+        services,
+        lambda asker, action, _body: snooze_clicked(asker, int(action["value"])),
+    )

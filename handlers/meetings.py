@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
@@ -30,15 +29,15 @@ from bot.parsing import (
     tokenize,
 )
 from bot.permissions import Action
+from handlers.buttons import on_click
 from handlers.context import (
     Asker,
     Services,
-    asker_from_action,
     asker_from_command,
     in_this_trial,
     linked,
 )
-from handlers.errors import after_click, answer
+from handlers.errors import answer
 from handlers.tasks import member_named
 from models import groups, meetings
 from models.tables import TITLE_LENGTH, Meeting, Member, Trial
@@ -253,30 +252,15 @@ def register(app: App, services: Services) -> None:
         asker = asker_from_command(command, services, client)
         answer(respond, lambda: dispatch(asker, command.get("text", "")), what="/meeting")
 
-    @app.action(ids.MEETING_CALENDAR)
-    def calendar_clicked(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
-    ) -> None:
-        ack()
-        asker = asker_from_action(body, services, client)
-        after_click(
-            client,
-            asker.user_id,
-            respond,
-            body,
-            lambda: upload_calendar(asker, int(action["value"])),
-        )
-
-    @app.action(ids.AGENDA_TO_TASK)
-    def make_task_clicked(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
-    ) -> None:
-        ack()
-        asker = asker_from_action(body, services, client)
-        after_click(
-            client,
-            asker.user_id,
-            respond,
-            body,
-            lambda: open_task_form(asker, int(action["value"]), body["trigger_id"]),
-        )
+    on_click(
+        app,
+        ids.MEETING_CALENDAR,
+        services,
+        lambda asker, action, _body: upload_calendar(asker, int(action["value"])),
+    )
+    on_click(
+        app,
+        ids.AGENDA_TO_TASK,
+        services,
+        lambda asker, action, body: open_task_form(asker, int(action["value"]), body["trigger_id"]),
+    )

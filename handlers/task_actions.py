@@ -21,8 +21,9 @@ from bot.blocks.common import Message, notice
 from bot.errors import FieldError, ParseError, UserError
 from bot.parsing import parse_date, parse_title, tokenize
 from bot.permissions import Action
+from handlers.buttons import on_click
 from handlers.context import Asker, Services, asker_from_action
-from handlers.errors import after_click, message_for, new_reference
+from handlers.errors import message_for, new_reference
 from handlers.reply import post, tell
 from handlers.task_ops import (
     TaskChange,
@@ -62,6 +63,12 @@ def clicked(
     refresh_home(asker, {change.row.owner_user_id})
     word = "done" if change.first_done else blocks.STATUS_WORDS[change.row.status]
     return notice(f"{change.row.reference} is now {word}. The group has been told.")
+
+
+def status_chosen(asker: Asker, action: dict[str, Any], body: dict[str, Any]) -> Message:
+    """On track / At risk / Blocked: the button's value is `<status>:<task id>`."""
+    status, _, number = action["value"].partition(":")
+    return clicked(asker, int(number), TaskStatus(status), source_of(body))
 
 
 def menu_choice(asker: Asker, value: str, trigger_id: str) -> Message | None:
@@ -193,64 +200,31 @@ def submitted(ack: Ack, work: Callable[[], None], *, default_block: str) -> None
 def register(app: App, services: Services) -> None:
     """Wire the task buttons and modals into the app."""
 
-    @app.action(ids.TASK_DONE)
-    def done_clicked(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
-    ) -> None:
-        ack()
-        asker = asker_from_action(body, services, client)
-        after_click(
-            asker.client,
-            asker.user_id,
-            respond,
-            body,
-            lambda: clicked(asker, int(action["value"]), TaskStatus.DONE, source_of(body)),
-        )
-
-    @app.action(re.compile(f"^{ids.TASK_STATUS}_"))
-    def status_clicked(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
-    ) -> None:
-        ack()
-        asker = asker_from_action(body, services, client)
-        status, _, number = action["value"].partition(":")
-        after_click(
-            asker.client,
-            asker.user_id,
-            respond,
-            body,
-            lambda: clicked(asker, int(number), TaskStatus(status), source_of(body)),
-        )
-
-    @app.action(ids.TASK_ADD_UPDATE)
-    def add_update_clicked(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
-    ) -> None:
-        ack()
-        asker = asker_from_action(body, services, client)
-        after_click(
-            asker.client,
-            asker.user_id,
-            respond,
-            body,
-            lambda: open_modal(
-                asker, body["trigger_id"], int(action["value"]), source=source_of(body)
-            ),
-        )
-
-    @app.action(ids.TASK_MENU)
-    def menu_chosen(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
-    ) -> None:
-        ack()
-        asker = asker_from_action(body, services, client)
-        after_click(
-            asker.client,
-            asker.user_id,
-            respond,
-            body,
-            lambda: menu_choice(asker, action["selected_option"]["value"], body["trigger_id"]),
-        )
+    on_click(
+        app,
+        ids.TASK_DONE,
+        services,
+        lambda asker, action, body: clicked(
+            asker, int(action["value"]), TaskStatus.DONE, source_of(body)
+        ),
+    )
+    on_click(app, re.compile(f"^{ids.TASK_STATUS}_"), services, status_chosen)
+    on_click(
+        app,
+        ids.TASK_ADD_UPDATE,
+        services,
+        lambda asker, action, body: open_modal(
+            asker, body["trigger_id"], int(action["value"]), source=source_of(body)
+        ),
+    )
+    on_click(
+        app,
+        ids.TASK_MENU,
+        services,
+        lambda asker, action, body: menu_choice(
+            asker, action["selected_option"]["value"], body["trigger_id"]
+        ),
+    )
 
     @app.action(re.compile(f"^{ids.TASK_LIST_PAGE}"))
     def page_turned(

@@ -154,33 +154,39 @@ def ledger_states(*, session: Session, keys: Iterable[Key]) -> dict[Key, Reminde
     return found
 
 
-def _insert(session: Session):  # type: ignore[no-untyped-def]
-    dialect = session.get_bind().dialect.name
-    return postgres_insert if dialect == "postgresql" else sqlite_insert
+def _insert_new(session: Session, reminder: Reminder, **values: object) -> int | None:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING id: the new row's id, or None if the
+    reminder already has a row (an atomic test-and-set on SQLite and PostgreSQL alike)."""
+    insert = postgres_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    new_id = session.execute(
+        insert(ReminderLedger)
+        .values(
+            kind=reminder.kind,
+            target=reminder.target,
+            slot=reminder.slot,
+            recipient=reminder.recipient,
+            **values,
+        )
+        .on_conflict_do_nothing(index_elements=["kind", "target", "slot"])
+        .returning(col(ReminderLedger.id))
+    ).scalar_one_or_none()
+    return None if new_id is None else int(new_id)
 
 
 def claim(*, database: Database, reminder: Reminder, me: str, now: datetime) -> int | None:
     """Take a due reminder for sending; its ledger id, or None if it is someone else's or
     already done."""
     with database.session() as session:
-        insert = _insert(session)
-        inserted = session.execute(
-            insert(ReminderLedger)
-            .values(
-                kind=reminder.kind,
-                target=reminder.target,
-                slot=reminder.slot,
-                recipient=reminder.recipient,
-                state=LedgerState.CLAIMED.value,
-                attempts=1,
-                claimed_by=me,
-                claimed_at=now,
-            )
-            .on_conflict_do_nothing(index_elements=["kind", "target", "slot"])
-            .returning(col(ReminderLedger.id))
-        ).scalar_one_or_none()
+        inserted = _insert_new(
+            session,
+            reminder,
+            state=LedgerState.CLAIMED.value,
+            attempts=1,
+            claimed_by=me,
+            claimed_at=now,
+        )
         if inserted is not None:
-            return int(inserted)
+            return inserted
         # Someone has it: take it over only if it failed, or its claim went stale.
         retaken = session.execute(
             update(ReminderLedger)
@@ -248,25 +254,17 @@ def record_missed(*, database: Database, reminders: list[Reminder], now: datetim
     a failed one is given up too. Returns how many were newly recorded."""
     count = 0
     with database.session() as session:
-        insert = _insert(session)
         existing = ledger_states(session=session, keys=[r.key for r in reminders])
         for reminder in reminders:
             row = existing.get(reminder.key)
             if row is None:
-                result = session.execute(
-                    insert(ReminderLedger)
-                    .values(
-                        kind=reminder.kind,
-                        target=reminder.target,
-                        slot=reminder.slot,
-                        recipient=reminder.recipient,
-                        state=LedgerState.SKIPPED.value,
-                        claimed_at=now,
-                        last_error="missed: more than 24 hours late",
-                    )
-                    .on_conflict_do_nothing(index_elements=["kind", "target", "slot"])
-                    .returning(col(ReminderLedger.id))
-                ).scalar_one_or_none()
+                result = _insert_new(
+                    session,
+                    reminder,
+                    state=LedgerState.SKIPPED.value,
+                    claimed_at=now,
+                    last_error="missed: more than 24 hours late",
+                )
                 count += result is not None
             elif row.state == LedgerState.FAILED.value:
                 row.state, row.last_error = LedgerState.SKIPPED.value, "gave up after 24 hours"

@@ -16,6 +16,7 @@ from models.db import Database
 from models.tables import AuditLog, Deadline, ProgressUpdate, Task, Trial
 from scheduler.sweep import sweep
 from tests.conftest import ARO, DIRECTOR, GORE, HEMI, LISA, RANUI
+from tests.harness.checks import assert_refused
 from tests.harness.fake_slack import FakeSlack
 from tests.harness.slack_requests import Interactions, Slack
 
@@ -141,12 +142,7 @@ def test_bad_input_gets_a_clear_reply_and_changes_nothing(
     group: Slack, database: Database, line: str, says: str
 ) -> None:
     group.say("/deadline add Report due 15/12", user=LISA, channel=GORE)
-    with database.session(write=False) as session:
-        before = session.exec(select(func.count()).select_from(AuditLog)).one()
-    reply = group.say(line, user=LISA, channel=GORE)
-    assert reply.ephemeral and says in reply.text, reply.text
-    with database.session(write=False) as session:
-        assert session.exec(select(func.count()).select_from(AuditLog)).one() == before
+    assert_refused(group, database, line, says, user=LISA, channel=GORE)
 
 
 def test_reminder_buttons_snooze_and_submit(

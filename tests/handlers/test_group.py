@@ -8,6 +8,7 @@ from sqlmodel import func, select
 from models.db import Database
 from models.tables import AuditLog, Member, Trial
 from tests.conftest import ARO, DIRECTOR, GORE, HEMI, LISA, RANUI
+from tests.harness.checks import assert_refused
 from tests.harness.fake_slack import FakeSlack
 from tests.harness.slack_requests import Slack
 
@@ -210,13 +211,8 @@ BAD_INPUT = [
 def test_bad_input_gets_a_specific_reply_and_changes_nothing(
     gore: Slack, database: Database, line: str, says: str
 ) -> None:
-    before = _audit(database)
     user = DIRECTOR if line.startswith(("/group setup", "/group status")) else LISA
-    reply = gore.say(line, user=user, channel=GORE)
-    assert reply.ephemeral
-    assert says in reply.text, reply.text
-    assert ":warning:" in reply.text
-    assert _audit(database) == before
+    assert_refused(gore, database, line, says, user=user, channel=GORE)
 
 
 def test_plain_names_match_slack_display_and_real_names(

@@ -13,8 +13,9 @@ from sqlmodel import func, select
 
 from models.db import Database
 from models.meetings import sectors_absent_from_last_two
-from models.tables import AgendaItem, AuditLog, Meeting, MeetingAttendance, Member, Task, Trial
+from models.tables import AgendaItem, Meeting, MeetingAttendance, Member, Task, Trial
 from tests.conftest import ARO, DIRECTOR, GORE, HEMI, LISA, RANUI
+from tests.harness.checks import assert_refused
 from tests.harness.fake_slack import FakeSlack
 from tests.harness.slack_requests import Interactions, Reply, Slack
 
@@ -267,12 +268,7 @@ def test_bad_input_gets_a_clear_reply_and_changes_nothing(
 ) -> None:
     group.say("/meeting schedule today 11am", user=LISA, channel=GORE)
     group.say("/agenda add Breakfast club funding", user=LISA, channel=GORE)
-    with database.session(write=False) as session:
-        before = session.exec(select(func.count()).select_from(AuditLog)).one()
-    reply = group.say(line, user=LISA, channel=GORE)
-    assert reply.ephemeral and says in reply.text, reply.text
-    with database.session(write=False) as session:
-        assert session.exec(select(func.count()).select_from(AuditLog)).one() == before
+    assert_refused(group, database, line, says, user=LISA, channel=GORE)
 
 
 def test_meetings_and_items_of_another_trial_are_refused(group: Slack, database: Database) -> None:

@@ -15,6 +15,7 @@ from sqlmodel import func, select
 from models.db import Database
 from models.tables import AuditLog, Member, ProgressUpdate, Task, Trial
 from tests.conftest import ARO, DIRECTOR, GORE, HEMI, LISA, RANUI
+from tests.harness.checks import assert_refused
 from tests.harness.fake_slack import FakeSlack
 from tests.harness.slack_requests import Interactions, Reply, Slack
 
@@ -323,10 +324,7 @@ def test_bad_input_is_refused_and_changes_nothing(
     plan: Slack, database: Database, line: str, says: str
 ) -> None:
     plan.say("/task add Hire a truancy officer", user=LISA, channel=GORE)
-    before = _count(database, AuditLog)
-    reply = plan.say(line, user=LISA, channel=GORE)
-    assert reply.ephemeral and says in reply.text, reply.text
-    assert _count(database, AuditLog) == before
+    assert_refused(plan, database, line, says, user=LISA, channel=GORE)
 
 
 def test_simultaneous_done_clicks_make_one_completion(

@@ -1,0 +1,27 @@
+"""Assertions shared by the conversation tests."""
+
+from __future__ import annotations
+
+from sqlmodel import func, select
+
+from models.db import Database
+from models.tables import AuditLog
+from tests.harness.slack_requests import Reply, Slack
+
+
+def audit_count(database: Database) -> int:
+    with database.session(write=False) as session:
+        return session.exec(select(func.count()).select_from(AuditLog)).one()
+
+
+def assert_refused(
+    slack: Slack, database: Database, line: str, says: str, *, user: str, channel: str
+) -> Reply:
+    """The command gets a specific warning only its author sees, and changes nothing (every
+    change writes to the audit log, so its size stands still)."""
+    before = audit_count(database)
+    reply = slack.say(line, user=user, channel=channel)
+    assert reply.ephemeral, reply.text
+    assert says in reply.text and ":warning:" in reply.text, reply.text
+    assert audit_count(database) == before
+    return reply
