@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from sqlmodel import Session
@@ -12,9 +10,17 @@ from bot.blocks import meetings as blocks
 from bot.blocks.common import Message, notice
 from bot.errors import ParseError, UserError
 from bot.formatting import mention
-from bot.parsing import Token, join, parse_reference, parse_title, take_reference, tokenize
+from bot.parsing import Token, join, parse_reference, parse_title, take_reference
 from bot.permissions import Action
-from handlers.context import Asker, Services, asker_from_command, in_this_trial, linked
+from handlers.context import (
+    Asker,
+    Services,
+    Subcommand,
+    asker_from_command,
+    in_this_trial,
+    linked,
+    route,
+)
 from handlers.errors import answer
 from models import groups, meetings
 from models.tables import TITLE_LENGTH, AgendaItem, Meeting, Trial
@@ -124,7 +130,7 @@ def move(asker: Asker, tokens: list[Token]) -> Message:
     )
 
 
-SUBCOMMANDS: dict[str, Callable[[Asker, list[Token]], Message]] = {
+SUBCOMMANDS: dict[str, Subcommand] = {
     "add": add,
     "show": show,
     "remove": remove,
@@ -134,15 +140,14 @@ SUBCOMMANDS: dict[str, Callable[[Asker, list[Token]], Message]] = {
 
 def dispatch(asker: Asker, text: str) -> Message:
     """Route `/agenda <subcommand> ...`."""
-    tokens = tokenize(text)
-    if not tokens:
-        return show(asker, [])
-    if tokens[0].is_word("help", "?"):
-        return blocks.agenda_help()
-    action = None if tokens[0].quoted else SUBCOMMANDS.get(tokens[0].text.lower())
-    if action is None:
-        raise ParseError(f"I don't know `/agenda {tokens[0].text[:40]}`. Try `/agenda help`.")
-    return action(asker, tokens[1:])
+    return route(
+        asker,
+        text,
+        command="/agenda",
+        subcommands=SUBCOMMANDS,
+        default=show,
+        help=blocks.agenda_help,
+    )
 
 
 def register(app: App, services: Services) -> None:

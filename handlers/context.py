@@ -10,8 +10,10 @@ from typing import Any
 from slack_sdk import WebClient
 from sqlmodel import Session
 
+from bot.blocks.common import Message
 from bot.config import Settings
-from bot.errors import UserError
+from bot.errors import ParseError, UserError
+from bot.parsing import Token, tokenize
 from bot.permissions import Action, Actor, require
 from models.db import Database
 from models.groups import Group, load_group
@@ -106,3 +108,27 @@ def in_this_trial(asker: Asker, session: Session, trial_id: int, reference: str)
                 f"Use it in {trial.name}'s channel (<#{trial.channel_id}>)."
             )
     return trial
+
+
+Subcommand = Callable[[Asker, list[Token]], Message]
+
+
+def route(
+    asker: Asker,
+    text: str,
+    *,
+    command: str,
+    subcommands: dict[str, Subcommand],
+    default: Subcommand,
+    help: Callable[[], Message],
+) -> Message:
+    """`/command <subcommand> ...` to its function: nothing → the default, `help` → help."""
+    tokens = tokenize(text)
+    if not tokens:
+        return default(asker, [])
+    if tokens[0].is_word("help", "?"):
+        return help()
+    action = None if tokens[0].quoted else subcommands.get(tokens[0].text.lower())
+    if action is None:
+        raise ParseError(f"I don't know `{command} {tokens[0].text[:40]}`. Try `{command} help`.")
+    return action(asker, tokens[1:])

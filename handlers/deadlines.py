@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import timedelta
 
 from slack_bolt import Ack, App, Respond
@@ -23,16 +22,17 @@ from bot.parsing import (
     parse_reference,
     parse_title,
     split_keywords,
-    tokenize,
 )
 from bot.permissions import Action
 from handlers.buttons import on_click
 from handlers.context import (
     Asker,
     Services,
+    Subcommand,
     asker_from_command,
     in_this_trial,
     linked,
+    route,
 )
 from handlers.errors import answer
 from handlers.reply import post
@@ -200,7 +200,7 @@ def remind(asker: Asker, tokens: list[Token]) -> Message:
     )
 
 
-SUBCOMMANDS: dict[str, Callable[[Asker, list[Token]], Message]] = {
+SUBCOMMANDS: dict[str, Subcommand] = {
     "add": add,
     "list": list_deadlines,
     "submitted": submit,
@@ -211,15 +211,14 @@ SUBCOMMANDS: dict[str, Callable[[Asker, list[Token]], Message]] = {
 
 def dispatch(asker: Asker, text: str) -> Message:
     """Route `/deadline <subcommand> ...`."""
-    tokens = tokenize(text)
-    if not tokens:
-        return list_deadlines(asker, [])
-    if tokens[0].is_word("help", "?"):
-        return blocks.deadline_help()
-    action = None if tokens[0].quoted else SUBCOMMANDS.get(tokens[0].text.lower())
-    if action is None:
-        raise ParseError(f"I don't know `/deadline {tokens[0].text[:40]}`. Try `/deadline help`.")
-    return action(asker, tokens[1:])
+    return route(
+        asker,
+        text,
+        command="/deadline",
+        subcommands=SUBCOMMANDS,
+        default=list_deadlines,
+        help=blocks.deadline_help,
+    )
 
 
 def submit_clicked(asker: Asker, number: int) -> Message:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -22,10 +21,9 @@ from bot.parsing import (
     parse_mention,
     parse_title,
     split_keywords,
-    tokenize,
 )
 from bot.permissions import Action
-from handlers.context import Asker, Services, asker_from_command, linked
+from handlers.context import Asker, Services, Subcommand, asker_from_command, linked, route
 from handlers.errors import answer
 from handlers.people import names_of
 from models import groups
@@ -319,7 +317,7 @@ def back(asker: Asker, tokens: list[Token]) -> Message:
     return notice("Welcome back. Reminders and check-ins come to you again.")
 
 
-SUBCOMMANDS: dict[str, Callable[[Asker, list[Token]], Message]] = {
+SUBCOMMANDS: dict[str, Subcommand] = {
     "setup": setup,
     "add": add,
     "remove": remove,
@@ -333,19 +331,15 @@ SUBCOMMANDS: dict[str, Callable[[Asker, list[Token]], Message]] = {
 
 
 def dispatch(asker: Asker, text: str) -> Message:
-    """Route `/group <subcommand> ...` to its function."""
-    tokens = tokenize(text)
-    if not tokens:
-        return list_members(asker, [])
-    word = tokens[0].text.lower()
-    if word in ("help", "?") and not tokens[0].quoted:
-        return blocks.group_help()
-    action = SUBCOMMANDS.get(word) if not tokens[0].quoted else None
-    if action is None:
-        raise ParseError(
-            f"I don't know `/group {tokens[0].text[:40]}`. Try `/group help` for what I can do."
-        )
-    return action(asker, tokens[1:])
+    """Route `/group <subcommand> ...`."""
+    return route(
+        asker,
+        text,
+        command="/group",
+        subcommands=SUBCOMMANDS,
+        default=list_members,
+        help=blocks.group_help,
+    )
 
 
 def register(app: App, services: Services) -> None:

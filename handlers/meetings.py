@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
@@ -26,16 +25,17 @@ from bot.parsing import (
     parse_title,
     split_date_time,
     split_keywords,
-    tokenize,
 )
 from bot.permissions import Action
 from handlers.buttons import on_click
 from handlers.context import (
     Asker,
     Services,
+    Subcommand,
     asker_from_command,
     in_this_trial,
     linked,
+    route,
 )
 from handlers.errors import answer
 from handlers.tasks import member_named
@@ -174,7 +174,7 @@ def minutes(asker: Asker, tokens: list[Token]) -> Message:
     )
 
 
-SUBCOMMANDS: dict[str, Callable[[Asker, list[Token]], Message]] = {
+SUBCOMMANDS: dict[str, Subcommand] = {
     "schedule": schedule,
     "list": list_meetings,
     "show": show,
@@ -185,15 +185,14 @@ SUBCOMMANDS: dict[str, Callable[[Asker, list[Token]], Message]] = {
 
 def dispatch(asker: Asker, text: str) -> Message:
     """Route `/meeting <subcommand> ...`."""
-    tokens = tokenize(text)
-    if not tokens:
-        return list_meetings(asker, [])
-    if tokens[0].is_word("help", "?"):
-        return blocks.meeting_help()
-    action = None if tokens[0].quoted else SUBCOMMANDS.get(tokens[0].text.lower())
-    if action is None:
-        raise ParseError(f"I don't know `/meeting {tokens[0].text[:40]}`. Try `/meeting help`.")
-    return action(asker, tokens[1:])
+    return route(
+        asker,
+        text,
+        command="/meeting",
+        subcommands=SUBCOMMANDS,
+        default=list_meetings,
+        help=blocks.meeting_help,
+    )
 
 
 def upload_calendar(asker: Asker, meeting_id: int) -> Message:

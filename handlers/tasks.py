@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from slack_bolt import Ack, App, Respond
@@ -25,11 +24,10 @@ from bot.parsing import (
     parse_title,
     split_keywords,
     take_reference,
-    tokenize,
 )
 from bot.permissions import Action
 from handlers.agenda import item_here
-from handlers.context import Asker, Services, asker_from_command, linked
+from handlers.context import Asker, Services, Subcommand, asker_from_command, linked, route
 from handlers.errors import answer
 from handlers.task_ops import already_done, locate, owner_of, refresh_home, update_task
 from models import groups, meetings, tasks
@@ -288,7 +286,7 @@ def due(asker: Asker, tokens: list[Token]) -> Message:
     return notice(f"*T-{task_id}* {task.title} is now due {when}.{late}", in_channel=True)
 
 
-SUBCOMMANDS: dict[str, Callable[[Asker, list[Token]], Message]] = {
+SUBCOMMANDS: dict[str, Subcommand] = {
     "add": add,
     "list": list_tasks,
     "show": show,
@@ -300,16 +298,14 @@ SUBCOMMANDS: dict[str, Callable[[Asker, list[Token]], Message]] = {
 
 def dispatch(asker: Asker, text: str) -> Message:
     """Route `/task <subcommand> ...`."""
-    tokens = tokenize(text)
-    if not tokens:
-        return list_tasks(asker, [])
-    word = tokens[0].text.lower()
-    if tokens[0].is_word("help", "?"):
-        return blocks.task_help()
-    action = None if tokens[0].quoted else SUBCOMMANDS.get(word)
-    if action is None:
-        raise ParseError(f"I don't know `/task {tokens[0].text[:40]}`. Try `/task help`.")
-    return action(asker, tokens[1:])
+    return route(
+        asker,
+        text,
+        command="/task",
+        subcommands=SUBCOMMANDS,
+        default=list_tasks,
+        help=blocks.task_help,
+    )
 
 
 def open_create_modal(asker: Asker, trigger_id: str) -> None:
