@@ -157,3 +157,29 @@ def outcome_chart(trial_name: str, outcomes: list[OutcomeProgress]) -> bytes:
         [o.total for o in outcomes] or [0],
         f"{trial_name}: progress by outcome",
     )
+
+
+def trend_chart(
+    title: str,
+    labels: list[str],
+    values: list[float],
+    *,
+    target: float | None = None,
+    unit: str | None = None,
+) -> bytes:
+    """A small line chart of an indicator's values over its periods, as PNG bytes."""
+    figure, axes = plt.subplots(figsize=(6, 3), dpi=100)
+    try:
+        axes.plot(range(len(values)), values, marker="o", color="#2563eb")
+        axes.set_xticks(range(len(labels)), labels=labels, rotation=30, ha="right", fontsize=8)
+        if target is not None:
+            axes.axhline(target, color="#16a34a", linestyle="--", linewidth=1, label="target")
+            axes.legend(fontsize=8)
+        axes.set_ylabel(unit or "")
+        axes.set_title(title, fontsize=10)
+        figure.tight_layout()
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png")
+        return buffer.getvalue()
+    finally:
+        plt.close(figure)

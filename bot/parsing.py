@@ -416,3 +416,96 @@ def take_reference(
         if word.is_word(keyword) and match and match.group(1).upper() == kind:
             return tokens[:index] + tokens[index + 2 :], parse_reference(ref.text, kind)
     return tokens, None
+
+
+@dataclass(frozen=True)
+class Period:
+    """A reporting period: its label as people write it, and the dates it covers."""
+
+    label: str
+    start: date
+    end: date
+
+
+PERIOD_EXAMPLES = "2013, 2013/14, H2 2026, Q3 2026, Term 2 2026, Jun 2026 or 30/6/2026"
+HALF = re.compile(r"^(?:h([12])\s*(\d{4})|(\d{4})\s*h([12]))$")
+QUARTER = re.compile(r"^(?:q([1-4])\s*(\d{4})|(\d{4})\s*q([1-4]))$")
+TERM = re.compile(r"^term\s*([1-4])\s*(\d{4})$")
+FINANCIAL = re.compile(r"^(\d{4})\s*[/\-–]\s*(\d{2}|\d{4})$")
+TERM_MONTHS = {1: (2, 4), 2: (5, 7), 3: (7, 9), 4: (10, 12)}
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def parse_period(text: str) -> Period:
+    """A period: a year, a July–June year, a half, quarter, school term, month or day."""
+    typed = " ".join(text.split()).strip("()")
+    lowered = typed.lower().replace(",", " ")
+    lowered = " ".join(lowered.split())
+    bad = ParseError(f"I can't read “{typed[:40]}” as a period. Try {PERIOD_EXAMPLES}.")
+    if not lowered:
+        raise ParseError(f"Say which period. Try {PERIOD_EXAMPLES}.")
+
+    def year_ok(year: int) -> int:
+        if not 1990 <= year <= MAX_YEAR:
+            raise bad
+        return year
+
+    if lowered.isdigit() and len(lowered) == 4:
+        year = year_ok(int(lowered))
+        return Period(str(year), date(year, 1, 1), date(year, 12, 31))
+    if match := FINANCIAL.match(lowered):
+        first = year_ok(int(match[1]))
+        second = int(match[2]) if len(match[2]) == 4 else first // 100 * 100 + int(match[2])
+        if second != first + 1:
+            raise bad
+        return Period(f"{first}/{str(second)[-2:]}", date(first, 7, 1), date(second, 6, 30))
+    if match := HALF.match(lowered):
+        half, year = (int(match[1]), int(match[2])) if match[1] else (int(match[4]), int(match[3]))
+        year = year_ok(year)
+        return Period(
+            f"H{half} {year}",
+            date(year, 1 if half == 1 else 7, 1),
+            date(year, 6, 30) if half == 1 else date(year, 12, 31),
+        )
+    if match := QUARTER.match(lowered):
+        quarter, year = (
+            (int(match[1]), int(match[2])) if match[1] else (int(match[4]), int(match[3]))
+        )
+        year = year_ok(year)
+        return Period(
+            f"Q{quarter} {year}", date(year, 3 * quarter - 2, 1), _month_end(year, 3 * quarter)
+        )
+    if match := TERM.match(lowered):
+        term, year = int(match[1]), year_ok(int(match[2]))
+        first, last = TERM_MONTHS[term]
+        return Period(f"Term {term} {year}", date(year, first, 1), _month_end(year, last))
+    words = lowered.split()
+    if len(words) == 2 and _month(words[0]) and words[1].isdigit() and len(words[1]) == 4:
+        month, year = _month(words[0]) or 1, year_ok(int(words[1]))
+        return Period(
+            f"{calendar.month_abbr[month]} {year}", date(year, month, 1), _month_end(year, month)
+        )
+    try:
+        day = parse_date(typed, today=date(MAX_YEAR, 1, 1))
+    except ParseError:
+        raise bad from None
+    if day.year == MAX_YEAR:  # a date without its year isn't a period
+        raise bad
+    return Period(day.isoformat(), day, day)
+
+
+def parse_number(text: str, *, what: str = "value") -> float:
+    """`78`, `78%`, `1,234.5`, `-40`: a number, or a clear refusal."""
+    cleaned = text.strip().rstrip("%").replace(",", "")
+    try:
+        value = float(cleaned)
+    except ValueError:
+        raise ParseError(
+            f"“{text.strip()[:20]}” is not a number; give the {what} as a number, e.g. 78 or 78%."
+        ) from None
+    if value != value or abs(value) > 1e12:  # NaN or absurd
+        raise ParseError(f"“{text.strip()[:20]}” is not a usable {what}.")
+    return value

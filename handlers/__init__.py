@@ -10,6 +10,7 @@ from handlers import (
     errors,
     events,
     group,
+    indicators,
     meetings,
     summary,
     task_actions,
@@ -53,3 +54,4 @@ def register_all(app: App, services: Services) -> None:
     agenda.register(app, services)
     deadlines.register(app, services)
     summary.register(app, services)
+    indicators.register(app, services)

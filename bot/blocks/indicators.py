@@ -1,0 +1,105 @@
+"""Messages of `/indicator`: the indicators by outcome, and one indicator's series."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import Block
+
+from bot.blocks.common import Message, context, header, help_message, section, to_dicts, truncate
+from bot.formatting import plural
+from models.indicators import Series
+
+ARROWS = {"up": "↑", "down": "↓", "flat": "→"}
+
+
+def number(value: float, unit: str | None) -> str:
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return f"{text}%" if unit == "%" else text
+
+
+def headline(series: Series) -> str:
+    """`Persistent truancy cases closed: 21% (2011) → 78% (2013) ↑`."""
+    i, latest = series.indicator, series.latest
+    parts = []
+    if i.baseline_value is not None:
+        parts.append(
+            f"{number(i.baseline_value, i.unit)}"
+            + (f" ({i.baseline_period})" if i.baseline_period else "")
+        )
+    if latest is not None:
+        parts.append(f"{number(latest.value, i.unit)} ({latest.period})")
+    trend = " → ".join(parts) if parts else "no values yet"
+    arrow = f" {ARROWS[series.direction()]}" if latest is not None else ""
+    improving = series.improving()
+    verdict = "" if improving is None else (" towards target" if improving else " away from target")
+    return f"{truncate(i.name, 120)}: {trend}{arrow}{verdict}"
+
+
+def indicator_list(trial_name: str, everything: list[Series]) -> Message:
+    blocks: list[Block] = [header(f"{trial_name}: indicators")]
+    if not everything:
+        blocks.append(
+            section(
+                "No indicators yet. A lead or chair adds one with "
+                "`/indicator add <name> unit % baseline 21 (2011) outcome <name>`."
+            )
+        )
+    by_outcome: dict[str, list[Series]] = {}
+    for series in everything:
+        by_outcome.setdefault(series.outcome.name, []).append(series)
+    for outcome, items in list(by_outcome.items())[:45]:
+        lines = "\n".join(f"• *{s.reference}* {headline(s)}" for s in items[:20])
+        blocks.append(section(f"*{outcome}*\n{lines}"))
+    return Message(
+        text=f"{trial_name}: {plural(len(everything), 'indicator')}", blocks=to_dicts(blocks[:50])
+    )
+
+
+def indicator_series(trial_name: str, series: Series) -> Message:
+    i = series.indicator
+    unit = f" ({i.unit})" if i.unit else ""
+    lines = []
+    if i.baseline_value is not None:
+        lines.append(
+            f"Baseline{' ' + i.baseline_period if i.baseline_period else ''}: "
+            f"{number(i.baseline_value, i.unit)}"
+        )
+    for value in series.values[-40:]:
+        source = f" — {truncate(value.source, 150)}" if value.source else ""
+        lines.append(f"{value.period}: *{number(value.value, i.unit)}*{source}")
+    if i.target_value is not None:
+        lines.append(f"Target: {number(i.target_value, i.unit)}")
+    blocks: list[Block] = [
+        header(f"{series.reference} · {truncate(i.name, 100)}{unit}"),
+        section(f"{trial_name} · outcome: {series.outcome.name}\n{headline(series)}"),
+        section("\n".join(lines) or "_No values recorded yet._"),
+        context(
+            "Record a value: `/indicator record "
+            f'{series.reference} <value> for <period> source "..."`'
+        ),
+    ]
+    return Message(
+        text=f"{series.reference} {i.name}: {headline(series)}",
+        blocks=to_dicts(blocks),
+        in_channel=True,
+    )
+
+
+def indicator_help() -> Message:
+    return help_message(
+        "/indicator",
+        "The measures of the Action Plan's outcomes, with their history and sources.",
+        [
+            (
+                "/indicator add Persistent truancy cases closed unit % baseline 21 (2011) "
+                "target 90 outcome Reduce truancy",
+                "Lead or chair: a new indicator of an outcome.",
+            ),
+            (
+                '/indicator record I-4 78 for 2013 source "Locally collected data"',
+                "Lead or chair: a value for a period (a year, 2013/14, H2 2026, Q3 2026, Term 2 "
+                "2026, Jun 2026). Recording the same period again corrects it.",
+            ),
+            ("/indicator list", "Every indicator, baseline → latest."),
+            ("/indicator show I-4", "The series with its sources, and a chart."),
+        ],
+    )

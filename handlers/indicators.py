@@ -1,0 +1,183 @@
+"""`/indicator`: the measures of the trial's outcomes, recorded with their sources."""
+
+from __future__ import annotations
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot import exports
+from bot.blocks import indicators as blocks
+from bot.blocks.common import Message, notice
+from bot.errors import ParseError
+from bot.parsing import (
+    Token,
+    choice,
+    join,
+    parse_number,
+    parse_period,
+    parse_title,
+    split_keywords,
+)
+from bot.permissions import Action
+from handlers.context import Asker, Services, Subcommand, asker_from_command, linked, route
+from handlers.errors import answer
+from models import indicators, tasks
+from models.tables import TITLE_LENGTH
+
+ADD_EXAMPLE = (
+    "/indicator add Persistent truancy cases closed unit % baseline 21 (2011) "
+    "target 90 outcome Reduce truancy"
+)
+RECORD_EXAMPLE = '/indicator record I-4 78 for 2013 source "Locally collected data"'
+UNITS = {"%": "%", "percent": "%", "count": "count", "number": "count", "rate": "rate"}
+
+
+def add(asker: Asker, tokens: list[Token]) -> Message:
+    """Lead or chair: a new indicator of an outcome."""
+    head, keywords = split_keywords(tokens, {"unit", "baseline", "target", "outcome"})
+    name = parse_title(join(head), what="indicator name", limit=TITLE_LENGTH)
+    if "outcome" not in keywords:
+        raise ParseError("Say which outcome it measures.", example=ADD_EXAMPLE)
+    unit = (
+        choice(join(keywords["unit"]), UNITS, what="unit", example=ADD_EXAMPLE)
+        if "unit" in keywords
+        else None
+    )
+    baseline = baseline_period = None
+    if "baseline" in keywords:
+        words = keywords["baseline"]
+        baseline = parse_number(words[0].text, what="baseline")
+        if len(words) > 1:
+            baseline_period = parse_period(join(words[1:])).label
+    target = parse_number(join(keywords["target"]), what="target") if "target" in keywords else None
+    outcome_name = parse_title(join(keywords["outcome"]), what="outcome", limit=TITLE_LENGTH)
+    with asker.services.database.session() as session:
+        group, trial = linked(asker, session)
+        asker.require(Action.RECORD_INDICATORS, group)
+        outcome = tasks.outcome_for(
+            session=session, trial=trial, name=outcome_name, actor_user_id=asker.user_id
+        )
+        indicator = indicators.add(
+            session=session,
+            outcome=outcome,
+            name=name,
+            unit=unit,
+            baseline=baseline,
+            baseline_period=baseline_period,
+            target=target,
+            actor_user_id=asker.user_id,
+        )
+    return notice(
+        f"Added *I-{indicator.id}* “{name}” to “{outcome.name}”. Record values with "
+        f"`/indicator record I-{indicator.id} <value> for <period>`.",
+        in_channel=True,
+    )
+
+
+def record(asker: Asker, tokens: list[Token]) -> Message:
+    """Lead or chair: a value for a period, with its source."""
+    head, keywords = split_keywords(tokens, {"for", "source"})
+    if len(head) < 2:
+        raise ParseError("Say which indicator and the value.", example=RECORD_EXAMPLE)
+    if "for" not in keywords:
+        raise ParseError("Say which period the value is for.", example=RECORD_EXAMPLE)
+    value = parse_number(head[-1].text)
+    period = parse_period(join(keywords["for"]))
+    source = (
+        parse_title(join(keywords["source"]), what="source", limit=TITLE_LENGTH)
+        if "source" in keywords
+        else None
+    )
+    with asker.services.database.session() as session:
+        group, trial = linked(asker, session)
+        asker.require(Action.RECORD_INDICATORS, group)
+        series = indicators.find(session=session, trial=trial, name=join(head[:-1]))
+        previous = indicators.record_value(
+            session=session,
+            series=series,
+            period=period.label,
+            value=value,
+            source=source,
+            actor_user_id=asker.user_id,
+        )
+    unit = series.indicator.unit
+    corrected = (
+        f" (corrected from {blocks.number(previous, unit)}; the old value is in the audit log)"
+        if previous is not None
+        else ""
+    )
+    return notice(
+        f"*{series.reference}* {series.indicator.name}: "
+        f"{blocks.number(value, unit)} for {period.label}{corrected}.",
+        in_channel=True,
+    )
+
+
+def list_indicators(asker: Asker, tokens: list[Token]) -> Message:
+    """Anyone in the channel: every indicator, baseline → latest."""
+    with asker.services.database.session(write=False) as session:
+        _, trial = linked(asker, session)
+        everything = indicators.series_of(session=session, trials=[trial]).get(trial.id or 0, [])
+    return blocks.indicator_list(trial.name, everything)
+
+
+def show(asker: Asker, tokens: list[Token]) -> Message:
+    """Anyone in the channel: one indicator's series and sources, with a chart."""
+    if not tokens:
+        raise ParseError("Say which indicator.", example="/indicator show I-4")
+    with asker.services.database.session(write=False) as session:
+        _, trial = linked(asker, session)
+        series = indicators.find(session=session, trial=trial, name=join(tokens))
+    points = (
+        [(series.indicator.baseline_period or "baseline", series.indicator.baseline_value)]
+        if series.indicator.baseline_value is not None
+        else []
+    )
+    points += [(v.period, v.value) for v in series.values]
+    if points and asker.channel_id:
+        chart = exports.trend_chart(
+            f"{series.reference} {series.indicator.name}"[:70],
+            [p for p, _ in points],
+            [float(v) for _, v in points],
+            target=series.indicator.target_value,
+            unit=series.indicator.unit,
+        )
+        asker.client.files_upload_v2(
+            channel=asker.channel_id,
+            content=chart,
+            filename=f"{series.reference}.png",
+            title=f"{series.reference} {series.indicator.name}",
+        )
+    return blocks.indicator_series(trial.name, series)
+
+
+SUBCOMMANDS: dict[str, Subcommand] = {
+    "add": add,
+    "record": record,
+    "list": list_indicators,
+    "show": show,
+}
+
+
+def dispatch(asker: Asker, text: str) -> Message:
+    """Route `/indicator <subcommand> ...`."""
+    return route(
+        asker,
+        text,
+        command="/indicator",
+        subcommands=SUBCOMMANDS,
+        default=list_indicators,
+        help=blocks.indicator_help,
+    )
+
+
+def register(app: App, services: Services) -> None:
+    """Wire `/indicator` into the app."""
+
+    @app.command("/indicator")
+    def indicator_command(
+        ack: Ack, command: dict[str, str], respond: Respond, client: WebClient
+    ) -> None:
+        ack()
+        asker = asker_from_command(command, services, client)
+        answer(respond, lambda: dispatch(asker, command.get("text", "")), what="/indicator")
