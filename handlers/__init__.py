@@ -12,6 +12,7 @@ from handlers import (
     group,
     indicators,
     meetings,
+    report,
     summary,
     task_actions,
     tasks,
@@ -55,3 +56,4 @@ def register_all(app: App, services: Services) -> None:
     deadlines.register(app, services)
     summary.register(app, services)
     indicators.register(app, services)
+    report.register(app, services)

@@ -59,23 +59,23 @@ def _period_order(value: IndicatorValue) -> tuple[object, ...]:
 
 
 def series_of(*, session: Session, trials: list[Trial]) -> dict[int, list[Series]]:
-    """Every indicator of these trials with its values, by trial (two queries)."""
+    """Every indicator of these trials with its values, by trial (one query)."""
     ids = [pk(t) for t in trials]
     found: dict[int, Series] = {}
     by_trial: dict[int, list[Series]] = defaultdict(list)
-    for indicator, outcome in session.exec(
-        select(Indicator, Outcome)
+    for indicator, outcome, value in session.exec(
+        select(Indicator, Outcome, IndicatorValue)
         .join(Outcome, col(Outcome.id) == Indicator.outcome_id)
+        .outerjoin(IndicatorValue, col(IndicatorValue.indicator_id) == Indicator.id)
         .where(col(Outcome.trial_id).in_(ids))
         .order_by(col(Outcome.id), col(Indicator.id))
     ).all():
-        series = Series(indicator, outcome)
-        found[pk(indicator)] = series
-        by_trial[outcome.trial_id].append(series)
-    for value in session.exec(
-        select(IndicatorValue).where(col(IndicatorValue.indicator_id).in_(list(found)))
-    ).all():
-        found[value.indicator_id].values.append(value)
+        series = found.get(pk(indicator))
+        if series is None:
+            series = found[pk(indicator)] = Series(indicator, outcome)
+            by_trial[outcome.trial_id].append(series)
+        if value is not None:
+            series.values.append(value)
     for series in found.values():
         series.values.sort(key=_period_order)
     return by_trial

@@ -16,6 +16,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from bot.parsing import fold
+from models.indicators import Series, series_of
 from models.tables import (
     AgendaItem,
     Deadline,
@@ -76,6 +77,8 @@ class Measures:
     absent_sectors: list[str] = field(default_factory=list)
     status: str = "green"
     reasons: list[str] = field(default_factory=list)
+    # Each outcome's headline indicator (its first), in outcome order.
+    indicators: list[Series] = field(default_factory=list)
 
     @property
     def percent(self) -> int:
@@ -248,6 +251,12 @@ def measures(
         .group_by(col(Member.trial_id), col(Member.sector))
     ).all():
         by_id[trial_id].sectors[sector] = int(count)
+    for trial_id, everything in series_of(session=session, trials=trials).items():
+        seen: set[int] = set()
+        for series in everything:
+            if series.outcome.id not in seen:
+                seen.add(pk(series.outcome))
+                by_id[trial_id].indicators.append(series)
     for trial_id, absent in _absent_from_last_two(session, ids).items():
         by_id[trial_id].absent_sectors = absent
     for m in by_id.values():

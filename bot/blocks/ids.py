@@ -11,6 +11,7 @@ AGENDA_TO_TASK = "agenda_to_task"  # value: agenda item id
 
 DEADLINE_SUBMIT = "deadline_submit"  # value: deadline id
 DEADLINE_SNOOZE = "deadline_snooze"  # value: deadline id
+REPORT_DRAFT = "report_draft"  # value: trial id
 CHECKIN_BLOCK_PREFIX = "checkin-"  # block_id of check-in buttons: answers are check-ins
 
 UPDATE_VIEW = "update_view"

@@ -49,6 +49,12 @@ def deadline_reminder(
             style="primary",
         )
     ]
+    if "report" in deadline.title.lower():
+        elements.append(
+            ButtonElement(
+                text="Draft the report", action_id=ids.REPORT_DRAFT, value=str(deadline.trial_id)
+            )
+        )
     if to_lead:
         elements.append(
             ButtonElement(

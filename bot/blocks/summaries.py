@@ -9,6 +9,7 @@ from slack_sdk.models.blocks import Block, DividerBlock, SectionBlock
 
 from bot.blocks.common import Message, context, header, help_message, markdown, section, to_dicts
 from bot.blocks.group import SECTOR_TITLES
+from bot.blocks.indicators import headline
 from bot.blocks.reminders import when
 from bot.blocks.tasks import STATUS_EMOJI, STATUS_WORDS, progress_bar, task_line
 from bot.formatting import format_date, format_datetime, mention, plural
@@ -60,6 +61,13 @@ def trial_summary(summary: TrialSummary, today: date, tz: ZoneInfo) -> Message:
             [f"*Action Plan* · {m.done} of {m.total} done ({m.percent}%)", *outcome_lines]
         )
     ][:4]
+    if m.indicators:
+        blocks.append(
+            section(
+                "*Indicators*\n"
+                + "\n".join(f"• {headline(series)}" for series in m.indicators[:10])
+            )
+        )
     attention = [task_line(row, today) for row in summary.attention]
     if attention:
         blocks.append(
@@ -118,6 +126,8 @@ def rollup_line(m: Measures, today: date) -> str:
         parts.append(f"D-{d.id} {when(d.due_date, today).replace('*', '')}")
     if m.next_meeting:
         parts.append(f"meets {format_date(m.next_meeting.starts_at.date())}")
+    if m.indicators:
+        parts.append(headline(m.indicators[0]))
     return (
         f"{RAG_EMOJI[m.status]} *{m.trial.name}* — "
         + " · ".join(parts)

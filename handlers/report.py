@@ -1,0 +1,156 @@
+"""`/report draft [<period>]`: a draft six-monthly progress report as a Word document (and
+a Markdown copy), uploaded to the channel; `/report draft all` for the Director."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot import report as documents
+from bot.blocks import ids
+from bot.blocks.common import Message, help_message, notice
+from bot.errors import ParseError, UserError
+from bot.parsing import Period, Token, join, parse_period, tokenize
+from bot.permissions import Action
+from handlers.buttons import on_click
+from handlers.context import Asker, Services, asker_from_command, linked
+from handlers.errors import answer
+from handlers.reply import send
+from models import groups, reports, summaries
+from models.tables import Trial
+
+EXAMPLE = "/report draft H2 2026"
+
+
+def current_half(today: date) -> Period:
+    """The six-month period ending 30 June or 31 December that today falls in."""
+    return parse_period(f"H{1 if today.month <= 6 else 2} {today.year}")
+
+
+def slug(label: str) -> str:
+    return label.replace(" ", "-").replace("/", "-")
+
+
+def report_help() -> Message:
+    return help_message(
+        "/report",
+        "A draft progress report from the group's records, uploaded as a Word document.",
+        [
+            (
+                "/report draft",
+                "Lead: this trial's report for the current six months (to 30 June or 31 December).",
+            ),
+            ("/report draft H1 2026", "For another period: H1 2026, 2025/26, Q3 2026, Jun 2026."),
+            ("/report draft all", "Director: every trial, with the national roll-up first."),
+        ],
+    )
+
+
+def upload(asker: Asker, channel: str, stem: str, draft: documents.Draft) -> None:
+    asker.client.files_upload_v2(
+        channel=channel,
+        file_uploads=[
+            {"content": documents.to_docx(draft), "filename": f"{stem}.docx", "title": draft.title},
+            {
+                "content": documents.to_markdown(draft).encode(),
+                "filename": f"{stem}.md",
+                "title": f"{draft.title} (Markdown)",
+            },
+        ],
+        initial_comment=f"<@{asker.user_id}> drafted “{draft.title}”. Every figure comes from "
+        "the group's records; check it before it goes anywhere.",
+    )
+
+
+def draft_trial(asker: Asker, trial: Trial, period: Period, channel: str) -> Message:
+    services = asker.services
+    with services.database.session(write=False) as session:
+        group = groups.load_group(session=session, user_id=asker.user_id, trial=trial)
+        asker.require(Action.DRAFT_REPORT, group)
+        report = reports.report_data(session=session, trials=[trial], period=period)[0]
+    draft = documents.trial_draft(report, services.today(), services.settings.tz)
+    stem = f"{trial.name_key.replace(' ', '-')}-report-{slug(period.label)}"
+    upload(asker, channel, stem, draft)
+    return notice(
+        f"The draft report for {trial.name}, {documents.period_words(period)}, is in the channel."
+    )
+
+
+def draft_all(asker: Asker, period: Period, channel: str) -> Message:
+    services = asker.services
+    with services.database.session(write=False) as session:
+        group = groups.load_group(
+            session=session, user_id=asker.user_id, channel_id=asker.channel_id
+        )
+        asker.require(Action.NATIONAL, group)
+        rows = summaries.measures(session=session, today=services.today(), now=services.now())
+        trials = sorted((m.trial for m in rows), key=lambda t: t.name)
+        data = reports.report_data(session=session, trials=trials, period=period)
+    draft = documents.national_draft(data, rows, period, services.today(), services.settings.tz)
+    upload(asker, channel, f"national-report-{slug(period.label)}", draft)
+    return notice(
+        f"The national draft report, {documents.period_words(period)}, is in the channel."
+    )
+
+
+def dispatch(asker: Asker, text: str, respond: Respond) -> Message:
+    """`/report draft [all] [<period>]`."""
+    tokens: list[Token] = tokenize(text)
+    if not tokens or tokens[0].is_word("help", "?"):
+        return report_help()
+    if not tokens[0].is_word("draft"):
+        raise ParseError(f"I don't know `/report {tokens[0].text[:40]}`. Try `/report help`.")
+    rest = tokens[1:]
+    every_trial = bool(rest) and rest[0].is_word("all")
+    if every_trial:
+        rest = rest[1:]
+    period = parse_period(join(rest)) if rest else current_half(asker.services.today())
+    if asker.channel_id is None:
+        raise UserError("Ask for a report in a channel.")
+    send(
+        respond,
+        notice(
+            f"Drafting the report for {documents.period_words(period)}… it will be "
+            "in the channel in a moment."
+        ),
+    )
+    if every_trial:
+        return draft_all(asker, period, asker.channel_id)
+    with asker.services.database.session(write=False) as session:
+        _, trial = linked(asker, session)
+    return draft_trial(asker, trial, period, asker.channel_id)
+
+
+def draft_clicked(asker: Asker, trial_id: int, channel: str | None) -> Message:
+    """“Draft the report” on a reporting deadline's reminder."""
+    with asker.services.database.session(write=False) as session:
+        trial = session.get(Trial, trial_id)
+    if trial is None:
+        raise UserError("That trial no longer exists.")
+    target = channel or trial.channel_id
+    if target is None:
+        raise UserError(f"{trial.name} has no channel to put the report in.")
+    return draft_trial(asker, trial, current_half(asker.services.today()), target)
+
+
+def register(app: App, services: Services) -> None:
+    """Wire `/report` and the reminders' “Draft the report” button into the app."""
+
+    @app.command("/report")
+    def report_command(
+        ack: Ack, command: dict[str, str], respond: Respond, client: WebClient
+    ) -> None:
+        ack()
+        asker = asker_from_command(command, services, client)
+        answer(respond, lambda: dispatch(asker, command.get("text", ""), respond), what="/report")
+
+    on_click(
+        app,
+        ids.REPORT_DRAFT,
+        services,
+        lambda asker, action, body: draft_clicked(
+            asker, int(action["value"]), (body.get("channel") or {}).get("id")
+        ),
+    )

@@ -1,0 +1,169 @@
+"""What a six-monthly progress report draws on, for one trial or all, in one period.
+
+Every figure comes from the database. A fixed number of queries whatever the number of
+trials or tasks: outcomes, indicators, tasks (with their latest update), meetings held
+(with attendance), deadlines.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import and_, func, or_
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
+
+from bot.parsing import Period
+from models.indicators import Series, series_of
+from models.tables import (
+    Deadline,
+    Meeting,
+    MeetingAttendance,
+    Member,
+    Outcome,
+    ProgressUpdate,
+    Task,
+    Trial,
+    pk,
+)
+from models.tasks import OPEN_STATUSES
+from models.types import MeetingStatus, Sector, TaskStatus
+
+
+@dataclass(frozen=True)
+class TaskLine:
+    id: int
+    title: str
+    outcome_id: int | None
+    status: str
+    percent: int
+    owner_user_id: str
+    due_date: date | None
+    completed_at: datetime | None
+    latest_update: str | None
+
+
+@dataclass
+class MeetingRecord:
+    meeting: Meeting
+    sectors: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def absent(self) -> list[str]:
+        return [s.value for s in Sector if s.value not in self.sectors]
+
+
+@dataclass
+class TrialReport:
+    trial: Trial
+    period: Period
+    outcomes: list[Outcome] = field(default_factory=list)
+    indicators: dict[int, list[Series]] = field(default_factory=lambda: defaultdict(list))
+    completed: list[TaskLine] = field(default_factory=list)
+    in_progress: list[TaskLine] = field(default_factory=list)
+    at_risk: list[TaskLine] = field(default_factory=list)
+    meetings: list[MeetingRecord] = field(default_factory=list)
+    deadlines: list[Deadline] = field(default_factory=list)
+
+
+def _bounds(period: Period) -> tuple[datetime, datetime]:
+    start = datetime.combine(period.start, time(0), UTC)
+    end = datetime.combine(period.end + timedelta(days=1), time(0), UTC)
+    return start, end
+
+
+def report_data(*, session: Session, trials: list[Trial], period: Period) -> list[TrialReport]:
+    """One report per trial (in the order given), from six queries."""
+    reports = {pk(t): TrialReport(trial=t, period=period) for t in trials}
+    ids = list(reports)
+    start, end = _bounds(period)
+    for outcome in session.exec(
+        select(Outcome).where(col(Outcome.trial_id).in_(ids)).order_by(col(Outcome.id))
+    ).all():
+        reports[outcome.trial_id].outcomes.append(outcome)
+    for trial_id, everything in series_of(session=session, trials=trials).items():
+        for series in everything:
+            reports[trial_id].indicators[pk(series.outcome)].append(series)
+    latest = (
+        sa_select(
+            col(ProgressUpdate.task_id).label("task_id"),
+            func.max(col(ProgressUpdate.id)).label("last_id"),
+        )
+        .where(col(ProgressUpdate.created_at) < end)
+        .group_by(col(ProgressUpdate.task_id))
+        .subquery()
+    )
+    rows = session.execute(
+        sa_select(Task, col(Member.slack_user_id), col(ProgressUpdate.text))
+        .join(Member, col(Member.id) == Task.owner_member_id)
+        .outerjoin(latest, latest.c.task_id == Task.id)
+        .outerjoin(ProgressUpdate, col(ProgressUpdate.id) == latest.c.last_id)
+        .where(
+            col(Task.trial_id).in_(ids),
+            or_(
+                and_(col(Task.completed_at) >= start, col(Task.completed_at) < end),
+                and_(col(Task.status).in_(OPEN_STATUSES), col(Task.created_at) < end),
+            ),
+        )
+        .order_by(col(Task.due_date).is_(None), col(Task.due_date), col(Task.id))
+    ).all()
+    for task, owner, update in rows:
+        line = TaskLine(
+            pk(task),
+            task.title,
+            task.outcome_id,
+            task.status,
+            task.percent,
+            owner,
+            task.due_date,
+            task.completed_at,
+            update,
+        )
+        report = reports[task.trial_id]
+        if task.status == TaskStatus.DONE.value:
+            report.completed.append(line)
+        elif task.status in (TaskStatus.AT_RISK.value, TaskStatus.BLOCKED.value):
+            report.at_risk.append(line)
+        else:
+            report.in_progress.append(line)
+    meetings: dict[int, MeetingRecord] = {}
+    for meeting, sector in session.execute(
+        sa_select(Meeting, col(Member.sector))
+        .outerjoin(MeetingAttendance, col(MeetingAttendance.meeting_id) == Meeting.id)
+        .outerjoin(Member, col(Member.id) == MeetingAttendance.member_id)
+        .where(
+            col(Meeting.trial_id).in_(ids),
+            col(Meeting.status) == MeetingStatus.HELD.value,
+            col(Meeting.starts_at) >= start,
+            col(Meeting.starts_at) < end,
+        )
+        .order_by(col(Meeting.starts_at))
+    ).all():
+        record = meetings.get(pk(meeting))
+        if record is None:
+            record = meetings[pk(meeting)] = MeetingRecord(meeting)
+            reports[meeting.trial_id].meetings.append(record)
+        if sector:
+            record.sectors[sector] = record.sectors.get(sector, 0) + 1
+    for deadline in session.exec(
+        select(Deadline)
+        .where(
+            col(Deadline.trial_id).in_(ids),
+            col(Deadline.due_date) >= period.start,
+            col(Deadline.due_date) <= period.end,
+        )
+        .order_by(col(Deadline.due_date))
+    ).all():
+        reports[deadline.trial_id].deadlines.append(deadline)
+    return [reports[pk(t)] for t in trials]
+
+
+def deadline_outcome(deadline: Deadline, today: date) -> str:
+    """`met`, `late`, `missed`, `waived` or `due`, for the report."""
+    if deadline.status == "waived":
+        return "waived"
+    if deadline.status == "submitted" and deadline.submitted_at is not None:
+        return "met" if deadline.submitted_at.date() <= deadline.due_date else "late"
+    return "missed" if deadline.due_date < today else "due"
