@@ -52,6 +52,7 @@ class ConsoleSlack:
         self.outputs: queue.Queue[tuple[str, dict[str, Any]]] = queue.Queue()
         self.files_dir = files_dir
         self._pending: dict[str, bytes] = {}
+        self._names: dict[str, str] = {}
         console = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -107,12 +108,13 @@ class ConsoleSlack:
             return {"ok": False, "error": "user_not_found"}
         if method == "files.getUploadURLExternal":
             file_id = "F" + uuid.uuid4().hex[:10].upper()
+            self._names[file_id] = Path(str(params.get("filename") or file_id)).name
             return {"ok": True, "upload_url": f"{self.base}/upload/{file_id}", "file_id": file_id}
         if method == "files.completeUploadExternal":
             files = params.get("files")
             for entry in json.loads(files) if isinstance(files, str) else files or []:
                 self.files_dir.mkdir(parents=True, exist_ok=True)
-                target = self.files_dir / Path(str(entry.get("title") or entry["id"])).name
+                target = self.files_dir / self._names.pop(entry["id"], entry["id"])
                 target.write_bytes(self._pending.pop(entry["id"], b""))
                 self.outputs.put(("file", {"path": str(target)}))
             return {"ok": True, "files": []}

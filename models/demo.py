@@ -19,6 +19,8 @@ from bot.parsing import fold
 from models.tables import (
     AgendaItem,
     Deadline,
+    Indicator,
+    IndicatorValue,
     Meeting,
     MeetingAttendance,
     Member,
@@ -308,6 +310,64 @@ PEOPLE = (
     ("Sione", "community", "Community representative", "member"),
     ("Priya", "provider", "Youth health service", "member"),
 )
+# The seeds' locally collected figures: (trial, outcome, indicator, unit, baseline, baseline
+# year, [(period, value)], source).
+SEED_SOURCE = "Locally collected data, as published by the Social Sector Trials (2014)"
+TRUANCY = "Persistent (non-enrolled) truancy cases closed"
+INDICATORS = (
+    ("South Waikato District", "Reduce truancy", TRUANCY, "%", 21, "2011", [("2013", 78)]),
+    ("Waitomo District", "Reduce truancy", TRUANCY, "%", 18, "2011", [("2013", 100)]),
+    (
+        "Waitomo District",
+        "More young people in education, training or employment",
+        "Te Kuiti High School leavers going on to tertiary education",
+        "%",
+        18,
+        "2010",
+        [("2013", 55)],
+    ),
+    ("Taumarunui", "Reduce truancy", TRUANCY, "%", 7, "2011", [("2013", 89)]),
+    (
+        "Taumarunui",
+        "More young people in education, training or employment",
+        "School leavers with NCEA level 2",
+        "%",
+        65,
+        "2011",
+        [("2012", 78)],
+    ),
+    ("Kawerau District", "Reduce truancy", TRUANCY, "%", 21, "2010", [("2013", 92)]),
+    (
+        "Kawerau District",
+        "Reduce offending by young people",
+        "Youth offending, change on the previous year",
+        "%",
+        None,
+        None,
+        [("2012/13", -40)],
+    ),
+    ("Horowhenua District", "Reduce truancy", TRUANCY, "%", 21, "2010", [("2013", 91)]),
+    (
+        "Horowhenua District",
+        "Reduce offending by young people",
+        "Youth apprehensions, change on the previous year",
+        "%",
+        None,
+        None,
+        [("2012/13", -25)],
+    ),
+    ("Gore District", "Reduce truancy", TRUANCY, "%", 18, "2011", [("2013", 96)]),
+    (
+        "Gore District",
+        "Reduce truancy",
+        "Unjustified absences in secondary schools, change since term 1 2012",
+        "%",
+        None,
+        None,
+        [("2013", -66.75)],
+    ),
+)
+
 STATES = ("on-track", "at-risk", "blocked", "done", "not-started", "on-track", "done")
 
 
@@ -471,6 +531,7 @@ def _load_trial(
                 position=position,
             )
         )
+    _load_indicators(session, facts, outcomes)
     session.add(
         Deadline(
             trial_id=pk(trial),
@@ -489,6 +550,36 @@ def _load_trial(
             created_by=DIRECTOR[0],
         )
     )
+
+
+def _load_indicators(session: Session, facts: TrialFacts, outcomes: list[Outcome]) -> None:
+    """The seeds' published figures, where the seeds have them for this trial."""
+    by_name = {o.name: o for o in outcomes}
+    for trial_name, outcome_name, name, unit, baseline, year, values in INDICATORS:
+        if trial_name != facts.name:
+            continue
+        indicator = Indicator(
+            outcome_id=pk(by_name[outcome_name]),
+            name=name,
+            unit=unit,
+            baseline_value=baseline,
+            baseline_period=year,
+            created_by=DIRECTOR[0],
+        )
+        session.add(indicator)
+        session.flush()
+        session.add_all(
+            [
+                IndicatorValue(
+                    indicator_id=pk(indicator),
+                    period=period,
+                    value=value,
+                    source=SEED_SOURCE,
+                    recorded_by=DIRECTOR[0],
+                )
+                for period, value in values
+            ]
+        )
 
 
 def demo_channels(*, session: Session) -> dict[str, str]:
