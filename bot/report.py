@@ -13,7 +13,7 @@ from docx import Document
 from bot.blocks.group import SECTOR_TITLES
 from bot.blocks.indicators import number
 from bot.formatting import format_date, format_datetime
-from bot.parsing import Period
+from bot.parsing import Period, parse_period
 from models.reports import TaskLine, TrialReport, deadline_outcome
 from models.summaries import Measures
 
@@ -82,7 +82,14 @@ def trial_sections(report: TrialReport, today: date, tz: ZoneInfo, level: int = 
         if outcome_id is not None:
             rows = []
             for s in series:
-                latest = s.latest
+                latest = next(
+                    (
+                        v
+                        for v in reversed(s.values)
+                        if parse_period(v.period).start <= report.period.end
+                    ),
+                    None,
+                )
                 baseline = (
                     "—"
                     if s.indicator.baseline_value is None

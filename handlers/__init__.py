@@ -41,6 +41,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Where the trial stands (or, for the Director, every trial)",
         "[all|<Trial name>] [export]",
     ),
+    "/indicator": ("The measures of the Action Plan's outcomes", "[add|record|list|show|help]"),
+    "/report": ("A draft six-monthly progress report", "draft [all] [<period>]"),
 }
 
 

@@ -109,6 +109,16 @@ def dispatch(asker: Asker, text: str, respond: Respond) -> Message:
     period = parse_period(join(rest)) if rest else current_half(asker.services.today())
     if asker.channel_id is None:
         raise UserError("Ask for a report in a channel.")
+    with asker.services.database.session(write=False) as session:
+        if every_trial:
+            group = groups.load_group(
+                session=session, user_id=asker.user_id, channel_id=asker.channel_id
+            )
+            asker.require(Action.NATIONAL, group)
+        else:
+            group, trial = linked(asker, session)
+            asker.require(Action.DRAFT_REPORT, group)
+    # Building and uploading takes a moment: say so first (the command was acked already).
     send(
         respond,
         notice(
@@ -118,8 +128,6 @@ def dispatch(asker: Asker, text: str, respond: Respond) -> Message:
     )
     if every_trial:
         return draft_all(asker, period, asker.channel_id)
-    with asker.services.database.session(write=False) as session:
-        _, trial = linked(asker, session)
     return draft_trial(asker, trial, period, asker.channel_id)
 
 

@@ -55,8 +55,9 @@ class FakeSlack:
         self.websocket_url: str | None = None
         # users.info answers: user ID -> the "user" object Slack would return.
         self.users: dict[str, dict[str, Any]] = {}
-        # Files received through the upload flow: file id -> bytes.
+        # Files received through the upload flow: file id -> bytes, and file id -> name.
         self.uploads: dict[str, bytes] = {}
+        self.upload_names: dict[str, str] = {}
         # Messages and views Slack would have refused as too big or malformed.
         self.violations: list[str] = []
         self._failures: dict[str, deque[Failure]] = defaultdict(deque)
@@ -124,6 +125,21 @@ class FakeSlack:
     def calls_to(self, method: str) -> list[Call]:
         with self._lock:
             return [call for call in self.calls if call.method == method]
+
+    def files_named(self, ending: str, *, count: int = 1, timeout: float = 15.0) -> list[bytes]:
+        """The contents of uploaded files whose names end so, oldest first; waits for `count`."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._lock:
+                found = [
+                    self.uploads[file_id]
+                    for file_id, name in self.upload_names.items()
+                    if name.endswith(ending) and file_id in self.uploads
+                ]
+            if len(found) >= count or time.monotonic() > deadline:
+                assert len(found) >= count, f"{len(found)} {ending} file(s) uploaded"
+                return found
+            time.sleep(0.02)
 
     def delivered_reminders(self) -> list[tuple[str, str, str]]:
         """The (kind, target, slot) of every reminder message Slack accepted, repeats kept."""
@@ -246,6 +262,7 @@ class FakeSlack:
             return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
         if method == "files.getUploadURLExternal":
             file_id = "F" + uuid.uuid4().hex[:10].upper()
+            self.upload_names[file_id] = str(params.get("filename"))
             host, port = self._server.server_address[:2]
             return {
                 "ok": True,
