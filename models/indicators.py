@@ -92,7 +92,17 @@ def find(*, session: Session, trial: Trial, name: str) -> Series:
                 return series
         other = session.get(Indicator, number)
         if other is not None:
-            raise UserError(f"I-{number} is another trial's indicator.")
+            outcome = session.get(Outcome, other.outcome_id)
+            owner = session.get(Trial, outcome.trial_id) if outcome else None
+            where = (
+                f" Use it in {owner.name}'s channel (<#{owner.channel_id}>)."
+                if owner and owner.channel_id
+                else ""
+            )
+            raise UserError(
+                f"I-{number} belongs to {owner.name if owner else 'another trial'}, "
+                f"not {trial.name}.{where}"
+            )
         raise NotFound(f"There is no indicator I-{number}. `/indicator list` shows them.")
     exact = [s for s in everything if fold(s.indicator.name) == wanted]
     partial = exact or [s for s in everything if wanted in fold(s.indicator.name)]

@@ -58,3 +58,17 @@ def test_setting_up_a_group_over_socket_mode(
 
     opened = fake_slack.calls_to("apps.connections.open")
     assert opened and opened[0].headers["Authorization"] == f"Bearer {APP_TOKEN}"
+
+
+def test_socket_mode_reconnects_after_the_server_drops_it(
+    socket_slack: LoopbackSocketMode, fake_slack: FakeSlack
+) -> None:
+    first = socket_slack.say(fake_slack, "/group help", user=LISA, channel=GORE)
+    assert "/group help" in first.text
+    socket_slack.drop()
+    socket_slack.wait_connected(timeout=20)  # the client asked for a new URL and came back
+    assert len(fake_slack.calls_to("apps.connections.open")) >= 2
+    after = socket_slack.say(
+        fake_slack, f"/group setup Gore District lead <@{LISA}|lisa>", user=DIRECTOR, channel=GORE
+    )
+    assert "*Gore District*" in after.text

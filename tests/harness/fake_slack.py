@@ -7,6 +7,7 @@ does, and can be told to fail: 429 with Retry-After, 500, or a slow answer.
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 import uuid
@@ -19,6 +20,7 @@ from urllib.parse import parse_qs
 from tests.harness.slack_limits import check_message, check_view
 
 RESPONSE_PREFIX = "/response/"
+DROP = 0  # a "status" for fail(): close the connection without answering
 UPLOAD_PREFIX = "/upload/"
 
 
@@ -221,6 +223,11 @@ class FakeSlack:
             with self._lock:
                 self.violations.extend(problems)
             self._send(request, 200, {"ok": False, "error": "invalid_blocks", "errors": problems})
+            return
+        if failure is not None and failure.status == DROP:
+            call.status = DROP
+            request.close_connection = True
+            request.connection.shutdown(socket.SHUT_RDWR)  # no answer at all
             return
         if failure is not None:
             call.status = failure.status

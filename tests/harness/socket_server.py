@@ -67,6 +67,13 @@ class LoopbackSocketMode:
                 if connection in self.connections:
                     self.connections.remove(connection)
 
+    def drop(self) -> None:
+        """Close every open connection, as Slack does when it recycles a socket."""
+        for connection in list(self.connections):
+            connection.close()
+        with self._condition:
+            self._condition.wait_for(lambda: not self.connections, 5)
+
     def wait_connected(self, timeout: float = 10.0) -> None:
         with self._condition:
             if not self._condition.wait_for(lambda: bool(self.connections), timeout):

@@ -24,7 +24,7 @@ from models.tables import ReminderLedger
 from scheduler import runner
 from scheduler.sweep import sweep
 from tests.harness import data
-from tests.harness.fake_slack import FakeSlack
+from tests.harness.fake_slack import DROP, FakeSlack
 
 NZ = ZoneInfo("Pacific/Auckland")
 TUESDAY_NINE = datetime(2026, 12, 15, 9, 0, tzinfo=NZ)
@@ -296,3 +296,31 @@ def test_a_bot_killed_mid_sweep_loses_no_reminder(
     assert duplicates <= in_flight  # a duplicate only for a message in flight at the kill
     ledger = _ledger(database)  # (the reminders before the due day were never swept: skipped)
     assert ledger["sent"] == 200 and ledger["claimed"] == ledger["failed"] == 0
+
+
+def test_dropped_connections_lose_nothing_and_duplicate_nothing(
+    database: Database, fake_slack: FakeSlack, reminder_settings: Settings
+) -> None:
+    with database.session() as session:
+        data.many_tasks_due(session, count=20, due=date(2026, 12, 15), owners=20)
+    # Three dropped connections outlast the client's own two retries: that reminder fails
+    # and waits for the next sweep; one more drop and a 500 are absorbed by the retries.
+    fake_slack.fail("chat.postMessage", DROP, times=4)
+    fake_slack.fail("chat.postMessage", 500, times=1)
+    client = make_client(reminder_settings)
+    first = sweep(
+        now=TUESDAY_NINE, database=database, client=client, settings=reminder_settings, me="test"
+    )
+    assert (first.sent, first.failed) == (19, 1)
+    assert _sent_keys(database) <= set(fake_slack.delivered_reminders())
+    second = sweep(
+        now=TUESDAY_NINE.replace(minute=1),
+        database=database,
+        client=client,
+        settings=reminder_settings,
+        me="test",
+    )
+    assert (second.sent, second.failed) == (1, 0)
+    delivered = Counter(fake_slack.delivered_reminders())
+    assert len(delivered) == 20 and set(delivered.values()) == {1}
+    assert _sent_keys(database) <= set(delivered)
