@@ -10,6 +10,7 @@ import time
 import urllib.request
 
 import pytest
+from sqlalchemy import text
 from sqlmodel import func, select
 
 from bot.app import create_app
@@ -151,3 +152,28 @@ def test_concurrent_commands_are_all_answered(gore: Slack, fake_slack: FakeSlack
     for thread in threads:
         thread.join()
     assert len(replies) == 16 and all("Gore District" in text for text in replies)
+
+
+def test_a_briefly_locked_database_delays_a_command_but_loses_nothing(
+    gore: Slack, database: Database
+) -> None:
+    locked = threading.Event()
+
+    def hold_the_lock() -> None:
+        with database.session() as session:  # a write transaction: BEGIN IMMEDIATE on SQLite
+            if database.url.get_backend_name() == "postgresql":
+                session.execute(text("LOCK TABLE task IN EXCLUSIVE MODE"))
+            else:
+                session.execute(text("SELECT 1"))
+            locked.set()
+            time.sleep(1.5)
+
+    release = threading.Thread(target=hold_the_lock)
+    release.start()
+    assert locked.wait(5)
+    started = time.monotonic()
+    reply = gore.say("/task add Hire a truancy officer", user=LISA, channel=GORE, timeout=30)
+    waited = time.monotonic() - started
+    release.join()
+    assert "T-1 · Hire a truancy officer" in reply.text
+    assert waited >= 1.0  # it queued behind the lock rather than failing
