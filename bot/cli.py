@@ -56,7 +56,9 @@ def run(args: argparse.Namespace) -> int:
         log.warning("DIRECTOR_USER_IDS is not set: nobody can link channels to trials.")
     database = _database(settings)
     app = create_app(settings, database=database)
-    scheduler = start_scheduler(database=database, client=app.client, settings=settings)
+    reminders = None
+    if args.reminders:
+        reminders = start_scheduler(database=database, client=app.client, settings=settings)
     stop = threading.Event()
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:
@@ -87,7 +89,8 @@ def run(args: argparse.Namespace) -> int:
             # waitress raises OSError from its loop once the server is closed under it.
             if not stop.is_set():
                 raise
-    scheduler.shutdown(wait=True)
+    if reminders is not None:
+        reminders.stop()
     database.dispose()
     return 0
 
@@ -188,6 +191,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     run_parser = commands.add_parser("run", help=run.__doc__)
     run_parser.add_argument("--host", default="0.0.0.0", help="HTTP mode: address to listen on")
+    run_parser.add_argument(
+        "--no-reminders",
+        dest="reminders",
+        action="store_false",
+        help="only serve Slack's requests; another process sends reminders",
+    )
     run_parser.set_defaults(func=run)
 
     db_parser = commands.add_parser("db", help="database maintenance")

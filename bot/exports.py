@@ -9,7 +9,6 @@ from datetime import date
 import matplotlib
 
 matplotlib.use("Agg")  # render to files; there is no screen on a server
-import matplotlib.pyplot as plt
 
 from models.summaries import Measures, OutcomeProgress
 from models.tasks import TaskRow
@@ -121,6 +120,7 @@ def progress_chart(labels: list[str], done: list[int], totals: list[int], title:
     """A horizontal bar chart of percent done, as PNG bytes."""
     percents = [round(100 * d / t) if t else 0 for d, t in zip(done, totals, strict=True)]
     height = max(2.5, 0.45 * len(labels) + 1.2)
+    plt = _pyplot()
     figure, axes = plt.subplots(figsize=(8, height), dpi=100)
     try:
         positions = list(range(len(labels)))
@@ -168,6 +168,7 @@ def trend_chart(
     unit: str | None = None,
 ) -> bytes:
     """A small line chart of an indicator's values over its periods, as PNG bytes."""
+    plt = _pyplot()
     figure, axes = plt.subplots(figsize=(6, 3), dpi=100)
     try:
         axes.plot(range(len(values)), values, marker="o", color="#2563eb")

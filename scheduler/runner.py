@@ -7,6 +7,7 @@ its own in-memory schedule; the database ledger alone decides who sends what.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from datetime import datetime
 
@@ -24,18 +25,33 @@ SWEEP_SECONDS = 60
 MISFIRE_GRACE_SECONDS = 50
 
 
+class Reminders:
+    """The running schedule; `stop()` ends a sweep in progress between two messages."""
+
+    def __init__(self, scheduler: BackgroundScheduler, stopping: threading.Event) -> None:
+        self.scheduler = scheduler
+        self.stopping = stopping
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.scheduler.shutdown(wait=True)
+
+
 def start(
     *,
     database: Database,
     client: WebClient,
     settings: Settings,
     clock: Callable[[], datetime] = utcnow,
-) -> BackgroundScheduler:
+) -> Reminders:
     """Start sweeping every minute: missed runs coalesce into one, one sweep at a time."""
     me = process_name()
+    stopping = threading.Event()
 
     def run_sweep() -> None:
-        result = sweep(now=clock(), database=database, client=client, settings=settings, me=me)
+        result = sweep(
+            now=clock(), database=database, client=client, settings=settings, me=me, stop=stopping
+        )
         if result.sent or result.failed or result.missed:
             log.info(
                 "Reminder sweep: %s sent, %s failed (to retry), %s missed, %s taken.",
@@ -61,4 +77,4 @@ def start(
         next_run_time=datetime.now(settings.tz),  # the first sweep right away
     )
     scheduler.start()
-    return scheduler
+    return Reminders(scheduler, stopping)

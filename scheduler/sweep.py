@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import threading
 import time
 import uuid
 from collections import OrderedDict
@@ -65,10 +66,12 @@ class SweepResult:
 
 
 class Pacer:
-    """Keeps at least `interval` seconds between messages to the same channel."""
+    """Keeps at least `interval` seconds between messages to the same channel; a wait ends
+    early when the bot is stopping."""
 
-    def __init__(self, interval: float) -> None:
+    def __init__(self, interval: float, stop: threading.Event | None = None) -> None:
         self.interval = interval
+        self.stop = stop or threading.Event()
         self.last: dict[str, float] = {}
 
     def wait(self, channel: str) -> None:
@@ -76,7 +79,7 @@ class Pacer:
         if previous is not None:
             pause = previous + self.interval - time.monotonic()
             if pause > 0:
-                time.sleep(pause)
+                self.stop.wait(pause)
         self.last[channel] = time.monotonic()
 
 
@@ -177,6 +180,7 @@ def sweep(
     me: str,
     dry_run: bool = False,
     pace: float = PER_CHANNEL_INTERVAL,
+    stop: threading.Event | None = None,
 ) -> SweepResult:
     """Send what is due at `now` (or, with dry_run, only say what would be sent)."""
     local_now = now.astimezone(settings.tz)
@@ -201,8 +205,10 @@ def sweep(
     assert client is not None
     with database.session(write=False) as session:
         details = load_details(session=session, reminders=pending)
-    pacer = Pacer(pace)
+    pacer = Pacer(pace, stop)
     for reminder in interleave(pending):
+        if stop is not None and stop.is_set():
+            break  # the bot is stopping: the rest are still due for the next sweep
         ledger_id = claim(database=database, reminder=reminder, me=me, now=now)
         if ledger_id is None:
             result.taken += 1

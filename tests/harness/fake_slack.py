@@ -63,6 +63,8 @@ class FakeSlack:
         # Messages and views Slack would have refused as too big or malformed.
         self.violations: list[str] = []
         self._failures: dict[str, deque[Failure]] = defaultdict(deque)
+        self._rate_limits: dict[str, int] = {}
+        self._recent: dict[str, deque[float]] = defaultdict(deque)
         self._delays: dict[str, float] = {}
         self._lock = threading.Condition()
         fake = self
@@ -117,6 +119,24 @@ class FakeSlack:
         with self._lock:
             for _ in range(times):
                 self._failures[method].append(Failure(status, retry_after, body))
+
+    def rate_limit(self, method: str, per_second: int) -> None:
+        """Allow `per_second` calls of `method` in any second; answer 429 (Retry-After: 1)
+        beyond that, as Slack does."""
+        self._rate_limits[method] = per_second
+
+    def _over_limit(self, method: str) -> bool:
+        limit = self._rate_limits.get(method)
+        if limit is None:
+            return False
+        now = time.monotonic()
+        recent = self._recent[method]
+        while recent and now - recent[0] >= 1.0:
+            recent.popleft()
+        if len(recent) >= limit:
+            return True
+        recent.append(now)
+        return False
 
     def delay(self, method: str, seconds: float) -> None:
         """Every call of `method` takes this long to answer."""
@@ -215,6 +235,8 @@ class FakeSlack:
             time.sleep(self._delays[method])
         with self._lock:
             failure = self._failures[method].popleft() if self._failures[method] else None
+            if failure is None and self._over_limit(method):
+                failure = Failure(429, retry_after=1)
             call = Call(method, params, dict(request.headers.items()), hook)
             self.calls.append(call)
             self._lock.notify_all()

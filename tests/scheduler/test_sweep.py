@@ -175,7 +175,7 @@ def test_the_scheduler_sweeps_inside_the_bot(
     database: Database, fake_slack: FakeSlack, reminder_settings: Settings
 ) -> None:
     _gore(database)
-    scheduler = runner.start(
+    reminders = runner.start(
         database=database,
         client=make_client(reminder_settings),
         settings=reminder_settings,
@@ -183,10 +183,10 @@ def test_the_scheduler_sweeps_inside_the_bot(
     )
     try:
         fake_slack.wait_for("chat.postMessage", count=2)
-        job = scheduler.get_job("reminder-sweep")
+        job = reminders.scheduler.get_job("reminder-sweep")
         assert job.coalesce and job.max_instances == 1 and job.misfire_grace_time == 50
     finally:
-        scheduler.shutdown(wait=True)
+        reminders.stop()
     assert _ledger(database)["sent"] == 2
 
 

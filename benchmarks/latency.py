@@ -1,0 +1,206 @@
+"""Slash-command latency over HTTP, memory and start-up.
+
+`advisory-bot run` (waitress) on a database of 16 trials × 2,000 tasks × 5 updates, against
+a bare Bolt app that only acks (benchmarks/bare_app.py), both served the same way. For
+each command: the time to Slack's answer (the ack, what Slack's 3-second limit is about),
+p50 and p99, sequential and with 16 concurrent clients; and, for advisory-bot, the time
+until its reply reached the response_url. Goals (issue 8): p50 within 2× the bare app's,
+p99 under 250 ms; resident memory under 150 MB.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from models.db import Database  # noqa: E402
+from models.migrate import upgrade  # noqa: E402
+from tests.harness import data  # noqa: E402
+from tests.harness.fake_slack import FakeSlack  # noqa: E402
+from tests.harness.slack_requests import Slack  # noqa: E402
+
+SECRET = "benchmark-signing-secret"
+LEAD, DIRECTOR, CHANNEL = "UTRIAL000", "UDIRECTOR", "CTRIAL00"
+COMMANDS = [
+    ("/task list", "/task", "list"),
+    ("/task add", "/task", "add Benchmark action due 15/12"),
+    ("/update", "/update", "T-1 on-track 50% Benchmark update"),
+    ("/agenda", "/agenda", ""),
+    ("/summary", "/summary", ""),
+    ("/summary all", "/summary", "all"),
+]
+SCRIPT = str(Path(sys.executable).parent / "advisory-bot")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> float:
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        if process.poll() is not None:
+            raise RuntimeError("the server stopped")
+        try:
+            with urllib.request.urlopen(url, timeout=1):
+                return time.monotonic() - started
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError("never became healthy")
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def run(
+    slack: Slack,
+    command: str,
+    text: str,
+    user: str,
+    count: int,
+    clients: int,
+    fake: FakeSlack | None,
+) -> dict[str, float]:
+    acks: list[float] = []
+    replies: list[float] = []
+    lock = threading.Lock()
+
+    def worker(n: int) -> None:
+        for _ in range(n):
+            started = time.monotonic()
+            result = slack.command(command, text, user=user, channel=CHANNEL)
+            ack = time.monotonic() - started
+            reply = float("nan")
+            if fake is not None and result.hook:
+                call = fake.wait_for("response_url", hook=result.hook, timeout=30)[0]
+                reply = max(0.0, call.at - started)  # the fake runs in this process
+            with lock:
+                acks.append(ack)
+                replies.append(reply)
+
+    threads = [threading.Thread(target=worker, args=(count // clients,)) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    clean = [r for r in replies if r == r]
+    return {
+        "p50": statistics.median(acks) * 1000,
+        "p99": percentile(acks, 0.99) * 1000,
+        "reply_p50": statistics.median(clean) * 1000 if clean else float("nan"),
+    }
+
+
+def main(requests: int = 160) -> dict[str, Any]:
+    folder = Path(tempfile.mkdtemp())
+    url = f"sqlite:///{folder / 'bench.db'}"
+    database = Database(url)
+    upgrade(database)
+    with database.session() as session:
+        data.programme(session, trials=16, tasks=2000, updates=5, today=date.today())
+    database.dispose()
+    fake = FakeSlack().start()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL"))}
+    env |= {
+        "SLACK_BOT_TOKEN": "xoxb-bench",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": fake.url,
+        "DATABASE_URL": url,
+        "DIRECTOR_USER_IDS": DIRECTOR,
+    }
+    ours_port, bare_port = free_port(), free_port()
+    started = time.monotonic()
+    ours = subprocess.Popen(
+        [SCRIPT, "run", "--host", "127.0.0.1", "--no-reminders"],
+        env=env | {"PORT": str(ours_port)},
+        cwd=folder,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    bare = subprocess.Popen(
+        [sys.executable, str(ROOT / "benchmarks" / "bare_app.py")],
+        env=env | {"PORT": str(bare_port)},
+        cwd=folder,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    results: dict[str, Any] = {}
+    try:
+        wait_healthy(f"http://127.0.0.1:{ours_port}/healthz", ours)
+        results["time_to_healthy_s"] = time.monotonic() - started
+        time.sleep(1)  # let the bare app come up too
+        results["rss_idle_mb"] = rss_mb(ours.pid)
+        slack_ours = Slack(f"http://127.0.0.1:{ours_port}/slack/events", SECRET, fake)
+        slack_bare = Slack(f"http://127.0.0.1:{bare_port}/slack/events", SECRET, fake)
+        for slack in (slack_ours, slack_bare):  # warm up: auth.test, caches
+            for _, command, text in COMMANDS[:1]:
+                slack.command(command, text, user=LEAD, channel=CHANNEL)
+        rows = {}
+        for label, command, text in COMMANDS:
+            user = DIRECTOR if text == "all" else LEAD
+            row = {}
+            for clients in (1, 16):
+                row[f"ours_{clients}"] = run(
+                    slack_ours, command, text, user, requests, clients, fake
+                )
+                row[f"bare_{clients}"] = run(
+                    slack_bare, command, text, user, requests, clients, None
+                )
+            rows[label] = row
+        results["commands"] = rows
+        results["rss_after_mb"] = rss_mb(ours.pid)
+    finally:
+        for process in (ours, bare):
+            process.terminate()
+            process.wait(timeout=30)
+        fake.stop()
+    return results
+
+
+def table(results: dict[str, Any]) -> str:
+    lines = [
+        f"{'command':<14}{'clients':>8}{'ours p50':>10}{'bare p50':>10}{'ratio':>7}"
+        f"{'ours p99':>10}{'reply p50':>11}"
+    ]
+    for label, row in results["commands"].items():
+        for clients in (1, 16):
+            ours, bare = row[f"ours_{clients}"], row[f"bare_{clients}"]
+            lines.append(
+                f"{label:<14}{clients:>8}{ours['p50']:>9.1f}ms{bare['p50']:>8.1f}ms"
+                f"{ours['p50'] / bare['p50']:>7.2f}{ours['p99']:>8.1f}ms"
+                f"{ours['reply_p50']:>9.1f}ms"
+            )
+    lines.append(
+        f"time to healthy {results['time_to_healthy_s']:.2f} s; resident memory "
+        f"{results['rss_idle_mb']:.0f} MB idle, {results['rss_after_mb']:.0f} MB after "
+        "the load (goal < 150 MB)"
+    )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(table(main()))
