@@ -5,13 +5,21 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date
-
-import matplotlib
-
-matplotlib.use("Agg")  # render to files; there is no screen on a server
+from typing import Any
 
 from models.summaries import Measures, OutcomeProgress
 from models.tasks import TaskRow
+
+
+def _pyplot() -> Any:
+    """matplotlib, loaded when a chart is first drawn (it costs tens of MB of memory)."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # render to files; there is no screen on a server
+    import matplotlib.pyplot as plt
+
+    return plt
+
 
 NATIONAL_COLUMNS = [
     "trial",
