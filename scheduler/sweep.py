@@ -14,7 +14,9 @@ import socket
 import threading
 import time
 import uuid
+import zlib
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.error import URLError
@@ -47,6 +49,7 @@ from scheduler import rules
 log = logging.getLogger("advisory_bot.reminders")
 
 PER_CHANNEL_INTERVAL = 1.0  # Slack's pace: about one message a second per channel
+SENDERS = 4  # concurrent senders in a sweep, each owning a share of the recipients
 METADATA_EVENT = "advisory_reminder"
 
 
@@ -61,6 +64,7 @@ class SweepResult:
     sent: int = 0
     failed: int = 0
     taken: int = 0  # already sent, or being sent by another process
+    obsolete: int = 0  # what it was about was done or removed before it went
     missed: int = 0
     lines: list[str] = field(default_factory=list)
 
@@ -205,14 +209,27 @@ def sweep(
     assert client is not None
     with database.session(write=False) as session:
         details = load_details(session=session, reminders=pending)
-    pacer = Pacer(pace, stop)
+    # A few senders, each with its own recipients (so per-channel pacing holds), keep the
+    # pace near Slack's limit; each message is still claimed, sent and marked on its own.
+    buckets: list[list[rules.Reminder]] = [[] for _ in range(SENDERS)]
     for reminder in interleave(pending):
-        if stop is not None and stop.is_set():
-            break  # the bot is stopping: the rest are still due for the next sweep
+        buckets[zlib.crc32((reminder.recipient or "").encode()) % SENDERS].append(reminder)
+    lock = threading.Lock()
+
+    def send_all(bucket: list[rules.Reminder]) -> None:
+        pacer = Pacer(pace, stop)
+        for reminder in bucket:
+            if stop is not None and stop.is_set():
+                return  # the bot is stopping: the rest are still due for the next sweep
+            outcome = send_one(reminder, pacer)
+            with lock:
+                setattr(result, outcome, getattr(result, outcome) + 1)
+
+    def send_one(reminder: rules.Reminder, pacer: Pacer) -> str:
+        """Claim, send, mark; returns which count of the result it adds to."""
         ledger_id = claim(database=database, reminder=reminder, me=me, now=now)
         if ledger_id is None:
-            result.taken += 1
-            continue
+            return "taken"
         metadata: dict[str, object] = {
             "event_type": METADATA_EVENT,
             "event_payload": {
@@ -221,7 +238,7 @@ def sweep(
                 "slot": reminder.slot,
             },
         }
-        assert reminder.recipient is not None
+        assert reminder.recipient is not None and client is not None
         try:
             if reminder.kind == "digest":
                 pacer.wait(reminder.recipient)
@@ -230,7 +247,7 @@ def sweep(
                 message = message_for(reminder, details, settings, local_now)
                 if message is None:  # what it was about was done or removed meanwhile
                     mark_obsolete(database=database, ledger_id=ledger_id, me=me)
-                    continue
+                    return "obsolete"
                 pacer.wait(reminder.recipient)
                 client.chat_postMessage(
                     channel=reminder.recipient,
@@ -246,8 +263,11 @@ def sweep(
                 error,
             )
             mark_failed(database=database, ledger_id=ledger_id, me=me, error=str(error))
-            result.failed += 1
-            continue
+            return "failed"
         mark_sent(database=database, ledger_id=ledger_id, me=me, now=now)
-        result.sent += 1
+        return "sent"
+
+    with ThreadPoolExecutor(max_workers=SENDERS, thread_name_prefix="reminders") as pool:
+        for future in [pool.submit(send_all, bucket) for bucket in buckets if bucket]:
+            future.result()
     return result
