@@ -16,13 +16,13 @@ from bot.permissions import Action
 from handlers.context import Asker, in_this_trial
 from handlers.reply import post
 from models import groups, tasks
-from models.home import memberships_of
+from models.home import deadlines_of, meetings_of, memberships_of
 from models.tables import Member, Task, Trial
 from models.types import TaskStatus, UpdateSource
 
 log = logging.getLogger("advisory_bot.tasks")
 
-HOME_TASK_LIMIT = 40
+HOME_TASK_LIMIT = 35  # two blocks each, within a view's 100 with the rest
 
 
 @dataclass(frozen=True)
@@ -95,10 +95,18 @@ def refresh_home(asker: Asker, user_ids: set[str]) -> None:
             open_tasks = tasks.open_tasks_of(
                 session=session, user_id=user_id, limit=HOME_TASK_LIMIT + 1
             )
+            deadlines = deadlines_of(session=session, user_id=user_id)
+            meetings = meetings_of(session=session, user_id=user_id, now=asker.services.now())
+        view = home_view(
+            memberships,
+            open_tasks,
+            today,
+            deadlines=deadlines,
+            meetings=meetings,
+            tz=asker.services.settings.tz,
+            limit=HOME_TASK_LIMIT,
+        )
         try:
-            asker.client.views_publish(
-                user_id=user_id,
-                view=home_view(memberships, open_tasks, today, limit=HOME_TASK_LIMIT),
-            )
+            asker.client.views_publish(user_id=user_id, view=view)
         except (SlackApiError, SlackRequestError) as error:
             log.warning("Could not publish the App Home of %s: %s", user_id, error)

@@ -4,18 +4,28 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import Block, DividerBlock
 from slack_sdk.models.views import View
 
 from bot.blocks.common import context, header, section
+from bot.blocks.reminders import when
 from bot.blocks.tasks import task_buttons, task_line
-from models.home import Membership
+from bot.formatting import format_datetime
+from models.home import DeadlineItem, MeetingItem, Membership
 from models.tasks import TaskRow
 
 
 def home_view(
-    memberships: list[Membership], open_tasks: list[TaskRow], today: date, *, limit: int = 40
+    memberships: list[Membership],
+    open_tasks: list[TaskRow],
+    today: date,
+    *,
+    deadlines: list[DeadlineItem] | None = None,
+    meetings: list[MeetingItem] | None = None,
+    tz: ZoneInfo | None = None,
+    limit: int = 35,
 ) -> dict[str, Any]:
     """At most `limit` tasks (two blocks each) keep the view under Slack's 100 blocks."""
     blocks: list[Block] = [header("Your open tasks")]
@@ -26,6 +36,27 @@ def home_view(
         blocks.append(task_buttons(row))
     if len(open_tasks) > limit:
         blocks.append(context("More tasks are open: type `/task list mine` in a group's channel."))
+    if deadlines:
+        blocks += [DividerBlock(), header("Your reporting deadlines")]
+        blocks.append(
+            section(
+                "\n".join(
+                    f"*D-{d.id}* {d.title} ({d.trial_name}) — {when(d.due_date, today)}"
+                    for d in deadlines
+                )
+            )
+        )
+    if meetings and tz is not None:
+        blocks += [DividerBlock(), header("Next meetings")]
+        blocks.append(
+            section(
+                "\n".join(
+                    f"*M-{m.id}* {m.trial_name}: {format_datetime(m.starts_at, tz)}"
+                    + (f" · {m.place}" if m.place else "")
+                    for m in meetings
+                )
+            )
+        )
     blocks += [DividerBlock(), header("Your advisory groups")]
     if not memberships:
         blocks.append(

@@ -249,6 +249,8 @@ def test_app_home_shows_open_tasks_with_their_buttons(
 ) -> None:
     plan.say("/task add Hire a truancy officer owner @hemi due 15/12", user=LISA, channel=GORE)
     plan.say("/task add Holiday programme owner @hemi due 1/12", user=LISA, channel=GORE)
+    plan.say("/deadline add Truancy figures due 4/12 owner @hemi", user=LISA, channel=GORE)
+    plan.say("/meeting schedule 2/12 10am at Gore Library", user=LISA, channel=GORE)
     assert (
         plan.event(
             {"type": "app_home_opened", "user": HEMI, "tab": "home"}, event_id="EvHome"
@@ -261,6 +263,8 @@ def test_app_home_shows_open_tasks_with_their_buttons(
     home = calls[-1].view
     text = json.dumps(home)
     assert text.index("T-2") < text.index("T-1")  # soonest due first
+    assert "*D-1* Truancy figures (Gore District)" in text  # their deadlines
+    assert "*M-1* Gore District: Wed 2 Dec 2026, 10:00" in text  # their groups' next meetings
     # Done from App Home: no response_url, so the confirmation comes by direct message.
     Interactions(plan).click(_buttons(home)["task_done"], user=HEMI, channel=None)
     dm = fake_slack.wait_for("chat.postMessage", count=2)
