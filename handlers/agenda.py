@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from slack_bolt import Ack, App, Respond
-from slack_sdk import WebClient
+from slack_bolt import App
 from sqlmodel import Session
 
 from bot.blocks import meetings as blocks
@@ -16,12 +15,11 @@ from handlers.context import (
     Asker,
     Services,
     Subcommand,
-    asker_from_command,
     in_this_trial,
     linked,
     route,
 )
-from handlers.errors import answer
+from handlers.listeners import on_command
 from models import groups, meetings
 from models.tables import TITLE_LENGTH, AgendaItem, Meeting, Trial
 
@@ -153,10 +151,9 @@ def dispatch(asker: Asker, text: str) -> Message:
 def register(app: App, services: Services) -> None:
     """Wire `/agenda` into the app."""
 
-    @app.command("/agenda")
-    def agenda_command(
-        ack: Ack, command: dict[str, str], respond: Respond, client: WebClient
-    ) -> None:
-        ack()
-        asker = asker_from_command(command, services, client)
-        answer(respond, lambda: dispatch(asker, command.get("text", "")), what="/agenda")
+    on_command(
+        app,
+        "/agenda",
+        services,
+        lambda asker, command, _respond: dispatch(asker, command.get("text", "")),
+    )

@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from slack_bolt import Ack, App, Respond
-from slack_sdk import WebClient
+from slack_bolt import App
 from sqlmodel import Session
 
 from bot.blocks import deadlines as blocks
@@ -24,17 +23,15 @@ from bot.parsing import (
     split_keywords,
 )
 from bot.permissions import Action
-from handlers.buttons import on_click
 from handlers.context import (
     Asker,
     Services,
     Subcommand,
-    asker_from_command,
     in_this_trial,
     linked,
     route,
 )
-from handlers.errors import answer
+from handlers.listeners import on_click, on_command
 from handlers.reply import post
 from handlers.tasks import member_named
 from models import deadlines, groups
@@ -251,13 +248,12 @@ def snooze_clicked(asker: Asker, number: int) -> Message:
 def register(app: App, services: Services) -> None:
     """Wire `/deadline` and the reminder buttons into the app."""
 
-    @app.command("/deadline")
-    def deadline_command(
-        ack: Ack, command: dict[str, str], respond: Respond, client: WebClient
-    ) -> None:
-        ack()
-        asker = asker_from_command(command, services, client)
-        answer(respond, lambda: dispatch(asker, command.get("text", "")), what="/deadline")
+    on_command(
+        app,
+        "/deadline",
+        services,
+        lambda asker, command, _respond: dispatch(asker, command.get("text", "")),
+    )
 
     on_click(
         app,

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
-from slack_sdk import WebClient
+from slack_bolt import App
 
 from bot.blocks import group as blocks
 from bot.blocks.common import Message, notice
@@ -23,8 +22,8 @@ from bot.parsing import (
     split_keywords,
 )
 from bot.permissions import Action
-from handlers.context import Asker, Services, Subcommand, asker_from_command, linked, route
-from handlers.errors import answer
+from handlers.context import Asker, Services, Subcommand, linked, route
+from handlers.listeners import on_command
 from handlers.people import names_of
 from models import groups
 from models.tables import NAME_LENGTH, TITLE_LENGTH
@@ -345,10 +344,9 @@ def dispatch(asker: Asker, text: str) -> Message:
 def register(app: App, services: Services) -> None:
     """Wire `/group` into the app."""
 
-    @app.command("/group")
-    def group_command(
-        ack: Ack, command: dict[str, str], respond: Respond, client: WebClient
-    ) -> None:
-        ack()
-        asker = asker_from_command(command, services, client)
-        answer(respond, lambda: dispatch(asker, command.get("text", "")), what="/group")
+    on_command(
+        app,
+        "/group",
+        services,
+        lambda asker, command, _respond: dispatch(asker, command.get("text", "")),
+    )

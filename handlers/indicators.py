@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from slack_bolt import Ack, App, Respond
-from slack_sdk import WebClient
+from slack_bolt import App
 
 from bot import exports
 from bot.blocks import indicators as blocks
@@ -19,8 +18,8 @@ from bot.parsing import (
     split_keywords,
 )
 from bot.permissions import Action
-from handlers.context import Asker, Services, Subcommand, asker_from_command, linked, route
-from handlers.errors import answer
+from handlers.context import Asker, Services, Subcommand, linked, route
+from handlers.listeners import on_command
 from models import indicators, tasks
 from models.tables import TITLE_LENGTH
 
@@ -174,10 +173,9 @@ def dispatch(asker: Asker, text: str) -> Message:
 def register(app: App, services: Services) -> None:
     """Wire `/indicator` into the app."""
 
-    @app.command("/indicator")
-    def indicator_command(
-        ack: Ack, command: dict[str, str], respond: Respond, client: WebClient
-    ) -> None:
-        ack()
-        asker = asker_from_command(command, services, client)
-        answer(respond, lambda: dispatch(asker, command.get("text", "")), what="/indicator")
+    on_command(
+        app,
+        "/indicator",
+        services,
+        lambda asker, command, _respond: dispatch(asker, command.get("text", "")),
+    )

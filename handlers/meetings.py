@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 
-from slack_bolt import Ack, App, Respond
-from slack_sdk import WebClient
+from slack_bolt import App
 from sqlmodel import Session
 
 from bot.blocks import ids
@@ -27,17 +26,15 @@ from bot.parsing import (
     split_keywords,
 )
 from bot.permissions import Action
-from handlers.buttons import on_click
 from handlers.context import (
     Asker,
     Services,
     Subcommand,
-    asker_from_command,
     in_this_trial,
     linked,
     route,
 )
-from handlers.errors import answer
+from handlers.listeners import on_click, on_command
 from handlers.tasks import member_named
 from models import groups, meetings
 from models.tables import TITLE_LENGTH, Meeting, Member, Trial
@@ -243,13 +240,12 @@ def open_task_form(asker: Asker, item_id: int, trigger_id: str) -> None:
 def register(app: App, services: Services) -> None:
     """Wire `/meeting` and its buttons into the app."""
 
-    @app.command("/meeting")
-    def meeting_command(
-        ack: Ack, command: dict[str, str], respond: Respond, client: WebClient
-    ) -> None:
-        ack()
-        asker = asker_from_command(command, services, client)
-        answer(respond, lambda: dispatch(asker, command.get("text", "")), what="/meeting")
+    on_command(
+        app,
+        "/meeting",
+        services,
+        lambda asker, command, _respond: dispatch(asker, command.get("text", "")),
+    )
 
     on_click(
         app,

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from slack_bolt import Ack, App, Respond
-from slack_sdk import WebClient
+from slack_bolt import App, Respond
 
 from bot import report as documents
 from bot.blocks import ids
@@ -14,9 +13,8 @@ from bot.blocks.common import Message, help_message, notice
 from bot.errors import ParseError, UserError
 from bot.parsing import Period, Token, join, parse_period, tokenize
 from bot.permissions import Action
-from handlers.buttons import on_click
-from handlers.context import Asker, Services, asker_from_command, linked
-from handlers.errors import answer
+from handlers.context import Asker, Services, linked
+from handlers.listeners import on_click, on_command
 from handlers.reply import send
 from models import groups, reports, summaries
 from models.tables import Trial
@@ -146,14 +144,12 @@ def draft_clicked(asker: Asker, trial_id: int, channel: str | None) -> Message:
 def register(app: App, services: Services) -> None:
     """Wire `/report` and the reminders' “Draft the report” button into the app."""
 
-    @app.command("/report")
-    def report_command(
-        ack: Ack, command: dict[str, str], respond: Respond, client: WebClient
-    ) -> None:
-        ack()
-        asker = asker_from_command(command, services, client)
-        answer(respond, lambda: dispatch(asker, command.get("text", ""), respond), what="/report")
-
+    on_command(
+        app,
+        "/report",
+        services,
+        lambda asker, command, respond: dispatch(asker, command.get("text", ""), respond),
+    )
     on_click(
         app,
         ids.REPORT_DRAFT,

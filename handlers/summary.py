@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from slack_bolt import Ack, App, Respond
-from slack_sdk import WebClient
+from slack_bolt import App
 
 from bot import exports
 from bot.blocks import summaries as blocks
@@ -11,8 +10,8 @@ from bot.blocks.common import Message, notice
 from bot.errors import ParseError, UserError
 from bot.parsing import Token, join, tokenize
 from bot.permissions import Action
-from handlers.context import Asker, Services, asker_from_command, linked
-from handlers.errors import answer
+from handlers.context import Asker, Services, linked
+from handlers.listeners import on_command
 from models import groups, summaries
 from models.tables import Trial
 
@@ -115,10 +114,9 @@ def dispatch(asker: Asker, text: str) -> Message:
 def register(app: App, services: Services) -> None:
     """Wire `/summary` into the app."""
 
-    @app.command("/summary")
-    def summary_command(
-        ack: Ack, command: dict[str, str], respond: Respond, client: WebClient
-    ) -> None:
-        ack()
-        asker = asker_from_command(command, services, client)
-        answer(respond, lambda: dispatch(asker, command.get("text", "")), what="/summary")
+    on_command(
+        app,
+        "/summary",
+        services,
+        lambda asker, command, _respond: dispatch(asker, command.get("text", "")),
+    )

@@ -21,9 +21,9 @@ from bot.blocks.common import Message, notice
 from bot.errors import FieldError, ParseError, UserError
 from bot.parsing import parse_date, parse_title, tokenize
 from bot.permissions import Action
-from handlers.buttons import on_click
 from handlers.context import Asker, Services, asker_from_action
 from handlers.errors import message_for, new_reference
+from handlers.listeners import on_click
 from handlers.reply import post, tell
 from handlers.task_ops import (
     TaskChange,

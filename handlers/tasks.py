@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from zoneinfo import ZoneInfo
 
-from slack_bolt import Ack, App, Respond
-from slack_sdk import WebClient
+from slack_bolt import App, Respond
 from sqlmodel import Session
 
 from bot.blocks import tasks as blocks
@@ -27,8 +26,8 @@ from bot.parsing import (
 )
 from bot.permissions import Action
 from handlers.agenda import item_here
-from handlers.context import Asker, Services, Subcommand, asker_from_command, linked, route
-from handlers.errors import answer
+from handlers.context import Asker, Services, Subcommand, linked, route
+from handlers.listeners import on_command
 from handlers.task_ops import already_done, locate, owner_of, refresh_home, update_task
 from models import groups, meetings, tasks
 from models.tables import TITLE_LENGTH, Member, Trial
@@ -321,21 +320,16 @@ def open_create_modal(asker: Asker, trigger_id: str) -> None:
     )
 
 
+def command_work(asker: Asker, command: dict[str, str], _respond: Respond) -> Message | None:
+    """`/task add` with nothing after it opens the form; anything else is dispatched."""
+    text = command.get("text", "").strip()
+    if text.lower() == "add":
+        open_create_modal(asker, command["trigger_id"])
+        return None
+    return dispatch(asker, text)
+
+
 def register(app: App, services: Services) -> None:
     """Wire `/task` into the app."""
 
-    @app.command("/task")
-    def task_command(
-        ack: Ack, command: dict[str, str], respond: Respond, client: WebClient
-    ) -> None:
-        ack()
-        asker = asker_from_command(command, services, client)
-        text = command.get("text", "").strip()
-        if text.lower() == "add":
-            answer(
-                respond,
-                lambda: open_create_modal(asker, command["trigger_id"]),
-                what="/task add (form)",
-            )
-            return
-        answer(respond, lambda: dispatch(asker, text), what="/task")
+    on_command(app, "/task", services, command_work)

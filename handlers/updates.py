@@ -5,16 +5,15 @@ from __future__ import annotations
 import json
 import re
 
-from slack_bolt import Ack, App, Respond
-from slack_sdk import WebClient
+from slack_bolt import App
 
 from bot.blocks import tasks as blocks
 from bot.blocks.common import Message, notice
 from bot.blocks.modals import update_modal
 from bot.errors import ParseError, UserError
 from bot.parsing import Token, choice, join, parse_reference, parse_title, tokenize
-from handlers.context import Asker, Services, asker_from_command
-from handlers.errors import answer
+from handlers.context import Asker, Services
+from handlers.listeners import on_command
 from handlers.task_ops import already_done, locate, refresh_home, update_task
 from models import tasks
 from models.types import TaskStatus, UpdateSource
@@ -109,14 +108,11 @@ def dispatch(asker: Asker, text: str, trigger_id: str) -> Message | None:
 def register(app: App, services: Services) -> None:
     """Wire `/update` into the app."""
 
-    @app.command("/update")
-    def update_command(
-        ack: Ack, command: dict[str, str], respond: Respond, client: WebClient
-    ) -> None:
-        ack()
-        asker = asker_from_command(command, services, client)
-        answer(
-            respond,
-            lambda: dispatch(asker, command.get("text", ""), command["trigger_id"]),
-            what="/update",
-        )
+    on_command(
+        app,
+        "/update",
+        services,
+        lambda asker, command, _respond: dispatch(
+            asker, command.get("text", ""), command["trigger_id"]
+        ),
+    )

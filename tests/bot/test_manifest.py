@@ -37,7 +37,7 @@ def _sources() -> str:
 def test_the_manifest_lists_exactly_the_registered_commands(slack: Slack) -> None:
     manifest = _manifest()
     listed = {c["command"] for c in manifest["features"]["slash_commands"]}
-    registered = set(re.findall(r'@app\.command\("(/[a-z]+)"\)', _sources()))
+    registered = set(re.findall(r'on_command\(\s*app,\s*"(/[a-z]+)"', _sources()))
     assert listed == registered == set(COMMANDS)
     assert all(
         c["should_escape"] and c["usage_hint"] for c in manifest["features"]["slash_commands"]
