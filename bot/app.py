@@ -5,37 +5,43 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from datetime import datetime
 
 from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
 
 from bot.config import Settings
+from bot.slack_client import PacedRateLimitRetryHandler, SlackClient, SlackPace
 from handlers import register_all
 from handlers.context import Services
+from handlers.workers import Workers
 from models.db import Database
 from models.types import utcnow
 
-# Listeners run after their ack in this pool. Bolt's default of 5 threads lets five
-# slow handlers (a slow Slack API, a big export) hold back every new command's ack.
+# Listeners ack in this pool and hand their work to `handlers.workers`. Bolt's default
+# of 5 threads let five slow listeners hold back every new command's ack.
 LISTENER_THREADS = 32
 WEB_API_TIMEOUT_SECONDS = 10
 
 
-def make_client(settings: Settings) -> WebClient:
-    """A Web API client for SLACK_API_URL that retries rate limits, 5xx and lost connections."""
-    return WebClient(
+def make_client(settings: Settings, workers: Workers | None = None) -> WebClient:
+    """A Web API client for SLACK_API_URL that retries rate limits (at the pace Slack
+    asks for), 5xx and lost connections, and lets other work run while it waits."""
+    pace = SlackPace()
+    return SlackClient(
+        pace=pace,
+        waiting=workers.waiting if workers is not None else nullcontext,
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url,
         timeout=WEB_API_TIMEOUT_SECONDS,
         retry_handlers=[
             ConnectionErrorRetryHandler(max_retry_count=2),
-            RateLimitErrorRetryHandler(max_retry_count=3),
+            PacedRateLimitRetryHandler(pace, max_retry_count=3),
             ServerErrorRetryHandler(max_retry_count=2),
         ],
     )
@@ -48,13 +54,15 @@ def create_app(
     client: WebClient | None = None,
     clock: Callable[[], datetime] = utcnow,
     verify_requests: bool | None = None,
+    workers: Workers | None = None,
 ) -> App:
     """The Bolt app with every listener registered. Requests are verified against the
     signing secret in HTTP mode (Socket Mode and the console have no signatures)."""
     if verify_requests is None:
         verify_requests = not settings.socket_mode
+    workers = workers or Workers()
     app = App(
-        client=client or make_client(settings),
+        client=client or make_client(settings, workers),
         signing_secret=settings.slack_signing_secret,
         request_verification_enabled=verify_requests,
         token_verification_enabled=False,
@@ -63,5 +71,14 @@ def create_app(
         ),
         logger=logging.getLogger("advisory_bot.bolt"),
     )
-    register_all(app, Services(settings=settings, database=database, clock=clock))
+    register_all(
+        app,
+        Services(
+            settings=settings,
+            database=database,
+            clock=clock,
+            client=app.client,
+            workers=workers,
+        ),
+    )
     return app

@@ -18,6 +18,7 @@ from bot.console import Console
 from bot.formatting import format_datetime
 from bot.manifest import manifest_yaml
 from bot.server import http_server, socket_mode_handler
+from handlers.workers import Workers
 from models import demo
 from models.db import Database
 from models.migrate import upgrade
@@ -26,6 +27,8 @@ from scheduler.runner import start as start_scheduler
 from scheduler.sweep import process_name, sweep
 
 log = logging.getLogger("advisory_bot")
+
+SWITCH_INTERVAL_SECONDS = 0.001
 
 
 def _database(settings: Settings) -> Database:
@@ -55,7 +58,12 @@ def run(args: argparse.Namespace) -> int:
     if not settings.director_user_ids:
         log.warning("DIRECTOR_USER_IDS is not set: nobody can link channels to trials.")
     database = _database(settings)
-    app = create_app(settings, database=database)
+    import os
+
+    if os.environ.get("XSWITCH"):
+        sys.setswitchinterval(float(os.environ["XSWITCH"]))
+    workers = Workers()
+    app = create_app(settings, database=database, workers=workers)
     reminders = None
     if args.reminders:
         reminders = start_scheduler(database=database, client=app.client, settings=settings)
@@ -89,6 +97,7 @@ def run(args: argparse.Namespace) -> int:
             # waitress raises OSError from its loop once the server is closed under it.
             if not stop.is_set():
                 raise
+    workers.shutdown()  # the replies to commands already acked
     if reminders is not None:
         reminders.stop()
     database.dispose()

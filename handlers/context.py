@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -15,6 +15,7 @@ from bot.config import Settings
 from bot.errors import ParseError, UserError
 from bot.parsing import Token, tokenize
 from bot.permissions import Action, Actor, require
+from handlers.workers import Workers
 from models.db import Database
 from models.groups import Group, load_group
 from models.tables import Trial
@@ -27,6 +28,10 @@ class Services:
     settings: Settings
     database: Database
     clock: Callable[[], datetime]
+    # The app's own client, not Bolt's copy made for each request: it gives up its turn
+    # at the work while it waits on Slack (`handlers.workers`).
+    client: WebClient
+    workers: Workers = field(default_factory=Workers)
 
     def now(self) -> datetime:
         """The current time in the programme's time zone."""
@@ -61,17 +66,17 @@ class Asker:
         )
 
 
-def asker_from_command(command: dict[str, str], services: Services, client: WebClient) -> Asker:
+def asker_from_command(command: dict[str, str], services: Services) -> Asker:
     return Asker(
         user_id=command["user_id"],
         channel_id=command["channel_id"],
         handle=command.get("user_name"),
         services=services,
-        client=client,
+        client=services.client,
     )
 
 
-def asker_from_action(body: dict[str, Any], services: Services, client: WebClient) -> Asker:
+def asker_from_action(body: dict[str, Any], services: Services) -> Asker:
     """The person who clicked a button or submitted a modal."""
     user = body.get("user") or {}
     channel = (body.get("channel") or {}).get("id")
@@ -80,7 +85,7 @@ def asker_from_action(body: dict[str, Any], services: Services, client: WebClien
         channel_id=channel,
         handle=user.get("username") or user.get("name"),
         services=services,
-        client=client,
+        client=services.client,
     )
 
 

@@ -1,8 +1,9 @@
 """Errors, handled in one place.
 
-`answer()` runs a command's work after its ack: a user's mistake is told to them; a bug
-gets an apology with a reference that appears in the log beside its traceback. Either
-way nothing was changed, because the session that raised has rolled back.
+`answer()` hands a command's work to `handlers.workers` after its ack: a user's mistake
+is told to them; a bug gets an apology with a reference that appears in the log beside
+its traceback. Either way nothing was changed, because the session that raised has
+rolled back.
 
 Errors must not escape a listener that has already acked: Bolt's thread runner then
 resets the ack (slack_bolt/listener/thread_runner.py) and, if the listener failed within
@@ -23,6 +24,7 @@ from slack_sdk import WebClient
 from bot.blocks.common import Message, apology, error_message
 from bot.errors import UserError
 from handlers.reply import send, tell
+from handlers.workers import Workers
 
 log = logging.getLogger("advisory_bot.errors")
 
@@ -40,17 +42,29 @@ def message_for(error: Exception, *, what: str) -> Message:
     return apology(reference)
 
 
-def answer(respond: Respond, work: Callable[[], Message | None], *, what: str) -> None:
-    """Run a command's work and send its reply (if any), or the reason it failed."""
+def outcome(work: Callable[[], Message | None], *, what: str) -> Message | None:
+    """The work's reply, or the reason it failed."""
     try:
-        message = work()
+        return work()
     except Exception as error:
-        message = message_for(error, what=what)
-    if message is not None:
-        send(respond, message)
+        return message_for(error, what=what)
+
+
+def answer(
+    workers: Workers, respond: Respond, work: Callable[[], Message | None], *, what: str
+) -> None:
+    """After a command's ack: run its work in turn and send its reply (if any), or the
+    reason it failed."""
+
+    def reply(message: Message | None) -> None:
+        if message is not None:
+            send(respond, message)
+
+    workers.submit(lambda: outcome(work, what=what), reply)
 
 
 def after_click(
+    workers: Workers,
     client: WebClient,
     user_id: str,
     respond: Respond,
@@ -58,13 +72,13 @@ def after_click(
     work: Callable[[], Message | None],
 ) -> None:
     """The button's `answer()`: run the work after the ack and tell the clicker."""
-    try:
-        message = work()
-    except Exception as error:
-        action = (body.get("actions") or [{}])[0].get("action_id")
-        message = message_for(error, what=f"button {action}")
-    if message is not None:
-        tell(client, user_id, respond, body, message)
+    action = (body.get("actions") or [{}])[0].get("action_id")
+
+    def reply(message: Message | None) -> None:
+        if message is not None:
+            tell(client, user_id, respond, body, message)
+
+    workers.submit(lambda: outcome(work, what=f"button {action}"), reply)
 
 
 def register(app: App) -> None:

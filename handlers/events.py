@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App, BoltResponse
-from slack_sdk import WebClient
 
 from handlers.context import Asker, Services
 from handlers.task_ops import refresh_home
@@ -25,10 +24,14 @@ def register(app: App, services: Services) -> None:
         return next()
 
     @app.event("app_home_opened")
-    def publish_home(event: dict[str, Any], client: WebClient) -> None:
+    def publish_home(event: dict[str, Any]) -> None:
         if event.get("tab", "home") != "home":
             return
         asker = Asker(
-            user_id=event["user"], channel_id=None, handle=None, services=services, client=client
+            user_id=event["user"],
+            channel_id=None,
+            handle=None,
+            services=services,
+            client=services.client,
         )
         refresh_home(asker, {event["user"]})

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
-from slack_sdk import WebClient
 
 from bot.blocks.common import Message
 from handlers.context import Asker, Services, asker_from_action, asker_from_command
@@ -22,10 +21,10 @@ def on_command(app: App, name: str, services: Services, work: CommandWork) -> No
     its reply (or the reason it failed)."""
 
     @app.command(name)
-    def listener(ack: Ack, command: dict[str, str], respond: Respond, client: WebClient) -> None:
+    def listener(ack: Ack, command: dict[str, str], respond: Respond) -> None:
         ack()
-        asker = asker_from_command(command, services, client)
-        answer(respond, lambda: work(asker, command, respond), what=name)
+        asker = asker_from_command(command, services)
+        answer(services.workers, respond, lambda: work(asker, command, respond), what=name)
 
 
 def on_click(
@@ -34,9 +33,14 @@ def on_click(
     """Call `work(asker, action, body)` for each click of `action_id`, after the ack."""
 
     @app.action(action_id)
-    def clicked(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
-    ) -> None:
+    def clicked(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         ack()
-        asker = asker_from_action(body, services, client)
-        after_click(client, asker.user_id, respond, body, lambda: work(asker, action, body))
+        asker = asker_from_action(body, services)
+        after_click(
+            services.workers,
+            asker.client,
+            asker.user_id,
+            respond,
+            body,
+            lambda: work(asker, action, body),
+        )

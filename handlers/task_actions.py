@@ -10,10 +10,10 @@ import json
 import logging
 import re
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
-from slack_sdk import WebClient
 
 from bot.blocks import ids
 from bot.blocks import tasks as blocks
@@ -197,6 +197,28 @@ def submitted(ack: Ack, work: Callable[[], None], *, default_block: str) -> None
     ack()
 
 
+def announce_change(asker: Asker, change: TaskChange) -> None:
+    announce(asker, change)
+    refresh_home(asker, {change.row.owner_user_id})
+
+
+def announce_task(asker: Asker, row: tasks.TaskRow) -> None:
+    """Show the group a task made in the modal, and its owner their App Home."""
+    if row.channel_id:
+        post(
+            asker.client,
+            row.channel_id,
+            blocks.task_card(
+                row,
+                asker.services.today(),
+                asker.services.settings.tz,
+                in_channel=True,
+                lead_in=f"<@{asker.user_id}> added a task to the Action Plan.",
+            ),
+        )
+    refresh_home(asker, {row.owner_user_id})
+
+
 def register(app: App, services: Services) -> None:
     """Wire the task buttons and modals into the app."""
 
@@ -228,26 +250,31 @@ def register(app: App, services: Services) -> None:
 
     @app.action(re.compile(f"^{ids.TASK_LIST_PAGE}"))
     def page_turned(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond
     ) -> None:
         ack()
-        asker = asker_from_action(body, services, client)
+        asker = asker_from_action(body, services)
         wanted = json.loads(action["value"])
 
-        def turn() -> None:
-            message = list_tasks(asker, tokenize(wanted["q"]), page=int(wanted["p"]))
-            respond(text=message.text, blocks=message.blocks, replace_original=True)
+        def page() -> tuple[Message, bool]:
+            """The page to show in place of this one, or why there is none."""
+            try:
+                return list_tasks(asker, tokenize(wanted["q"]), page=int(wanted["p"])), True
+            except Exception as error:
+                return message_for(error, what="task list page"), False
 
-        try:
-            turn()
-        except Exception as error:
-            tell(client, asker.user_id, respond, body, message_for(error, what="task list page"))
+        def show_page(result: tuple[Message, bool]) -> None:
+            message, in_place = result
+            if in_place:
+                respond(text=message.text, blocks=message.blocks, replace_original=True)
+            else:
+                tell(asker.client, asker.user_id, respond, body, message)
+
+        services.workers.submit(page, show_page)
 
     @app.view(ids.UPDATE_VIEW)
-    def update_submitted(
-        ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
-    ) -> None:
-        asker = asker_from_action(body, services, client)
+    def update_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        asker = asker_from_action(body, services)
         changes: list[TaskChange] = []
         submitted(
             ack,
@@ -255,14 +282,11 @@ def register(app: App, services: Services) -> None:
             default_block=ids.UPDATE_TEXT_BLOCK,
         )
         for change in changes:
-            announce(asker, change)
-            refresh_home(asker, {change.row.owner_user_id})
+            services.workers.do(partial(announce_change, asker, change))
 
     @app.view(ids.CREATE_TASK_VIEW)
-    def create_submitted(
-        ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
-    ) -> None:
-        asker = asker_from_action(body, services, client)
+    def create_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        asker = asker_from_action(body, services)
         rows: list[tasks.TaskRow] = []
         submitted(
             ack,
@@ -270,16 +294,4 @@ def register(app: App, services: Services) -> None:
             default_block=ids.CREATE_TITLE_BLOCK,
         )
         for row in rows:
-            if row.channel_id:
-                post(
-                    client,
-                    row.channel_id,
-                    blocks.task_card(
-                        row,
-                        services.today(),
-                        services.settings.tz,
-                        in_channel=True,
-                        lead_in=f"<@{asker.user_id}> added a task to the Action Plan.",
-                    ),
-                )
-            refresh_home(asker, {row.owner_user_id})
+            services.workers.do(partial(announce_task, asker, row))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import partial
 
 from slack_sdk.errors import SlackApiError, SlackRequestError
 from sqlmodel import Session
@@ -87,26 +88,33 @@ def announce(asker: Asker, change: TaskChange) -> None:
 
 
 def refresh_home(asker: Asker, user_ids: set[str]) -> None:
-    """Republish the App Home of everyone whose open tasks just changed."""
-    today = asker.services.today()
+    """Republish, after the reply, the App Home of everyone whose open tasks just changed.
+    A republish still waiting for its turn will show this change too, so a burst of
+    changes for one person publishes their home once or twice, not once per change."""
     for user_id in sorted(u for u in user_ids if u):
-        with asker.services.database.session(write=False) as session:
-            memberships = memberships_of(session=session, user_id=user_id)
-            open_tasks = tasks.open_tasks_of(
-                session=session, user_id=user_id, limit=HOME_TASK_LIMIT + 1
-            )
-            deadlines = deadlines_of(session=session, user_id=user_id)
-            meetings = meetings_of(session=session, user_id=user_id, now=asker.services.now())
-        view = home_view(
-            memberships,
-            open_tasks,
-            today,
-            deadlines=deadlines,
-            meetings=meetings,
-            tz=asker.services.settings.tz,
-            limit=HOME_TASK_LIMIT,
+        asker.services.workers.do_once(("home", user_id), partial(publish_home, asker, user_id))
+
+
+def publish_home(asker: Asker, user_id: str) -> None:
+    """Build and publish one person's App Home from the database as it is now."""
+    services = asker.services
+    with services.database.session(write=False) as session:
+        memberships = memberships_of(session=session, user_id=user_id)
+        open_tasks = tasks.open_tasks_of(
+            session=session, user_id=user_id, limit=HOME_TASK_LIMIT + 1
         )
-        try:
-            asker.client.views_publish(user_id=user_id, view=view)
-        except (SlackApiError, SlackRequestError) as error:
-            log.warning("Could not publish the App Home of %s: %s", user_id, error)
+        deadlines = deadlines_of(session=session, user_id=user_id)
+        meetings = meetings_of(session=session, user_id=user_id, now=services.now())
+    view = home_view(
+        memberships,
+        open_tasks,
+        services.today(),
+        deadlines=deadlines,
+        meetings=meetings,
+        tz=services.settings.tz,
+        limit=HOME_TASK_LIMIT,
+    )
+    try:
+        asker.client.views_publish(user_id=user_id, view=view)
+    except (SlackApiError, SlackRequestError) as error:
+        log.warning("Could not publish the App Home of %s: %s", user_id, error)

@@ -18,7 +18,7 @@ from bot.config import Settings
 from bot.server import EVENTS_PATH
 from models.db import Database
 from models.tables import AuditLog, Trial
-from tests.conftest import DIRECTOR, GORE, LISA, SIGNING_SECRET
+from tests.conftest import DIRECTOR, GORE, HEMI, LISA, SIGNING_SECRET
 from tests.harness.fake_slack import FakeSlack
 from tests.harness.serving import serving
 from tests.harness.slack_requests import Slack, sign
@@ -87,10 +87,25 @@ def test_slow_handlers_do_not_hold_back_new_acks(gore: Slack, fake_slack: FakeSl
     for _ in range(7):
         results.append(gore.command("/group", "list", user=LISA, channel=GORE))
     assert all(r.status == 200 for r in results)
-    # Six listeners are still busy posting their replies; the seventh was acked anyway.
+    # Six replies are still on their way to the slow response_url; the seventh was acked anyway.
     assert results[-1].seconds < 1.0, [round(r.seconds, 2) for r in results]
     assert max(r.seconds for r in results) < 1.0
     fake_slack.wait_for("response_url", count=8, timeout=15)  # setup's reply + seven
+
+
+def test_work_waiting_on_slack_lets_other_commands_through(
+    gore: Slack, fake_slack: FakeSlack
+) -> None:
+    fake_slack.delay("users.info", 3.0)  # Slack is slow to say who the new member is
+    asked_before = len(fake_slack.calls_to("users.info"))
+    adding = gore.command("/group", f"add <@{HEMI}|hemi> iwi", user=LISA, channel=GORE)
+    time.sleep(0.3)  # the add's work is now waiting on users.info
+    listing = gore.command("/group", "list", user=LISA, channel=GORE)
+    assert listing.hook and adding.hook
+    fake_slack.wait_for("response_url", hook=listing.hook, timeout=2.0)
+    assert len(fake_slack.calls_to("users.info")) == asked_before, "the list waited for the add"
+    added = fake_slack.wait_for("response_url", hook=adding.hook, timeout=10)[0]
+    assert "hemi" in added.params["text"].lower()
 
 
 def test_a_retried_event_takes_effect_once(slack: Slack, fake_slack: FakeSlack) -> None:

@@ -107,7 +107,12 @@ def test_any_text_gets_a_reply_and_refusals_change_nothing(
     before = audit_count(database)
     result = group.command(command, sub + text, user=user, channel=GORE)
     assert result.status == 200, (command, sub + text, result)
-    call = group.fake.wait_for("response_url", hook=result.hook, timeout=20)[0]
+    assert result.hook
+    call = group.fake.answer_to(result.hook, timeout=20)
+    if call.method == "views.open":  # `/task add` and `/update` alone open a form
+        assert (command, (sub + text).strip()) in {("/task", "add"), ("/update", "")}
+        assert audit_count(database) == before
+        return
     reply = call.params.get("text") or ""
     assert reply, (command, sub + text)
     assert "something went wrong on our side" not in reply, (command, sub + text, reply)

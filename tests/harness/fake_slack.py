@@ -12,6 +12,7 @@ import threading
 import time
 import uuid
 from collections import defaultdict, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -179,23 +180,40 @@ class FakeSlack:
         self, method: str, *, count: int = 1, hook: str | None = None, timeout: float = 10.0
     ) -> list[Call]:
         """Block until `count` calls of `method` (to one response_url, if given) arrived."""
+        return self._wait(
+            lambda c: c.method == method and (hook is None or c.hook == hook),
+            count=count,
+            timeout=timeout,
+            what=method,
+        )
+
+    def answer_to(self, hook: str, *, timeout: float = 10.0) -> Call:
+        """How the app answered the command behind `hook`: its reply, or the modal it
+        opened (the harness's trigger ids end with the hook)."""
+        return self._wait(
+            lambda c: (
+                c.hook == hook
+                or (c.method == "views.open" and str(c.params.get("trigger_id")).endswith(hook))
+            ),
+            count=1,
+            timeout=timeout,
+            what=f"an answer to {hook}",
+        )[0]
+
+    def _wait(
+        self, wanted: Callable[[Call], bool], *, count: int, timeout: float, what: str
+    ) -> list[Call]:
         deadline = time.monotonic() + timeout
-
-        def matching() -> list[Call]:
-            return [
-                c for c in self.calls if c.method == method and (hook is None or c.hook == hook)
-            ]
-
         with self._lock:
-            while len(matching()) < count:
+            while len(matching := [c for c in self.calls if wanted(c)]) < count:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     seen = [c.method for c in self.calls]
                     raise AssertionError(
-                        f"expected {count} call(s) to {method}, got {len(matching())}; saw {seen}"
+                        f"expected {count} call(s) to {what}, got {len(matching)}; saw {seen}"
                     )
                 self._lock.wait(remaining)
-            return matching()
+            return matching
 
     # ----- serving --------------------------------------------------------------------
 

@@ -121,7 +121,7 @@ class Slack:
             "text": text,
             "api_app_id": "A0ADVISORY",
             "response_url": response_url,
-            "trigger_id": f"{int(time.time())}.trigger",
+            "trigger_id": f"{int(time.time())}.{response_url.rsplit('/', 1)[-1]}",
         }
 
     @classmethod

@@ -149,7 +149,9 @@ def test_five_hundred_reminders_through_rate_limits_and_server_errors(
     with database.session() as session:
         data.many_tasks_due(session, count=500, due=date(2026, 12, 15), owners=250)
     fake_slack.fail("chat.postMessage", 429, times=3, retry_after=1)
-    fake_slack.fail("chat.postMessage", 500, times=6)
+    # While failures are queued every call fails; each sender's message absorbs at most
+    # two before the client's retries give up, so this many make at least one fail.
+    fake_slack.fail("chat.postMessage", 500, times=2 * SENDERS + 1)
     client = make_client(reminder_settings)
     sweeps = []
     for minute in range(5):
@@ -169,6 +171,27 @@ def test_five_hundred_reminders_through_rate_limits_and_server_errors(
     assert len(delivered) == 500 and set(delivered.values()) == {1}, sweeps
     assert sweeps[0][1] > 0  # some were refused at first...
     assert _ledger(database)["sent"] == 500  # ...and all went in the end
+
+
+def test_a_sweep_keeps_to_the_pace_slack_asks_for(
+    database: Database, fake_slack: FakeSlack, reminder_settings: Settings
+) -> None:
+    with database.session() as session:
+        data.many_tasks_due(session, count=120, due=date(2026, 12, 15), owners=120)
+    fake_slack.rate_limit("chat.postMessage", 30)
+    result = sweep(
+        now=TUESDAY_NINE,
+        database=database,
+        client=make_client(reminder_settings),
+        settings=reminder_settings,
+        me="paced",
+    )
+    assert (result.sent, result.failed) == (120, 0)
+    assert sorted(Counter(fake_slack.delivered_reminders()).values()) == [1] * 120
+    refused = [c for c in fake_slack.calls_to("chat.postMessage") if c.status == 429]
+    # The senders meet the limit once each, then wait together and keep to its pace
+    # (each on its own, they met it 131 times in 2,000 messages).
+    assert len(refused) <= 2 * SENDERS, len(refused)
 
 
 def test_the_scheduler_sweeps_inside_the_bot(
