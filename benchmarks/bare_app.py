@@ -1,5 +1,9 @@
 """A bare Bolt app that only acks, served exactly like advisory-bot (waitress, 16 threads,
-the same WSGI adapter): the baseline the latency benchmark compares against."""
+the same WSGI adapter): the baseline the latency benchmark compares against.
+
+BARE_ACK_IN_REQUEST=1 makes it ack in the request thread as advisory-bot does
+(`process_before_response=True`); without it, Bolt's default runs the listener in a pool
+and the request thread looks for the ack every 10 ms."""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ app = App(
     client=WebClient(token="xoxb-bare", base_url=os.environ["SLACK_API_URL"]),
     signing_secret=os.environ["SLACK_SIGNING_SECRET"],
     token_verification_enabled=False,
+    process_before_response=os.environ.get("BARE_ACK_IN_REQUEST") == "1",
 )
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from datetime import datetime
 
@@ -23,9 +22,6 @@ from handlers.workers import Workers
 from models.db import Database
 from models.types import utcnow
 
-# Listeners ack in this pool and hand their work to `handlers.workers`. Bolt's default
-# of 5 threads let five slow listeners hold back every new command's ack.
-LISTENER_THREADS = 32
 WEB_API_TIMEOUT_SECONDS = 10
 
 
@@ -66,10 +62,11 @@ def create_app(
         signing_secret=settings.slack_signing_secret,
         request_verification_enabled=verify_requests,
         token_verification_enabled=False,
-        listener_executor=ThreadPoolExecutor(
-            max_workers=LISTENER_THREADS, thread_name_prefix="listener"
-        ),
         logger=logging.getLogger("advisory_bot.bolt"),
+        # Listeners run in the request thread: they only ack and hand their work to
+        # `handlers.workers`, so Slack has its answer at once (Bolt's default runs them
+        # in a pool and looks for the ack every 10 ms).
+        process_before_response=True,
     )
     register_all(
         app,

@@ -5,10 +5,9 @@ is told to them; a bug gets an apology with a reference that appears in the log 
 its traceback. Either way nothing was changed, because the session that raised has
 rolled back.
 
-Errors must not escape a listener that has already acked: Bolt's thread runner then
-resets the ack (slack_bolt/listener/thread_runner.py) and, if the listener failed within
-its 10 ms polling interval, answers Slack with 404 instead of 200. `@app.error` stays
-as the last resort for anything raised outside `answer()`.
+Errors must not escape a listener: Bolt would answer Slack's request with a 500 (and,
+with listeners in its pool, reset an ack already given). `@app.error` stays as the last
+resort for anything raised outside `answer()`, such as a failing middleware.
 """
 
 from __future__ import annotations
@@ -86,4 +85,7 @@ def register(app: App) -> None:
     def on_error(error: Exception, body: dict[str, Any], respond: Respond | None) -> None:
         message = message_for(error, what=str(body.get("command") or body.get("type")))
         if respond is not None and body.get("response_url"):
-            send(respond, message)
+            try:
+                send(respond, message)
+            except Exception:  # Slack is unreachable too: the log has the reference
+                log.exception("Could not tell the user about %s", message.text)
