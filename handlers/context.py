@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -31,7 +31,7 @@ class Services:
     # The app's own client, not Bolt's copy made for each request: it gives up its turn
     # at the work while it waits on Slack (`handlers.workers`).
     client: WebClient
-    workers: Workers = field(default_factory=Workers)
+    workers: Workers
 
     def now(self) -> datetime:
         """The current time in the programme's time zone."""
