@@ -9,13 +9,9 @@ from datetime import datetime
 
 from slack_bolt import App
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    ServerErrorRetryHandler,
-)
 
 from bot.config import Settings
-from bot.slack_client import PacedRateLimitRetryHandler, SlackClient, SlackPace
+from bot.slack_client import SlackClient, SlackPace, retry_handlers
 from handlers import register_all
 from handlers.context import Services
 from handlers.workers import Workers
@@ -35,11 +31,7 @@ def make_client(settings: Settings, workers: Workers | None = None) -> WebClient
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url,
         timeout=WEB_API_TIMEOUT_SECONDS,
-        retry_handlers=[
-            ConnectionErrorRetryHandler(max_retry_count=2),
-            PacedRateLimitRetryHandler(pace, max_retry_count=3),
-            ServerErrorRetryHandler(max_retry_count=2),
-        ],
+        retry_handlers=retry_handlers(pace),
     )
 
 

@@ -87,14 +87,18 @@ def run(args: argparse.Namespace) -> int:
 
         def close_server(signum: int, frame: FrameType | None) -> None:
             on_signal(signum, frame)
-            server.close()
+            # Waitress's own way out (as on Ctrl-C): its loop unwinds, then closes the
+            # server once its threads have finished their requests. Closing it from here,
+            # in the middle of the loop, now and then left a thread writing to a closed
+            # pipe.
+            raise KeyboardInterrupt
 
         signal.signal(signal.SIGTERM, close_server)
         log.info("advisory-bot is listening on http://%s:%s/slack/events", args.host, settings.port)
         try:
             server.run()
         except (KeyboardInterrupt, OSError):
-            # waitress raises OSError from its loop once the server is closed under it.
+            # The signal's KeyboardInterrupt, had it come outside waitress's loop.
             if not stop.is_set():
                 raise
     workers.shutdown()  # the replies to commands already acked

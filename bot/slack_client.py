@@ -13,7 +13,12 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+from slack_sdk.http_retry.handler import RetryHandler
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
@@ -152,6 +157,20 @@ class PacedRateLimitRetryHandler(RateLimitErrorRetryHandler):
         state.next_attempt_requested = True
         self.pace.wait_turn(method_of(request.url))
         state.increment_current_attempt()
+
+
+def retry_handlers(pace: SlackPace | None = None) -> list[RetryHandler]:
+    """Retries for lost connections, 429 (at `pace`, if given) and 5xx."""
+    rate_limits = (
+        PacedRateLimitRetryHandler(pace, max_retry_count=3)
+        if pace is not None
+        else RateLimitErrorRetryHandler(max_retry_count=3)
+    )
+    return [
+        ConnectionErrorRetryHandler(max_retry_count=2),
+        rate_limits,
+        ServerErrorRetryHandler(max_retry_count=2),
+    ]
 
 
 class SlackClient(WebClient):

@@ -8,20 +8,40 @@ from typing import Any
 from slack_bolt import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
+from slack_sdk.webhook import WebhookClient
 
 from bot.blocks.common import Message
+from bot.slack_client import retry_handlers
 
 log = logging.getLogger("advisory_bot.reply")
 
 
-def send(respond: Respond, message: Message) -> None:
-    """Post to the channel if the group should know, otherwise only to the asker."""
-    respond(
+REPLY_TIMEOUT_SECONDS = 10
+
+
+def send(respond: Respond, message: Message, *, replace_original: bool = False) -> None:
+    """Reply through the response_url: to the channel if the group should know, otherwise
+    only to the asker; or in place of the message clicked. Retried through 429, 5xx and
+    lost connections as Web API calls are (Bolt's own `respond` retries only the last)."""
+    if respond.response_url is None:
+        raise ValueError("This request came without a response_url.")
+    hook = WebhookClient(
+        url=respond.response_url,
+        proxy=respond.proxy,
+        ssl=respond.ssl,
+        timeout=REPLY_TIMEOUT_SECONDS,
+        retry_handlers=retry_handlers(),
+    )
+    response = hook.send(
         text=message.text,
         blocks=message.blocks or None,
-        response_type="in_channel" if message.in_channel else "ephemeral",
-        replace_original=False,
+        response_type=None
+        if replace_original
+        else ("in_channel" if message.in_channel else "ephemeral"),
+        replace_original=replace_original,
     )
+    if response.status_code != 200:
+        log.warning("Slack refused a reply (HTTP %s): %s", response.status_code, response.body)
 
 
 def post(client: WebClient, channel: str, message: Message) -> None:

@@ -24,7 +24,7 @@ from bot.permissions import Action
 from handlers.context import Asker, Services, asker_from_action
 from handlers.errors import message_for, new_reference
 from handlers.listeners import on_click
-from handlers.reply import post, tell
+from handlers.reply import post, send, tell
 from handlers.task_ops import (
     TaskChange,
     already_done,
@@ -266,7 +266,7 @@ def register(app: App, services: Services) -> None:
         def show_page(result: tuple[Message, bool]) -> None:
             message, in_place = result
             if in_place:
-                respond(text=message.text, blocks=message.blocks, replace_original=True)
+                send(respond, message, replace_original=True)
             else:
                 tell(asker.client, asker.user_id, respond, body, message)
 

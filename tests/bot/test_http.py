@@ -19,7 +19,7 @@ from bot.server import EVENTS_PATH
 from models.db import Database
 from models.tables import AuditLog, Trial
 from tests.conftest import DIRECTOR, GORE, HEMI, LISA, SIGNING_SECRET
-from tests.harness.fake_slack import FakeSlack
+from tests.harness.fake_slack import DROP, FakeSlack
 from tests.harness.serving import serving
 from tests.harness.slack_requests import Slack, sign
 
@@ -106,6 +106,19 @@ def test_work_waiting_on_slack_lets_other_commands_through(
     assert len(fake_slack.calls_to("users.info")) == asked_before, "the list waited for the add"
     added = fake_slack.wait_for("response_url", hook=adding.hook, timeout=10)[0]
     assert "hemi" in added.params["text"].lower()
+
+
+def test_replies_go_through_dropped_connections_500_and_429(
+    gore: Slack, fake_slack: FakeSlack
+) -> None:
+    fake_slack.fail("response_url", DROP)
+    fake_slack.fail("response_url", 500)
+    fake_slack.fail("response_url", 429, retry_after=1)
+    result = gore.command("/group", "list", user=LISA, channel=GORE)
+    assert result.hook
+    attempts = fake_slack.wait_for("response_url", hook=result.hook, count=4, timeout=15)
+    assert [a.status for a in attempts] == [DROP, 500, 429, 200]
+    assert "Gore District" in attempts[-1].params["text"]
 
 
 def test_a_retried_event_takes_effect_once(slack: Slack, fake_slack: FakeSlack) -> None:
