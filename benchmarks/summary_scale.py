@@ -24,12 +24,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import event, text
 
-from bot.blocks.summaries import national_rollup, trial_summary
 from models.db import Database
 from models.migrate import upgrade
 from models.summaries import measures
 from models.summaries import trial_summary as summary_data
 from tests.harness import data
+from ui.blocks.summaries import national_rollup, trial_summary
 
 TODAY = date(2026, 11, 23)
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

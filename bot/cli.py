@@ -15,20 +15,18 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.app import create_app, make_client
 from bot.config import ConfigError, Mode, Settings, load_settings
 from bot.console import Console
-from bot.formatting import format_datetime
 from bot.manifest import manifest_yaml
 from bot.server import http_server, socket_mode_handler
-from handlers.workers import Workers
+from handlers.background import Background
 from models import demo
 from models.db import Database
 from models.migrate import upgrade
 from models.types import utcnow
 from scheduler.runner import start as start_scheduler
 from scheduler.sweep import process_name, sweep
+from ui.formatting import format_datetime
 
 log = logging.getLogger("advisory_bot")
-
-SWITCH_INTERVAL_SECONDS = 0.001
 
 
 def _database(settings: Settings) -> Database:
@@ -58,12 +56,8 @@ def run(args: argparse.Namespace) -> int:
     if not settings.director_user_ids:
         log.warning("DIRECTOR_USER_IDS is not set: nobody can link channels to trials.")
     database = _database(settings)
-    # The threads carrying acks compete for the interpreter with the work after earlier
-    # acks, and each wait for it lasts up to the switch interval (5 ms by default); at
-    # 1 ms a command's ack waits less behind a previous command's work (benchmarks/).
-    sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
-    workers = Workers()
-    app = create_app(settings, database=database, workers=workers)
+    background = Background()
+    app = create_app(settings, database=database, background=background)
     reminders = None
     if args.reminders:
         reminders = start_scheduler(database=database, client=app.client, settings=settings)
@@ -101,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
             # The signal's KeyboardInterrupt, had it come outside waitress's loop.
             if not stop.is_set():
                 raise
-    workers.shutdown()  # the replies to commands already acked
+    background.shutdown()  # the replies to commands already acked
     if reminders is not None:
         reminders.stop()
     database.dispose()

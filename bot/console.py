@@ -11,28 +11,26 @@ from __future__ import annotations
 import json
 import queue
 import sys
-import threading
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import IO, Any
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import urlencode
 
 from slack_bolt.request import BoltRequest
 from sqlmodel import select
 
 from bot.app import create_app
 from bot.config import Settings
-from bot.parsing import fold
-from bot.render import Action, render_message
 from models import demo
 from models.db import Database
 from models.tables import Member, Trial
 from scheduler.sweep import process_name, sweep
+from simulator.web_api import Call, FakeSlack
+from ui.parsing import fold
+from ui.render import Action, render_message
 
 FIRST_REPLY_SECONDS = 5.0
 QUIET_SECONDS = 0.3
@@ -45,80 +43,35 @@ HELP = """Type a slash command as in Slack, e.g. /group help, /task list, /summa
 
 
 class ConsoleSlack:
-    """A loopback stand-in for Slack's Web API: it takes what the bot sends and queues it
-    for the console to print."""
+    """The simulator, watched: what the bot sends is queued for the console to print."""
 
     def __init__(self, files_dir: Path) -> None:
         self.outputs: queue.Queue[tuple[str, dict[str, Any]]] = queue.Queue()
-        self.files_dir = files_dir
-        self._pending: dict[str, bytes] = {}
-        self._names: dict[str, str] = {}
-        console = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *_args: Any) -> None:
-                pass
-
-            def do_POST(self) -> None:
-                console._handle(self)
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
+        self.fake = FakeSlack(files_dir=files_dir)
+        self.fake.watch(self._seen)
+        self.fake.start()
 
     @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+    def url(self) -> str:
+        return self.fake.url
 
     def response_url(self) -> str:
-        return f"{self.base}/response/{uuid.uuid4().hex}"
+        return self.fake.new_response_url()
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self.fake.stop()
 
-    def _handle(self, request: BaseHTTPRequestHandler) -> None:
-        raw = request.rfile.read(int(request.headers.get("Content-Length") or 0))
-        path = request.path.split("?")[0]
-        answer: dict[str, Any] = {"ok": True}
-        if path.startswith("/upload/"):
-            self._pending[path.rsplit("/", 1)[-1]] = raw
-        else:
-            if "json" in request.headers.get("Content-Type", ""):
-                params = json.loads(raw or b"{}")
-            else:
-                params = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
-            answer = self._answer(path.rsplit("/", 1)[-1], path, params)
-        body = json.dumps(answer).encode()
-        request.send_response(200)
-        request.send_header("Content-Type", "application/json")
-        request.send_header("Content-Length", str(len(body)))
-        request.end_headers()
-        request.wfile.write(body)
-
-    def _answer(self, method: str, path: str, params: dict[str, Any]) -> dict[str, Any]:
-        if path.startswith("/response/") or method == "chat.postMessage":
-            self.outputs.put(("message", params))
-            return {"ok": True, "ts": f"{time.time():.6f}", "channel": params.get("channel")}
-        if method == "views.open":
-            view = params["view"]
-            self.outputs.put(("modal", json.loads(view) if isinstance(view, str) else view))
-            return {"ok": True, "view": {"id": "VCONSOLE"}}
-        if method == "users.info":
-            return {"ok": False, "error": "user_not_found"}
-        if method == "files.getUploadURLExternal":
-            file_id = "F" + uuid.uuid4().hex[:10].upper()
-            self._names[file_id] = Path(str(params.get("filename") or file_id)).name
-            return {"ok": True, "upload_url": f"{self.base}/upload/{file_id}", "file_id": file_id}
-        if method == "files.completeUploadExternal":
-            files = params.get("files")
+    def _seen(self, call: Call) -> None:
+        if call.method in ("response_url", "chat.postMessage"):
+            self.outputs.put(("message", call.params))
+        elif call.method == "views.open":
+            self.outputs.put(("modal", call.view))
+        elif call.method == "files.completeUploadExternal":
+            files = call.params.get("files")
             for entry in json.loads(files) if isinstance(files, str) else files or []:
-                self.files_dir.mkdir(parents=True, exist_ok=True)
-                target = self.files_dir / self._names.pop(entry["id"], entry["id"])
-                target.write_bytes(self._pending.pop(entry["id"], b""))
-                self.outputs.put(("file", {"path": str(target)}))
-            return {"ok": True, "files": []}
-        return {"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "TCONSOLE"}
+                path = self.fake.saved_path(entry["id"])
+                if path is not None:
+                    self.outputs.put(("file", {"path": str(path)}))
 
 
 class Console:
@@ -138,7 +91,7 @@ class Console:
         self.settings = replace(
             settings,
             slack_bot_token="xoxb-console",
-            slack_api_url=self.slack.base + "/api/",
+            slack_api_url=self.slack.url,
             director_user_ids=settings.director_user_ids | {demo.DIRECTOR[0]},
         )
         self.database = database

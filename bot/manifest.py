@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from handlers import COMMANDS
+from handlers import FAMILIES
 
 # The Web API methods the bot calls, and the bot scope each needs (None: no scope).
 WEB_API_SCOPES: dict[str, str | None] = {
@@ -31,11 +31,11 @@ def manifest(*, url: str | None = None, name: str = "Advisory bot") -> dict[str,
     """The manifest as a dict: Socket Mode unless a public base URL is given."""
     request_url = f"{url.rstrip('/')}{EVENTS_PATH}" if url else None
     commands = []
-    for command, (description, usage) in COMMANDS.items():
+    for family in FAMILIES:
         entry: dict[str, Any] = {
-            "command": command,
-            "description": description,
-            "usage_hint": usage,
+            "command": family.command,
+            "description": family.description,
+            "usage_hint": family.usage_hint(),
             "should_escape": True,
         }
         if request_url:

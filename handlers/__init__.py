@@ -19,31 +19,20 @@ from handlers import (
     updates,
 )
 from handlers.context import Services
+from handlers.registry import Family
 
-# Every slash command: (what it does, its usage hint). The app manifest is built from this.
-COMMANDS: dict[str, tuple[str, str]] = {
-    "/group": (
-        "The trial's advisory group: members, roles, the trial's details",
-        "[setup|add|remove|list|info|set|status|away|back|help]",
-    ),
-    "/task": (
-        "The Action Plan: add, list, show and complete tasks",
-        "[add|list|show|done|assign|due|help]",
-    ),
-    "/update": ("A progress update on a task", "T-12 [on-track|at-risk|blocked|done] [NN%] text"),
-    "/meeting": (
-        "Schedule meetings, keep minutes and attendance",
-        "[schedule|list|show|cancel|minutes|help]",
-    ),
-    "/agenda": ("The next meeting's agenda", "[add|show|move|remove|help]"),
-    "/deadline": ("Reporting deadlines and their reminders", "[add|list|submitted|remind|help]"),
-    "/summary": (
-        "Where the trial stands (or, for the Director, every trial)",
-        "[all|<Trial name>] [export]",
-    ),
-    "/indicator": ("The measures of the Action Plan's outcomes", "[add|record|list|show|help]"),
-    "/report": ("A draft six-monthly progress report", "draft [all] [<period>]"),
-}
+# Every slash command, in the order help and the manifest list them.
+FAMILIES: tuple[Family, ...] = (
+    group.FAMILY,
+    tasks.FAMILY,
+    updates.FAMILY,
+    meetings.FAMILY,
+    agenda.FAMILY,
+    deadlines.FAMILY,
+    summary.FAMILY,
+    indicators.FAMILY,
+    report.FAMILY,
+)
 
 
 def register_all(app: App, services: Services) -> None:

@@ -5,23 +5,22 @@ from __future__ import annotations
 from slack_bolt import App
 from sqlmodel import Session
 
-from bot.blocks import meetings as blocks
-from bot.blocks.common import Message, notice
-from bot.errors import ParseError, UserError
-from bot.formatting import mention
-from bot.parsing import Token, join, parse_reference, parse_title, take_reference
-from bot.permissions import Action
 from handlers.context import (
     Asker,
     Services,
-    Subcommand,
     in_this_trial,
     linked,
-    route,
 )
 from handlers.listeners import on_command
+from handlers.permissions import Action
+from handlers.registry import Family, Sub
 from models import groups, meetings
+from models.errors import ParseError, UserError
 from models.tables import TITLE_LENGTH, AgendaItem, Meeting, Trial
+from ui.blocks import meetings as blocks
+from ui.blocks.common import Message, notice
+from ui.formatting import mention
+from ui.parsing import Token, join, parse_reference, parse_title, take_reference
 
 ADD_EXAMPLE = "/agenda add Funding for the youth hub"
 NO_MEETING = (
@@ -128,32 +127,50 @@ def move(asker: Asker, tokens: list[Token]) -> Message:
     )
 
 
-SUBCOMMANDS: dict[str, Subcommand] = {
-    "add": add,
-    "show": show,
-    "remove": remove,
-    "move": move,
-}
-
-
-def dispatch(asker: Asker, text: str) -> Message:
-    """Route `/agenda <subcommand> ...`."""
-    return route(
-        asker,
-        text,
-        command="/agenda",
-        subcommands=SUBCOMMANDS,
-        default=show,
-        help=blocks.agenda_help,
-    )
+FAMILY = Family(
+    command="/agenda",
+    description="The next meeting's agenda",
+    about="Items for the next meeting, in order, with who proposed them.",
+    default="show",
+    subs=(
+        Sub(
+            "show",
+            show,
+            (
+                ("/agenda", "The next meeting's agenda, posted to the channel."),
+                ("/agenda show M-5", "A given meeting's agenda."),
+            ),
+        ),
+        Sub(
+            "add",
+            add,
+            (
+                (
+                    "/agenda add Funding for the youth hub",
+                    "add an item to the next meeting (end with `for M-5` to choose the meeting).",
+                ),
+            ),
+            who="Any member",
+            changes=True,
+        ),
+        Sub(
+            "move",
+            move,
+            (("/agenda move A-7 1", "move an item (1 is first)."),),
+            who="Proposer, lead or chair",
+            changes=True,
+        ),
+        Sub(
+            "remove",
+            remove,
+            (("/agenda remove A-7", "take an item off."),),
+            who="Proposer, lead or chair",
+            changes=True,
+        ),
+    ),
+)
 
 
 def register(app: App, services: Services) -> None:
     """Wire `/agenda` into the app."""
-
-    on_command(
-        app,
-        "/agenda",
-        services,
-        lambda asker, command, _respond: dispatch(asker, command.get("text", "")),
-    )
+    on_command(app, FAMILY, services)

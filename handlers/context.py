@@ -7,31 +7,31 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from slack_bolt import Respond
 from slack_sdk import WebClient
 from sqlmodel import Session
 
-from bot.blocks.common import Message
-from bot.config import Settings
-from bot.errors import ParseError, UserError
-from bot.parsing import Token, tokenize
-from bot.permissions import Action, Actor, require
-from handlers.workers import Workers
+from handlers.background import Background
+from handlers.permissions import Action, Actor, require
 from models.db import Database
+from models.errors import UserError
 from models.groups import Group, load_group
+from models.programme import Programme
 from models.tables import Trial
+from slack_api.reply import post
+from ui.blocks.common import Message
 
 
 @dataclass(frozen=True)
 class Services:
     """Shared by all listeners of one app."""
 
-    settings: Settings
+    settings: Programme
     database: Database
     clock: Callable[[], datetime]
-    # The app's own client, not Bolt's copy made for each request: it gives up its turn
-    # at the work while it waits on Slack (`handlers.workers`).
+    # The app's own client (one pace for every caller), not Bolt's copy for each request.
     client: WebClient
-    workers: Workers
+    background: Background
 
     def now(self) -> datetime:
         """The current time in the programme's time zone."""
@@ -50,6 +50,13 @@ class Asker:
     handle: str | None
     services: Services
     client: WebClient
+    trigger_id: str | None = None  # for opening a form, within 3 s of the command or click
+    respond: Respond | None = None  # for a word before a slow reply
+
+    def announce(self, channel: str, message: Message) -> None:
+        """Post to a channel after the reply (the change it reports is saved already)."""
+        client = self.client
+        self.services.background.soon(lambda: post(client, channel, message))
 
     @property
     def actor(self) -> Actor:
@@ -66,17 +73,23 @@ class Asker:
         )
 
 
-def asker_from_command(command: dict[str, str], services: Services) -> Asker:
+def asker_from_command(
+    command: dict[str, str], services: Services, respond: Respond | None = None
+) -> Asker:
     return Asker(
         user_id=command["user_id"],
         channel_id=command["channel_id"],
         handle=command.get("user_name"),
         services=services,
         client=services.client,
+        trigger_id=command.get("trigger_id"),
+        respond=respond,
     )
 
 
-def asker_from_action(body: dict[str, Any], services: Services) -> Asker:
+def asker_from_action(
+    body: dict[str, Any], services: Services, respond: Respond | None = None
+) -> Asker:
     """The person who clicked a button or submitted a modal."""
     user = body.get("user") or {}
     channel = (body.get("channel") or {}).get("id")
@@ -86,6 +99,8 @@ def asker_from_action(body: dict[str, Any], services: Services) -> Asker:
         handle=user.get("username") or user.get("name"),
         services=services,
         client=services.client,
+        trigger_id=body.get("trigger_id"),
+        respond=respond,
     )
 
 
@@ -113,27 +128,3 @@ def in_this_trial(asker: Asker, session: Session, trial_id: int, reference: str)
                 f"Use it in {trial.name}'s channel (<#{trial.channel_id}>)."
             )
     return trial
-
-
-Subcommand = Callable[[Asker, list[Token]], Message]
-
-
-def route(
-    asker: Asker,
-    text: str,
-    *,
-    command: str,
-    subcommands: dict[str, Subcommand],
-    default: Subcommand,
-    help: Callable[[], Message],
-) -> Message:
-    """`/command <subcommand> ...` to its function: nothing → the default, `help` → help."""
-    tokens = tokenize(text)
-    if not tokens:
-        return default(asker, [])
-    if tokens[0].is_word("help", "?"):
-        return help()
-    action = None if tokens[0].quoted else subcommands.get(tokens[0].text.lower())
-    if action is None:
-        raise ParseError(f"I don't know `{command} {tokens[0].text[:40]}`. Try `{command} help`.")
-    return action(asker, tokens[1:])

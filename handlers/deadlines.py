@@ -8,12 +8,25 @@ from datetime import timedelta
 from slack_bolt import App
 from sqlmodel import Session
 
-from bot.blocks import deadlines as blocks
-from bot.blocks import ids
-from bot.blocks.common import Message, notice
-from bot.errors import ParseError, UserError
-from bot.formatting import format_date, mention
-from bot.parsing import (
+from handlers.context import (
+    Asker,
+    Services,
+    in_this_trial,
+    linked,
+)
+from handlers.listeners import on_click, on_command
+from handlers.permissions import Action
+from handlers.registry import Family, Sub
+from handlers.tasks import member_named
+from models import deadlines, groups
+from models.errors import ParseError, UserError
+from models.tables import TITLE_LENGTH, Deadline, Trial
+from models.working_days import WorkingDays
+from ui.blocks import deadlines as blocks
+from ui.blocks import ids
+from ui.blocks.common import Message, notice
+from ui.formatting import format_date, mention
+from ui.parsing import (
     Token,
     join,
     parse_date,
@@ -22,21 +35,6 @@ from bot.parsing import (
     parse_title,
     split_keywords,
 )
-from bot.permissions import Action
-from handlers.context import (
-    Asker,
-    Services,
-    Subcommand,
-    in_this_trial,
-    linked,
-    route,
-)
-from handlers.listeners import on_click, on_command
-from handlers.reply import post
-from handlers.tasks import member_named
-from models import deadlines, groups
-from models.tables import TITLE_LENGTH, Deadline, Trial
-from scheduler.calendar import WorkingDays
 
 ADD_EXAMPLE = "/deadline add Six-monthly progress report to Ministers due 15/12"
 OFFSETS = re.compile(r"^\d{1,3}(\s*,\s*\d{1,3})*$")
@@ -197,25 +195,51 @@ def remind(asker: Asker, tokens: list[Token]) -> Message:
     )
 
 
-SUBCOMMANDS: dict[str, Subcommand] = {
-    "add": add,
-    "list": list_deadlines,
-    "submitted": submit,
-    "submit": submit,
-    "remind": remind,
-}
-
-
-def dispatch(asker: Asker, text: str) -> Message:
-    """Route `/deadline <subcommand> ...`."""
-    return route(
-        asker,
-        text,
-        command="/deadline",
-        subcommands=SUBCOMMANDS,
-        default=list_deadlines,
-        help=blocks.deadline_help,
-    )
+FAMILY = Family(
+    command="/deadline",
+    description="Reporting deadlines and their reminders",
+    about="Reporting deadlines, with reminders so none is missed.",
+    default="list",
+    subs=(
+        Sub(
+            "add",
+            add,
+            (
+                (
+                    "/deadline add Six-monthly progress report to Ministers due 15/12",
+                    "Lead: add a deadline (the lead is responsible unless you add "
+                    "`owner @person`).",
+                ),
+                (
+                    "/deadline add Report to the Joint Venture Board due 31/1/2027 national",
+                    "Director: the same deadline for every active trial, owned by each lead.",
+                ),
+            ),
+            changes=True,
+        ),
+        Sub("list", list_deadlines, (("/deadline list", "Open deadlines, soonest first."),)),
+        Sub(
+            "submitted",
+            submit,
+            (
+                (
+                    "/deadline submitted D-3 https://docs.example/report",
+                    "it's in (the link is optional).",
+                ),
+            ),
+            who="Responsible member or lead",
+            changes=True,
+            aliases=("submit",),
+        ),
+        Sub(
+            "remind",
+            remind,
+            (("/deadline remind D-3 21,14,7,1,0", "choose the days before to be reminded."),),
+            who="Lead",
+            changes=True,
+        ),
+    ),
+)
 
 
 def submit_clicked(asker: Asker, number: int) -> Message:
@@ -226,7 +250,7 @@ def submit_clicked(asker: Asker, number: int) -> Message:
         mark_submitted(asker, session, deadline, trial, None)
     notice_message = submitted_notice(asker, deadline, trial, None)
     if trial.channel_id:
-        post(asker.client, trial.channel_id, notice_message)
+        asker.announce(trial.channel_id, notice_message)
     return notice(f"D-{number} is marked submitted. The group has been told.")
 
 
@@ -248,12 +272,7 @@ def snooze_clicked(asker: Asker, number: int) -> Message:
 def register(app: App, services: Services) -> None:
     """Wire `/deadline` and the reminder buttons into the app."""
 
-    on_command(
-        app,
-        "/deadline",
-        services,
-        lambda asker, command, _respond: dispatch(asker, command.get("text", "")),
-    )
+    on_command(app, FAMILY, services)
 
     on_click(
         app,

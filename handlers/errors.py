@@ -1,13 +1,12 @@
 """Errors, handled in one place.
 
-`answer()` hands a command's work to `handlers.workers` after its ack: a user's mistake
+`outcome()` runs a piece of work and turns its failure into the reply: a user's mistake
 is told to them; a bug gets an apology with a reference that appears in the log beside
 its traceback. Either way nothing was changed, because the session that raised has
-rolled back.
+rolled back. A lock that was not free in time is `Busy`: nothing changed, try again.
 
-Errors must not escape a listener: Bolt would answer Slack's request with a 500 (and,
-with listeners in its pool, reset an ack already given). `@app.error` stays as the last
-resort for anything raised outside `answer()`, such as a failing middleware.
+`@app.error` stays as the last resort for anything raised outside, such as a failing
+middleware.
 """
 
 from __future__ import annotations
@@ -18,24 +17,53 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App, Respond
-from slack_sdk import WebClient
 
-from bot.blocks.common import Message, apology, error_message
-from bot.errors import UserError
-from handlers.reply import send, tell
-from handlers.workers import Workers
+from models.db import is_busy
+from models.errors import ClosedRecord, NotFound, UserError
+from slack_api.reply import send
+from ui.blocks.common import Message, apology, error_message
 
 log = logging.getLogger("advisory_bot.errors")
+
+BUSY = (
+    "The group's records are busy with another change right now, so nothing was changed. "
+    "Please try again in a moment."
+)
+
+
+class Busy(Exception):
+    """The database did not give the lock in time; nothing was changed."""
 
 
 def new_reference() -> str:
     return "ERR-" + secrets.token_hex(4).upper()
 
 
+# Where to look, after the data layer says something was not found.
+WHERE_TO_LOOK = {
+    "task": "`/task list` shows the open ones.",
+    "meeting": "`/meeting list` shows what's coming up.",
+    "agenda item": "`/agenda` shows the agenda.",
+    "deadline": "`/deadline list` shows them.",
+    "indicator": "`/indicator list` shows them.",
+}
+
+
+def explained(error: UserError) -> str:
+    """A user's error as the person should read it: with the command that helps."""
+    if isinstance(error, NotFound) and error.kind in WHERE_TO_LOOK:
+        return f"{error} {WHERE_TO_LOOK[error.kind]}"
+    if isinstance(error, ClosedRecord) and error.reference.startswith("T-"):
+        return f"{error} For example: `/update {error.reference} on-track <what changed>`."
+    return str(error)
+
+
 def message_for(error: Exception, *, what: str) -> Message:
     """The reply for a failure: the user's error as it is, or an apology with a reference."""
     if isinstance(error, UserError):
-        return error_message(str(error))
+        return error_message(explained(error))
+    if isinstance(error, Busy) or is_busy(error):
+        return error_message(BUSY)
     reference = new_reference()
     log.error("%s: unhandled error in %s", reference, what, exc_info=error)
     return apology(reference)
@@ -47,37 +75,6 @@ def outcome(work: Callable[[], Message | None], *, what: str) -> Message | None:
         return work()
     except Exception as error:
         return message_for(error, what=what)
-
-
-def answer(
-    workers: Workers, respond: Respond, work: Callable[[], Message | None], *, what: str
-) -> None:
-    """After a command's ack: run its work in turn and send its reply (if any), or the
-    reason it failed."""
-
-    def reply(message: Message | None) -> None:
-        if message is not None:
-            send(respond, message)
-
-    workers.submit(lambda: outcome(work, what=what), reply)
-
-
-def after_click(
-    workers: Workers,
-    client: WebClient,
-    user_id: str,
-    respond: Respond,
-    body: dict[str, Any],
-    work: Callable[[], Message | None],
-) -> None:
-    """The button's `answer()`: run the work after the ack and tell the clicker."""
-    action = (body.get("actions") or [{}])[0].get("action_id")
-
-    def reply(message: Message | None) -> None:
-        if message is not None:
-            tell(client, user_id, respond, body, message)
-
-    workers.submit(lambda: outcome(work, what=f"button {action}"), reply)
 
 
 def register(app: App) -> None:

@@ -6,11 +6,19 @@ from typing import Any
 
 from slack_bolt import App
 
-from bot.blocks import group as blocks
-from bot.blocks.common import Message, notice
-from bot.errors import ParseError, UserError
-from bot.formatting import format_date, mention
-from bot.parsing import (
+from handlers.context import Asker, Services, linked
+from handlers.listeners import on_command
+from handlers.people import names_of
+from handlers.permissions import Action
+from handlers.registry import Family, Sub
+from models import groups
+from models.errors import ParseError, UserError
+from models.tables import NAME_LENGTH, TITLE_LENGTH
+from models.types import LeadApproach, OutcomeFocus, Role, Sector, TrialStatus
+from ui.blocks import group as blocks
+from ui.blocks.common import Message, notice
+from ui.formatting import format_date, mention
+from ui.parsing import (
     Mention,
     Token,
     choice,
@@ -21,13 +29,6 @@ from bot.parsing import (
     parse_title,
     split_keywords,
 )
-from bot.permissions import Action
-from handlers.context import Asker, Services, Subcommand, linked, route
-from handlers.listeners import on_command
-from handlers.people import names_of
-from models import groups
-from models.tables import NAME_LENGTH, TITLE_LENGTH
-from models.types import LeadApproach, OutcomeFocus, Role, Sector, TrialStatus
 
 SECTORS = {
     "iwi": Sector.IWI, "hapu": Sector.IWI, "maori": Sector.IWI,
@@ -69,12 +70,19 @@ def _first_mention(tokens: list[Token], example: str) -> Mention:
     return parse_mention(tokens[0].text)
 
 
-def _slack_names(asker: Asker, who: Mention | None) -> groups.Names | None:
-    """Ask Slack for a mentioned person's names before any transaction opens, so no
-    database lock is held across a network call. A plain @name is already known."""
+def _learn_names_later(asker: Asker, who: Mention | None) -> None:
+    """After the reply, ask Slack for a mentioned person's names (so a plain `@name`
+    finds them later): the change is saved first, and no lock waits on the network."""
     if who is None or who.user_id is None:
-        return None
-    return names_of(asker.client, who.user_id, handle=who.name)
+        return
+    user_id, handle, services = who.user_id, who.name, asker.services
+
+    def learn() -> None:
+        names = names_of(asker.client, user_id, handle=handle)
+        with services.database.session() as session:
+            groups.learn_names(session=session, user_id=user_id, names=names)
+
+    services.background.soon(learn)
 
 
 def setup(asker: Asker, tokens: list[Token]) -> Message:
@@ -86,7 +94,6 @@ def setup(asker: Asker, tokens: list[Token]) -> Message:
         lead_mention = _first_mention(keywords["lead"], "/group setup Gore District lead @lisa")
     if asker.channel_id is None:
         raise UserError("Type `/group setup` in the channel of the trial's group.")
-    slack_names = _slack_names(asker, lead_mention)
     db = asker.services.database
     with db.session() as session:
         group = groups.load_group(
@@ -108,12 +115,13 @@ def setup(asker: Asker, tokens: list[Token]) -> Message:
                 actor_user_id=asker.user_id,
                 trial=trial,
                 user_id=user_id,
-                names=slack_names or groups.Names(handle=handle),
+                names=groups.Names(handle=handle),
                 sector=Sector.PROVIDER if approach == LeadApproach.NGO.value else Sector.COMMUNITY,
                 organisation=trial.lead_organisation,
                 role=Role.LEAD,
             )
             lead_text = f" Lead: {mention(user_id)}."
+    _learn_names_later(asker, lead_mention)
     how = "a new trial" if result.created else "an existing trial"
     moved = (
         f" (it was linked to <#{result.previous_channel_id}> before)"
@@ -145,7 +153,6 @@ def add(asker: Asker, tokens: list[Token]) -> Message:
         role = Role(
             choice(join(keywords["as"]), _vocabulary(ROLES), what="role", example=ADD_EXAMPLE)
         )
-    slack_names = _slack_names(asker, who)
     with asker.services.database.session() as session:
         group, trial = linked(asker, session)
         asker.require(Action.MANAGE_MEMBERS, group)
@@ -155,11 +162,12 @@ def add(asker: Asker, tokens: list[Token]) -> Message:
             actor_user_id=asker.user_id,
             trial=trial,
             user_id=user_id,
-            names=slack_names or groups.Names(handle=handle),
+            names=groups.Names(handle=handle),
             sector=sector,
             organisation=organisation,
             role=role,
         )
+    _learn_names_later(asker, who)
     return blocks.member_added(trial, change.member, change.change, asker.user_id)
 
 
@@ -316,37 +324,96 @@ def back(asker: Asker, tokens: list[Token]) -> Message:
     return notice("Welcome back. Reminders and check-ins come to you again.")
 
 
-SUBCOMMANDS: dict[str, Subcommand] = {
-    "setup": setup,
-    "add": add,
-    "remove": remove,
-    "list": list_members,
-    "info": info,
-    "status": status,
-    "set": set_field,
-    "away": away,
-    "back": back,
-}
-
-
-def dispatch(asker: Asker, text: str) -> Message:
-    """Route `/group <subcommand> ...`."""
-    return route(
-        asker,
-        text,
-        command="/group",
-        subcommands=SUBCOMMANDS,
-        default=list_members,
-        help=blocks.group_help,
-    )
+FAMILY = Family(
+    command="/group",
+    description="The trial's advisory group: members, roles, the trial's details",
+    about="The trial's local advisory group: who is in it, their sectors and roles.",
+    default="list",
+    subs=(
+        Sub("list", list_members, (("/group", "Members by sector (anyone in the channel)."),)),
+        Sub(
+            "info",
+            info,
+            (("/group info", "The trial: lead, approach, outcomes, ages, dates, status."),),
+        ),
+        Sub(
+            "add",
+            add,
+            (
+                (
+                    '/group add @hemi iwi "Hokonui Rūnanga"',
+                    "add a member. Sectors: iwi, council, agency, community, provider. "
+                    "Add `as lead` or `as chair` to give a role.",
+                ),
+            ),
+            who="Lead",
+            changes=True,
+        ),
+        Sub(
+            "remove",
+            remove,
+            (("/group remove @hemi", "remove a member (their history stays)."),),
+            who="Lead",
+            changes=True,
+        ),
+        Sub(
+            "away",
+            away,
+            (
+                (
+                    "/group away until 15/12",
+                    "Mark yourself away; reminders go to the lead meanwhile.",
+                ),
+            ),
+            changes=True,
+        ),
+        Sub(
+            "back",
+            back,
+            (("/group back", "You're back: reminders come to you again."),),
+            changes=True,
+        ),
+        Sub(
+            "set",
+            set_field,
+            (
+                (
+                    "/group set region Southland",
+                    "change a detail: region, approach (ngo or individual), organisation, "
+                    "focus (youth, child-youth, education, health), ages (e.g. 12-18), start, end.",
+                ),
+            ),
+            who="Lead",
+            changes=True,
+        ),
+        Sub(
+            "setup",
+            setup,
+            (
+                (
+                    "/group setup Gore District lead @lisa",
+                    "link this channel to a trial (created if new).",
+                ),
+            ),
+            who="Director",
+            changes=True,
+        ),
+        Sub(
+            "status",
+            status,
+            (
+                (
+                    "/group status transitioning",
+                    "active, transitioning, locally-led, exited or concluded.",
+                ),
+            ),
+            who="Director",
+            changes=True,
+        ),
+    ),
+)
 
 
 def register(app: App, services: Services) -> None:
     """Wire `/group` into the app."""
-
-    on_command(
-        app,
-        "/group",
-        services,
-        lambda asker, command, _respond: dispatch(asker, command.get("text", "")),
-    )
+    on_command(app, FAMILY, services)

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot import exports
-from bot.blocks import indicators as blocks
-from bot.blocks.common import Message, notice
-from bot.errors import ParseError
-from bot.parsing import (
+from handlers.context import Asker, Services, linked
+from handlers.listeners import on_command
+from handlers.permissions import Action
+from handlers.registry import Family, Sub
+from models import indicators, tasks
+from models.errors import ParseError
+from models.tables import TITLE_LENGTH
+from ui import exports
+from ui.blocks import indicators as blocks
+from ui.blocks.common import Message, notice
+from ui.parsing import (
     Token,
     choice,
     join,
@@ -17,11 +23,6 @@ from bot.parsing import (
     parse_title,
     split_keywords,
 )
-from bot.permissions import Action
-from handlers.context import Asker, Services, Subcommand, linked, route
-from handlers.listeners import on_command
-from models import indicators, tasks
-from models.tables import TITLE_LENGTH
 
 ADD_EXAMPLE = (
     "/indicator add Persistent truancy cases closed unit % baseline 21 (2011) "
@@ -150,32 +151,49 @@ def show(asker: Asker, tokens: list[Token]) -> Message:
     return blocks.indicator_series(trial.name, series)
 
 
-SUBCOMMANDS: dict[str, Subcommand] = {
-    "add": add,
-    "record": record,
-    "list": list_indicators,
-    "show": show,
-}
-
-
-def dispatch(asker: Asker, text: str) -> Message:
-    """Route `/indicator <subcommand> ...`."""
-    return route(
-        asker,
-        text,
-        command="/indicator",
-        subcommands=SUBCOMMANDS,
-        default=list_indicators,
-        help=blocks.indicator_help,
-    )
+FAMILY = Family(
+    command="/indicator",
+    description="The measures of the Action Plan's outcomes",
+    about="The measures of the Action Plan's outcomes, with their history and sources.",
+    default="list",
+    subs=(
+        Sub(
+            "add",
+            add,
+            (
+                (
+                    "/indicator add Persistent truancy cases closed unit % baseline 21 (2011) "
+                    "target 90 outcome Reduce truancy",
+                    "a new indicator of an outcome.",
+                ),
+            ),
+            who="Lead or chair",
+            changes=True,
+        ),
+        Sub(
+            "record",
+            record,
+            (
+                (
+                    '/indicator record I-4 78 for 2013 source "Locally collected data"',
+                    "a value for a period (a year, 2013/14, H2 2026, Q3 2026, Term 2 "
+                    "2026, Jun 2026). Recording the same period again corrects it.",
+                ),
+            ),
+            who="Lead or chair",
+            changes=True,
+        ),
+        Sub("list", list_indicators, (("/indicator list", "Every indicator, baseline → latest."),)),
+        Sub(
+            "show",
+            show,
+            (("/indicator show I-4", "The series with its sources, and a chart."),),
+            slow=True,
+        ),
+    ),
+)
 
 
 def register(app: App, services: Services) -> None:
     """Wire `/indicator` into the app."""
-
-    on_command(
-        app,
-        "/indicator",
-        services,
-        lambda asker, command, _respond: dispatch(asker, command.get("text", "")),
-    )
+    on_command(app, FAMILY, services)

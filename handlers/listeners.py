@@ -1,4 +1,12 @@
-"""One way to wire each kind of listener: ack at once, then do the work and reply."""
+"""How every listener runs, on Bolt's own mechanism (lazy listeners):
+
+- the ack function, in the request thread: what changes the group's records runs and
+  commits here, waiting at most `ACK_LOCK_WAIT_SECONDS` for a lock, so a change that was
+  acknowledged is never lost; reading is left for later;
+- the lazy function, on Bolt's listener executor (`handlers.background`): the reply made
+  before the ack is sent, or the reading is done and its reply sent; work that is slow by
+  nature goes to the pool for slow work. A form is opened first, before any other work.
+"""
 
 from __future__ import annotations
 
@@ -6,41 +14,137 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 
-from bot.blocks.common import Message
 from handlers.context import Asker, Services, asker_from_action, asker_from_command
-from handlers.errors import after_click, answer
+from handlers.errors import BUSY, Busy, message_for, outcome
+from handlers.registry import Family
+from models.db import is_busy
+from slack_api.reply import send, tell
+from ui.blocks.common import Message, error_message
 
-CommandWork = Callable[[Asker, dict[str, str], Respond], Message | None]
 ClickWork = Callable[[Asker, dict[str, Any], dict[str, Any]], Message | None]
 
+ACK_LOCK_WAIT_SECONDS = 2.0
+PREPARED = "advisory_prepared"  # the context key of a reply made before the ack
 
-def on_command(app: App, name: str, services: Services, work: CommandWork) -> None:
-    """Call `work(asker, command, respond)` for each `name` command, after the ack, and send
-    its reply (or the reason it failed)."""
 
-    @app.command(name)
-    def listener(ack: Ack, command: dict[str, str], respond: Respond) -> None:
+def before_ack(
+    services: Services, work: Callable[[], Message | None], *, what: str
+) -> Message | None:
+    """Run a change now, its lock wait bounded well inside Slack's 3 s; Busy if it ran out."""
+    with services.database.bounded(ACK_LOCK_WAIT_SECONDS):
+        try:
+            return work()
+        except Exception as error:
+            if isinstance(error, Busy) or is_busy(error):
+                raise Busy from error
+            return message_for(error, what=what)
+
+
+def on_command(app: App, family: Family, services: Services) -> None:
+    """Wire one slash command: each subcommand runs as the registry declares it."""
+
+    def acknowledge(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+        try:
+            sub, tokens = family.route(body.get("text", ""))
+        except Exception as error:
+            context[PREPARED] = [message_for(error, what=family.command)]
+            ack()
+            return
+        if sub is not None and sub.changes:
+            asker = asker_from_command(body, services, respond)
+            try:
+                context[PREPARED] = [
+                    before_ack(
+                        services,
+                        lambda: sub.run(asker, tokens),
+                        what=f"{family.command} {sub.name}",
+                    )
+                ]
+            except Busy:
+                ack(text=BUSY)
+                context[PREPARED] = [None]
+                return
         ack()
-        asker = asker_from_command(command, services)
-        answer(services.workers, respond, lambda: work(asker, command, respond), what=name)
+
+    def reply(body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+        if PREPARED in context:
+            _deliver(respond, context[PREPARED][0])
+            return
+        sub, tokens = family.route(body.get("text", ""))
+        if sub is None:
+            _deliver(respond, family.help_message())
+            return
+        asker = asker_from_command(body, services, respond)
+        what = f"{family.command} {sub.name}".strip()
+
+        def work() -> None:
+            _deliver(respond, outcome(lambda: sub.run(asker, tokens), what=what))
+
+        if sub.slow:
+            services.background.slowly(work)
+        else:
+            work()
+
+    app.command(family.command)(ack=acknowledge, lazy=[reply])
 
 
 def on_click(
-    app: App, action_id: str | re.Pattern[str], services: Services, work: ClickWork
+    app: App,
+    action_id: str | re.Pattern[str],
+    services: Services,
+    work: ClickWork,
+    *,
+    changes: bool = True,
+    slow: bool = False,
 ) -> None:
-    """Call `work(asker, action, body)` for each click of `action_id`, after the ack."""
+    """Wire one button (or menu): `work(asker, action, body)`; a change runs before the ack.
+    A click that opens a form says `changes=False`: the form opens first thing after."""
 
-    @app.action(action_id)
-    def clicked(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+    def acknowledge(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext
+    ) -> None:
+        if changes:
+            asker = asker_from_action(body, services)
+            try:
+                context[PREPARED] = [
+                    before_ack(
+                        services,
+                        lambda: work(asker, action, body),
+                        what=f"button {action.get('action_id')}",
+                    )
+                ]
+            except Busy:
+                context[PREPARED] = [error_message(BUSY)]
         ack()
-        asker = asker_from_action(body, services)
-        after_click(
-            services.workers,
-            asker.client,
-            asker.user_id,
-            respond,
-            body,
-            lambda: work(asker, action, body),
-        )
+
+    def reply(
+        body: dict[str, Any], action: dict[str, Any], context: BoltContext, respond: Respond
+    ) -> None:
+        asker = asker_from_action(body, services, respond)
+
+        def answer(message: Message | None) -> None:
+            if message is not None:
+                tell(asker.client, asker.user_id, respond, body, message)
+
+        if PREPARED in context:
+            answer(context[PREPARED][0])
+            return
+
+        def later() -> None:
+            answer(
+                outcome(lambda: work(asker, action, body), what=f"button {action.get('action_id')}")
+            )
+
+        if slow:
+            services.background.slowly(later)
+        else:
+            later()
+
+    app.action(action_id)(ack=acknowledge, lazy=[reply])
+
+
+def _deliver(respond: Respond, message: Message | None) -> None:
+    if message is not None:
+        send(respond, message)

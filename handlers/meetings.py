@@ -7,14 +7,26 @@ import json
 from slack_bolt import App
 from sqlmodel import Session
 
-from bot.blocks import ids
-from bot.blocks import meetings as blocks
-from bot.blocks.common import Message, notice
-from bot.blocks.modals import create_task_modal
-from bot.calendar import meeting_ics
-from bot.errors import ParseError, UserError
-from bot.formatting import format_datetime, mention
-from bot.parsing import (
+from handlers.context import (
+    Asker,
+    Services,
+    in_this_trial,
+    linked,
+)
+from handlers.listeners import on_click, on_command
+from handlers.permissions import Action
+from handlers.registry import Family, Sub
+from handlers.tasks import member_named
+from models import groups, meetings
+from models.errors import ParseError, UserError
+from models.tables import TITLE_LENGTH, Meeting, Member, Trial
+from ui.blocks import ids
+from ui.blocks import meetings as blocks
+from ui.blocks.common import Message, notice
+from ui.blocks.modals import create_task_modal
+from ui.formatting import format_datetime, mention
+from ui.ics import meeting_ics
+from ui.parsing import (
     Token,
     is_mention,
     join,
@@ -25,19 +37,6 @@ from bot.parsing import (
     split_date_time,
     split_keywords,
 )
-from bot.permissions import Action
-from handlers.context import (
-    Asker,
-    Services,
-    Subcommand,
-    in_this_trial,
-    linked,
-    route,
-)
-from handlers.listeners import on_click, on_command
-from handlers.tasks import member_named
-from models import groups, meetings
-from models.tables import TITLE_LENGTH, Meeting, Member, Trial
 
 SCHEDULE_EXAMPLE = "/meeting schedule 15/12 10am at Gore Library"
 MINUTES_EXAMPLE = "/meeting minutes M-5 present @hemi @aroha Agreed to fund the breakfast club."
@@ -171,25 +170,55 @@ def minutes(asker: Asker, tokens: list[Token]) -> Message:
     )
 
 
-SUBCOMMANDS: dict[str, Subcommand] = {
-    "schedule": schedule,
-    "list": list_meetings,
-    "show": show,
-    "cancel": cancel,
-    "minutes": minutes,
-}
-
-
-def dispatch(asker: Asker, text: str) -> Message:
-    """Route `/meeting <subcommand> ...`."""
-    return route(
-        asker,
-        text,
-        command="/meeting",
-        subcommands=SUBCOMMANDS,
-        default=list_meetings,
-        help=blocks.meeting_help,
-    )
+FAMILY = Family(
+    command="/meeting",
+    description="Schedule meetings, keep minutes and attendance",
+    about="The advisory group's meetings: when and where, the minutes, who came.",
+    default="list",
+    subs=(
+        Sub(
+            "schedule",
+            schedule,
+            (
+                (
+                    "/meeting schedule 15/12 10am at Gore Library",
+                    "schedule a meeting (a link works as the place).",
+                ),
+            ),
+            who="Lead or chair",
+            changes=True,
+        ),
+        Sub(
+            "list",
+            list_meetings,
+            (("/meeting list", "Coming meetings with their agenda sizes and calendar files."),),
+        ),
+        Sub(
+            "show",
+            show,
+            (("/meeting show M-5", "The meeting: agenda, attendance by sector, minutes."),),
+        ),
+        Sub(
+            "cancel",
+            cancel,
+            (("/meeting cancel M-5", "cancel it; the group is told."),),
+            who="Lead or chair",
+            changes=True,
+        ),
+        Sub(
+            "minutes",
+            minutes,
+            (
+                (
+                    "/meeting minutes M-5 present @hemi @aroha Agreed to fund the breakfast club.",
+                    "mark it held, record who came and the minutes.",
+                ),
+            ),
+            who="Lead or chair",
+            changes=True,
+        ),
+    ),
+)
 
 
 def upload_calendar(asker: Asker, meeting_id: int) -> Message:
@@ -240,22 +269,20 @@ def open_task_form(asker: Asker, item_id: int, trigger_id: str) -> None:
 def register(app: App, services: Services) -> None:
     """Wire `/meeting` and its buttons into the app."""
 
-    on_command(
-        app,
-        "/meeting",
-        services,
-        lambda asker, command, _respond: dispatch(asker, command.get("text", "")),
-    )
+    on_command(app, FAMILY, services)
 
     on_click(
         app,
         ids.MEETING_CALENDAR,
         services,
         lambda asker, action, _body: upload_calendar(asker, int(action["value"])),
+        changes=False,
+        slow=True,
     )
     on_click(
         app,
         ids.AGENDA_TO_TASK,
         services,
         lambda asker, action, body: open_task_form(asker, int(action["value"]), body["trigger_id"]),
+        changes=False,
     )

@@ -5,19 +5,20 @@ from __future__ import annotations
 
 from datetime import date
 
-from slack_bolt import App, Respond
+from slack_bolt import App
 
-from bot import report as documents
-from bot.blocks import ids
-from bot.blocks.common import Message, help_message, notice
-from bot.errors import ParseError, UserError
-from bot.parsing import Period, Token, join, parse_period, tokenize
-from bot.permissions import Action
 from handlers.context import Asker, Services, linked
 from handlers.listeners import on_click, on_command
-from handlers.reply import send
+from handlers.permissions import Action
+from handlers.registry import Family, Sub
 from models import groups, reports, summaries
+from models.errors import UserError
 from models.tables import Trial
+from slack_api.reply import send
+from ui import documents
+from ui.blocks import ids
+from ui.blocks.common import Message, notice
+from ui.parsing import Period, Token, join, parse_period
 
 EXAMPLE = "/report draft H2 2026"
 
@@ -29,21 +30,6 @@ def current_half(today: date) -> Period:
 
 def slug(label: str) -> str:
     return label.replace(" ", "-").replace("/", "-")
-
-
-def report_help() -> Message:
-    return help_message(
-        "/report",
-        "A draft progress report from the group's records, uploaded as a Word document.",
-        [
-            (
-                "/report draft",
-                "Lead: this trial's report for the current six months (to 30 June or 31 December).",
-            ),
-            ("/report draft H1 2026", "For another period: H1 2026, 2025/26, Q3 2026, Jun 2026."),
-            ("/report draft all", "Director: every trial, with the national roll-up first."),
-        ],
-    )
 
 
 def upload(asker: Asker, channel: str, stem: str, draft: documents.Draft) -> None:
@@ -93,14 +79,8 @@ def draft_all(asker: Asker, period: Period, channel: str) -> Message:
     )
 
 
-def dispatch(asker: Asker, text: str, respond: Respond) -> Message:
+def draft(asker: Asker, rest: list[Token]) -> Message:
     """`/report draft [all] [<period>]`."""
-    tokens: list[Token] = tokenize(text)
-    if not tokens or tokens[0].is_word("help", "?"):
-        return report_help()
-    if not tokens[0].is_word("draft"):
-        raise ParseError(f"I don't know `/report {tokens[0].text[:40]}`. Try `/report help`.")
-    rest = tokens[1:]
     every_trial = bool(rest) and rest[0].is_word("all")
     if every_trial:
         rest = rest[1:]
@@ -117,8 +97,9 @@ def dispatch(asker: Asker, text: str, respond: Respond) -> Message:
             group, trial = linked(asker, session)
             asker.require(Action.DRAFT_REPORT, group)
     # Building and uploading takes a moment: say so first (the command was acked already).
+    assert asker.respond is not None
     send(
-        respond,
+        asker.respond,
         notice(
             f"Drafting the report for {documents.period_words(period)}… it will be "
             "in the channel in a moment."
@@ -141,15 +122,44 @@ def draft_clicked(asker: Asker, trial_id: int, channel: str | None) -> Message:
     return draft_trial(asker, trial, current_half(asker.services.today()), target)
 
 
+def explain(asker: Asker, tokens: list[Token]) -> Message:
+    """`/report` alone: what it does."""
+    return FAMILY.help_message()
+
+
+FAMILY = Family(
+    command="/report",
+    description="A draft six-monthly progress report",
+    about="A draft progress report from the group's records, uploaded as a Word document.",
+    default="",
+    hint="draft [all] [<period>]",
+    subs=(
+        Sub("", explain, ()),
+        Sub(
+            "draft",
+            draft,
+            (
+                (
+                    "/report draft",
+                    "Lead: this trial's report for the current six months "
+                    "(to 30 June or 31 December).",
+                ),
+                (
+                    "/report draft H1 2026",
+                    "For another period: H1 2026, 2025/26, Q3 2026, Jun 2026.",
+                ),
+                ("/report draft all", "Director: every trial, with the national roll-up first."),
+            ),
+            slow=True,
+        ),
+    ),
+)
+
+
 def register(app: App, services: Services) -> None:
     """Wire `/report` and the reminders' “Draft the report” button into the app."""
 
-    on_command(
-        app,
-        "/report",
-        services,
-        lambda asker, command, respond: dispatch(asker, command.get("text", ""), respond),
-    )
+    on_command(app, FAMILY, services)
     on_click(
         app,
         ids.REPORT_DRAFT,
@@ -157,4 +167,6 @@ def register(app: App, services: Services) -> None:
         lambda asker, action, body: draft_clicked(
             asker, int(action["value"]), (body.get("channel") or {}).get("id")
         ),
+        changes=False,
+        slow=True,
     )

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot import exports
-from bot.blocks import summaries as blocks
-from bot.blocks.common import Message, notice
-from bot.errors import ParseError, UserError
-from bot.parsing import Token, join, tokenize
-from bot.permissions import Action
 from handlers.context import Asker, Services, linked
 from handlers.listeners import on_command
+from handlers.permissions import Action
+from handlers.registry import Family, Sub
 from models import groups, summaries
+from models.errors import ParseError, UserError
 from models.tables import Trial
+from ui import exports
+from ui.blocks import summaries as blocks
+from ui.blocks.common import Message, notice
+from ui.parsing import Token, join
 
 
 def _director_trial(asker: Asker, name: str) -> Trial:
@@ -92,31 +93,91 @@ def export(asker: Asker, trial: Trial | None, *, every_trial: bool) -> Message:
     return notice(f"The export of {title} is in the channel.")
 
 
-def dispatch(asker: Asker, text: str) -> Message:
-    """`/summary`, `/summary all`, `/summary <Trial name>`, each optionally `export`."""
-    tokens: list[Token] = tokenize(text)
-    if tokens and tokens[0].is_word("help", "?"):
-        return blocks.summary_help()
-    wants_export = bool(tokens) and tokens[-1].is_word("export")
+def this_trial(asker: Asker, tokens: list[Token]) -> Message:
+    """This trial's summary, posted to the channel."""
+    return one_trial(asker, None)
+
+
+def every_trial(asker: Asker, tokens: list[Token]) -> Message:
+    """Director: the national roll-up (with `export`, its CSV and chart)."""
+    if not tokens:
+        return national(asker)
+    if len(tokens) == 1 and tokens[0].is_word("export"):
+        return export(asker, None, every_trial=True)
+    raise ParseError("`/summary all` takes only `export` after it.", example="/summary all export")
+
+
+def export_this_trial(asker: Asker, tokens: list[Token]) -> Message:
+    """This trial's tasks and updates as a CSV, with a progress chart."""
+    if tokens:
+        raise ParseError(
+            "Put the trial's name before `export`.", example="/summary Gore District export"
+        )
+    return export(asker, None, every_trial=False)
+
+
+def named_trial(asker: Asker, tokens: list[Token]) -> Message:
+    """Director: one trial by name, perhaps with `export`."""
+    wants_export = tokens[-1].is_word("export")
     if wants_export:
         tokens = tokens[:-1]
-    every_trial = len(tokens) == 1 and tokens[0].is_word("all")
-    trial = _director_trial(asker, join(tokens)) if tokens and not every_trial else None
-    if tokens and not every_trial and trial is None:
+    trial = _director_trial(asker, join(tokens))
+    if trial is None:
         raise ParseError("Say which trial.", example="/summary Gore District")
     if wants_export:
-        return export(asker, trial, every_trial=every_trial)
-    if every_trial:
-        return national(asker)
+        return export(asker, trial, every_trial=False)
     return one_trial(asker, trial)
+
+
+FAMILY = Family(
+    command="/summary",
+    description="Where the trial stands (or, for the Director, every trial)",
+    about="Where the trial stands, posted to the channel for the group to see.",
+    default="",
+    hint="[all|<Trial name>] [export]",
+    subs=(
+        Sub(
+            "",
+            this_trial,
+            (
+                (
+                    "/summary",
+                    "This trial: red/amber/green with the reasons, Action Plan progress, "
+                    "overdue and blocked tasks, deadlines, the next meeting, latest updates.",
+                ),
+            ),
+        ),
+        Sub(
+            "export",
+            export_this_trial,
+            (
+                (
+                    "/summary export",
+                    "This trial's tasks and updates as a CSV, with a progress chart.",
+                ),
+            ),
+            slow=True,
+        ),
+        Sub(
+            "all",
+            every_trial,
+            (
+                ("/summary all", "every trial, those needing attention first."),
+                ("/summary all export", "every trial's measures as a CSV, with a chart."),
+            ),
+            who="Director",
+            slow=True,
+        ),
+    ),
+    otherwise=Sub(
+        "<Trial name>",
+        named_trial,
+        (("/summary Ranui", "one trial by name (case and macrons don't matter)."),),
+        who="Director",
+    ),
+)
 
 
 def register(app: App, services: Services) -> None:
     """Wire `/summary` into the app."""
-
-    on_command(
-        app,
-        "/summary",
-        services,
-        lambda asker, command, _respond: dispatch(asker, command.get("text", "")),
-    )
+    on_command(app, FAMILY, services)

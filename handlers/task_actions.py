@@ -13,18 +13,12 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App
 
-from bot.blocks import ids
-from bot.blocks import tasks as blocks
-from bot.blocks.common import Message, notice
-from bot.errors import FieldError, ParseError, UserError
-from bot.parsing import parse_date, parse_title, tokenize
-from bot.permissions import Action
 from handlers.context import Asker, Services, asker_from_action
 from handlers.errors import message_for, new_reference
 from handlers.listeners import on_click
-from handlers.reply import post, send, tell
+from handlers.permissions import Action
 from handlers.task_ops import (
     TaskChange,
     already_done,
@@ -35,8 +29,14 @@ from handlers.task_ops import (
 from handlers.tasks import list_tasks, show
 from handlers.updates import open_modal, parse_percent
 from models import groups, meetings, tasks
+from models.errors import FieldError, ParseError, UserError
 from models.tables import TITLE_LENGTH, Trial
 from models.types import TaskStatus, UpdateSource
+from slack_api.reply import send, tell
+from ui.blocks import ids
+from ui.blocks import tasks as blocks
+from ui.blocks.common import Message, notice
+from ui.parsing import parse_date, parse_title, tokenize
 
 log = logging.getLogger("advisory_bot.actions")
 
@@ -205,8 +205,7 @@ def announce_change(asker: Asker, change: TaskChange) -> None:
 def announce_task(asker: Asker, row: tasks.TaskRow) -> None:
     """Show the group a task made in the modal, and its owner their App Home."""
     if row.channel_id:
-        post(
-            asker.client,
+        asker.announce(
             row.channel_id,
             blocks.task_card(
                 row,
@@ -217,6 +216,19 @@ def announce_task(asker: Asker, row: tasks.TaskRow) -> None:
             ),
         )
     refresh_home(asker, {row.owner_user_id})
+
+
+def page_turned(asker: Asker, action: dict[str, Any], body: dict[str, Any]) -> None:
+    """Another page of a task list, in place of this one (or why there is none)."""
+    wanted = json.loads(action["value"])
+    respond = asker.respond
+    assert respond is not None
+    try:
+        page = list_tasks(asker, tokenize(wanted["q"]), page=int(wanted["p"]))
+    except Exception as error:
+        tell(asker.client, asker.user_id, respond, body, message_for(error, what="task list page"))
+        return
+    send(respond, page, replace_original=True)
 
 
 def register(app: App, services: Services) -> None:
@@ -238,6 +250,7 @@ def register(app: App, services: Services) -> None:
         lambda asker, action, body: open_modal(
             asker, body["trigger_id"], int(action["value"]), source=source_of(body)
         ),
+        changes=False,
     )
     on_click(
         app,
@@ -248,29 +261,7 @@ def register(app: App, services: Services) -> None:
         ),
     )
 
-    @app.action(re.compile(f"^{ids.TASK_LIST_PAGE}"))
-    def page_turned(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond
-    ) -> None:
-        ack()
-        asker = asker_from_action(body, services)
-        wanted = json.loads(action["value"])
-
-        def page() -> tuple[Message, bool]:
-            """The page to show in place of this one, or why there is none."""
-            try:
-                return list_tasks(asker, tokenize(wanted["q"]), page=int(wanted["p"])), True
-            except Exception as error:
-                return message_for(error, what="task list page"), False
-
-        def show_page(result: tuple[Message, bool]) -> None:
-            message, in_place = result
-            if in_place:
-                send(respond, message, replace_original=True)
-            else:
-                tell(asker.client, asker.user_id, respond, body, message)
-
-        services.workers.submit(page, show_page)
+    on_click(app, re.compile(f"^{ids.TASK_LIST_PAGE}"), services, page_turned, changes=False)
 
     @app.view(ids.UPDATE_VIEW)
     def update_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -282,7 +273,7 @@ def register(app: App, services: Services) -> None:
             default_block=ids.UPDATE_TEXT_BLOCK,
         )
         for change in changes:
-            services.workers.do(partial(announce_change, asker, change))
+            services.background.soon(partial(announce_change, asker, change))
 
     @app.view(ids.CREATE_TASK_VIEW)
     def create_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -294,4 +285,4 @@ def register(app: App, services: Services) -> None:
             default_block=ids.CREATE_TITLE_BLOCK,
         )
         for row in rows:
-            services.workers.do(partial(announce_task, asker, row))
+            services.background.soon(partial(announce_task, asker, row))

@@ -11,15 +11,14 @@ from functools import partial
 from slack_sdk.errors import SlackApiError, SlackRequestError
 from sqlmodel import Session
 
-from bot.blocks.home import home_view
-from bot.blocks.tasks import update_note
-from bot.permissions import Action
 from handlers.context import Asker, in_this_trial
-from handlers.reply import post
+from handlers.permissions import Action
 from models import groups, tasks
 from models.home import deadlines_of, meetings_of, memberships_of
 from models.tables import Member, Task, Trial
 from models.types import TaskStatus, UpdateSource
+from ui.blocks.home import home_view
+from ui.blocks.tasks import update_note
 
 log = logging.getLogger("advisory_bot.tasks")
 
@@ -80,8 +79,7 @@ def already_done(change: TaskChange) -> str:
 def announce(asker: Asker, change: TaskChange) -> None:
     """Post the short note in the trial's channel (for buttons and modals)."""
     if change.row.channel_id:
-        post(
-            asker.client,
+        asker.announce(
             change.row.channel_id,
             update_note(change.row, asker.user_id, change.text, first_done=change.first_done),
         )
@@ -89,10 +87,10 @@ def announce(asker: Asker, change: TaskChange) -> None:
 
 def refresh_home(asker: Asker, user_ids: set[str]) -> None:
     """Republish, after the reply, the App Home of everyone whose open tasks just changed.
-    A republish still waiting for its turn will show this change too, so a burst of
+    A republish still waiting to start will show this change too, so a burst of
     changes for one person publishes their home once or twice, not once per change."""
     for user_id in sorted(u for u in user_ids if u):
-        asker.services.workers.do_once(("home", user_id), partial(publish_home, asker, user_id))
+        asker.services.background.once(("home", user_id), partial(publish_home, asker, user_id))
 
 
 def publish_home(asker: Asker, user_id: str) -> None:

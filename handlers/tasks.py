@@ -5,15 +5,24 @@ from __future__ import annotations
 import json
 from zoneinfo import ZoneInfo
 
-from slack_bolt import App, Respond
+from slack_bolt import App
 from sqlmodel import Session
 
-from bot.blocks import tasks as blocks
-from bot.blocks.common import Message, notice
-from bot.blocks.modals import create_task_modal
-from bot.errors import ParseError, UserError
-from bot.formatting import format_date, format_datetime, mention
-from bot.parsing import (
+from handlers.agenda import item_here
+from handlers.context import Asker, Services, linked
+from handlers.listeners import on_command
+from handlers.permissions import Action
+from handlers.registry import Family, Sub
+from handlers.task_ops import already_done, locate, owner_of, refresh_home, update_task
+from models import groups, meetings, tasks
+from models.errors import ParseError, UserError
+from models.tables import TITLE_LENGTH, Member, Trial
+from models.types import TaskStatus, UpdateSource
+from ui.blocks import tasks as blocks
+from ui.blocks.common import Message, notice
+from ui.blocks.modals import create_task_modal
+from ui.formatting import format_date, format_datetime, mention
+from ui.parsing import (
     Token,
     is_mention,
     join,
@@ -24,14 +33,6 @@ from bot.parsing import (
     split_keywords,
     take_reference,
 )
-from bot.permissions import Action
-from handlers.agenda import item_here
-from handlers.context import Asker, Services, Subcommand, linked, route
-from handlers.listeners import on_command
-from handlers.task_ops import already_done, locate, owner_of, refresh_home, update_task
-from models import groups, meetings, tasks
-from models.tables import TITLE_LENGTH, Member, Trial
-from models.types import TaskStatus, UpdateSource
 
 ADD_EXAMPLE = "/task add Hire a truancy officer owner @hemi due 15/12 outcome Reduce truancy"
 PAGE_SIZE = 15
@@ -53,8 +54,11 @@ def member_named(asker: Asker, session: Session, trial: Trial, token: Token) -> 
     return member
 
 
-def add(asker: Asker, tokens: list[Token]) -> Message:
+def add(asker: Asker, tokens: list[Token]) -> Message | None:
     """Member: add a task (owner defaults to the author), perhaps `from A-7` of a meeting."""
+    if not tokens:
+        open_create_modal(asker)
+        return None
     tokens, from_item = take_reference(tokens, "from", "A")
     head, keywords = split_keywords(tokens, {"owner", "due", "outcome"})
     title = (
@@ -285,29 +289,7 @@ def due(asker: Asker, tokens: list[Token]) -> Message:
     return notice(f"*T-{task_id}* {task.title} is now due {when}.{late}", in_channel=True)
 
 
-SUBCOMMANDS: dict[str, Subcommand] = {
-    "add": add,
-    "list": list_tasks,
-    "show": show,
-    "done": done,
-    "assign": assign,
-    "due": due,
-}
-
-
-def dispatch(asker: Asker, text: str) -> Message:
-    """Route `/task <subcommand> ...`."""
-    return route(
-        asker,
-        text,
-        command="/task",
-        subcommands=SUBCOMMANDS,
-        default=list_tasks,
-        help=blocks.task_help,
-    )
-
-
-def open_create_modal(asker: Asker, trigger_id: str) -> None:
+def open_create_modal(asker: Asker) -> None:
     """`/task add` with no text: a form for the new task."""
     with asker.services.database.session(write=False) as session:
         group, trial = linked(asker, session)
@@ -315,21 +297,66 @@ def open_create_modal(asker: Asker, trigger_id: str) -> None:
         outcomes = [o.name for o in groups.trial_outcomes(session=session, trial=trial)]
     metadata = json.dumps({"channel": asker.channel_id, "trial": trial.id})
     asker.client.views_open(
-        trigger_id=trigger_id,
+        trigger_id=asker.trigger_id,
         view=create_task_modal(author_user_id=asker.user_id, outcomes=outcomes, metadata=metadata),
     )
 
 
-def command_work(asker: Asker, command: dict[str, str], _respond: Respond) -> Message | None:
-    """`/task add` with nothing after it opens the form; anything else is dispatched."""
-    text = command.get("text", "").strip()
-    if text.lower() == "add":
-        open_create_modal(asker, command["trigger_id"])
-        return None
-    return dispatch(asker, text)
+FAMILY = Family(
+    command="/task",
+    description="The Action Plan: add, list, show and complete tasks",
+    about="The trial's Action Plan: its actions, who owns each, when each is due.",
+    default="list",
+    subs=(
+        Sub(
+            "add",
+            add,
+            (
+                (
+                    "/task add Hire a truancy officer owner @hemi due 15/12 outcome Reduce truancy",
+                    "Add a task (owner defaults to you). Quote a title that contains a keyword: "
+                    '`/task add "Review due dates" due friday`. With no text, a form opens.',
+                ),
+            ),
+            changes=True,
+        ),
+        Sub(
+            "list",
+            list_tasks,
+            (
+                (
+                    "/task list",
+                    "Open tasks. Also: `mine`, `overdue`, `@person`, `outcome truancy`, "
+                    "`all` (done ones too).",
+                ),
+            ),
+        ),
+        Sub("show", show, (("/task show T-12", "The task with its update history."),)),
+        Sub(
+            "done",
+            done,
+            (("/task done T-12 Officer started Monday", "mark it done."),),
+            who="Owner or lead",
+            changes=True,
+        ),
+        Sub(
+            "assign",
+            assign,
+            (("/task assign T-12 @aroha", "give it to someone else."),),
+            who="Owner or lead",
+            changes=True,
+        ),
+        Sub(
+            "due",
+            due,
+            (("/task due T-12 next friday", "move the due date."),),
+            who="Owner or lead",
+            changes=True,
+        ),
+    ),
+)
 
 
 def register(app: App, services: Services) -> None:
     """Wire `/task` into the app."""
-
-    on_command(app, "/task", services, command_work)
+    on_command(app, FAMILY, services)

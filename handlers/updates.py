@@ -7,16 +7,17 @@ import re
 
 from slack_bolt import App
 
-from bot.blocks import tasks as blocks
-from bot.blocks.common import Message, notice
-from bot.blocks.modals import update_modal
-from bot.errors import ParseError, UserError
-from bot.parsing import Token, choice, join, parse_reference, parse_title, tokenize
 from handlers.context import Asker, Services
 from handlers.listeners import on_command
+from handlers.registry import Family, Sub
 from handlers.task_ops import already_done, locate, refresh_home, update_task
 from models import tasks
+from models.errors import ParseError, UserError
 from models.types import TaskStatus, UpdateSource
+from ui.blocks import tasks as blocks
+from ui.blocks.common import Message, notice
+from ui.blocks.modals import update_modal
+from ui.parsing import Token, choice, join, parse_reference, parse_title
 
 EXAMPLE = "/update T-12 at-risk 40% Waiting on the school board"
 STATUSES = {
@@ -92,27 +93,46 @@ def open_modal(
     )
 
 
-def dispatch(asker: Asker, text: str, trigger_id: str) -> Message | None:
-    tokens = tokenize(text)
-    if not tokens:
-        open_modal(asker, trigger_id, None)
-        return None
-    if tokens[0].is_word("help", "?"):
-        return blocks.update_help()
+def form(asker: Asker, tokens: list[Token]) -> None:
+    """`/update` alone: a form to pick one of your open tasks and write the update."""
+    open_modal(asker, asker.trigger_id or "", None)
+
+
+def record_or_form(asker: Asker, tokens: list[Token]) -> Message | None:
+    """`/update T-12 ...` records the update; `/update T-12` alone opens the form on it."""
     if len(tokens) == 1:
-        open_modal(asker, trigger_id, parse_reference(tokens[0].text, "T").number)
+        open_modal(asker, asker.trigger_id or "", parse_reference(tokens[0].text, "T").number)
         return None
     return record(asker, tokens)
 
 
+FAMILY = Family(
+    command="/update",
+    description="A progress update on a task",
+    about="A progress update on a task: the group sees a short note in the channel.",
+    default="",
+    hint="T-12 [on-track|at-risk|blocked|done] [NN%] text",
+    subs=(
+        Sub(
+            "",
+            form,
+            (("/update", "Opens a form to pick one of your open tasks and write the update."),),
+        ),
+    ),
+    otherwise=Sub(
+        "<task>",
+        record_or_form,
+        (
+            (
+                "/update T-12 on-track 60% Two schools signed up",
+                "Status (on-track, at-risk, blocked, done) and percent are optional.",
+            ),
+        ),
+        changes=True,
+    ),
+)
+
+
 def register(app: App, services: Services) -> None:
     """Wire `/update` into the app."""
-
-    on_command(
-        app,
-        "/update",
-        services,
-        lambda asker, command, _respond: dispatch(
-            asker, command.get("text", ""), command["trigger_id"]
-        ),
-    )
+    on_command(app, FAMILY, services)

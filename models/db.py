@@ -10,15 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import URL, Connection, Engine, make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import Session, create_engine
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
 _WRITE = "advisory_write"
+# How long a transaction begun here may wait for a lock (None: the engine's default).
+# Work done before Slack's 3-second ack sets it well inside that (`Database.bounded`).
+_LOCK_WAIT: ContextVar[float | None] = ContextVar("lock_wait", default=None)
 
 
 def normalise_url(url: str | URL) -> URL:
@@ -44,8 +48,21 @@ def _configure_sqlite(engine: Engine, *, in_memory: bool) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Connection) -> None:
+        wait = _LOCK_WAIT.get()
+        busy_ms = int((SQLITE_BUSY_TIMEOUT_SECONDS if wait is None else wait) * 1000)
+        if connection.info.get("busy_ms") != busy_ms:
+            connection.exec_driver_sql(f"PRAGMA busy_timeout = {busy_ms}")
+            connection.info["busy_ms"] = busy_ms
         write = connection.get_execution_options().get(_WRITE, False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def _configure_postgres(engine: Engine) -> None:
+    @event.listens_for(engine, "begin")
+    def on_begin(connection: Connection) -> None:
+        wait = _LOCK_WAIT.get()
+        if wait is not None:
+            connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{int(wait * 1000)}ms'")
 
 
 def make_engine(url: str | URL, **kwargs: Any) -> Engine:
@@ -63,7 +80,17 @@ def make_engine(url: str | URL, **kwargs: Any) -> Engine:
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
-    return create_engine(parsed, **kwargs)
+    engine = create_engine(parsed, **kwargs)
+    _configure_postgres(engine)
+    return engine
+
+
+def is_busy(error: BaseException) -> bool:
+    """Whether a database error is a lock that was not free in time (worth trying again)."""
+    if not isinstance(error, OperationalError):
+        return False
+    code = getattr(error.orig, "sqlstate", None)
+    return "database is locked" in str(error.orig) or code in ("55P03", "40P01")
 
 
 class Database:
@@ -89,6 +116,15 @@ class Database:
             raise
         finally:
             session.close()
+
+    @contextmanager
+    def bounded(self, seconds: float) -> Iterator[None]:
+        """Transactions begun inside wait at most `seconds` for a lock, then fail busy."""
+        token = _LOCK_WAIT.set(seconds)
+        try:
+            yield
+        finally:
+            _LOCK_WAIT.reset(token)
 
     def ping(self) -> bool:
         """Whether the database answers a trivial query."""

@@ -8,8 +8,8 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from bot.errors import NotFound
 from models.audit import record
+from models.errors import NotFound
 from models.tables import Deadline, Member, Trial, pk
 from models.types import DeadlineStatus, Role, TrialStatus, utcnow
 
@@ -24,7 +24,7 @@ class DeadlineRow:
 def get_deadline(*, session: Session, number: int, lock: bool = False) -> Deadline:
     deadline = session.get(Deadline, number, with_for_update=lock)
     if deadline is None:
-        raise NotFound(f"There is no deadline D-{number}. `/deadline list` shows them.")
+        raise NotFound(f"There is no deadline D-{number}.", kind="deadline")
     return deadline
 
 

@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from bot.parsing import fold
 from models.tables import (
     AgendaItem,
     Deadline,
@@ -30,6 +29,7 @@ from models.tables import (
     Trial,
     pk,
 )
+from models.text import fold
 from models.types import utcnow
 
 DIRECTOR = ("UDEMODIRECTOR", "director", "Director (demo)")

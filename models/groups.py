@@ -12,10 +12,11 @@ from typing import Any
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
-from bot.errors import NotFound, UserError
-from bot.parsing import Mention, fold
 from models.audit import record
+from models.errors import NotFound, UserError
+from models.people import Mention
 from models.tables import Member, Outcome, Trial
+from models.text import fold
 from models.types import LeadApproach, Role, Sector, TrialStatus, utcnow
 
 
@@ -342,3 +343,12 @@ def trial_outcomes(*, session: Session, trial: Trial) -> list[Outcome]:
             select(Outcome).where(Outcome.trial_id == trial.id).order_by(col(Outcome.id))
         ).all()
     )
+
+
+def learn_names(*, session: Session, user_id: str, names: Names) -> None:
+    """What Slack says a person is called, on every membership of theirs (for `@name`)."""
+    for member in session.exec(select(Member).where(Member.slack_user_id == user_id)).all():
+        member.handle = _limit(names.handle) or member.handle
+        member.display_name = _limit(names.display_name) or member.display_name
+        member.real_name = _limit(names.real_name) or member.real_name
+        session.add(member)

@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
-from bot.errors import NotFound, UserError
-from bot.parsing import fold, parse_period
 from models.audit import record
+from models.errors import NotFound, UserError
+from models.periods import period_of
 from models.tables import Indicator, IndicatorValue, Outcome, Trial, pk
+from models.text import fold
 
 
 @dataclass
@@ -54,7 +55,7 @@ class Series:
 
 
 def _period_order(value: IndicatorValue) -> tuple[object, ...]:
-    period = parse_period(value.period)
+    period = period_of(value.period)
     return (period.start, period.end)
 
 
@@ -103,15 +104,13 @@ def find(*, session: Session, trial: Trial, name: str) -> Series:
                 f"I-{number} belongs to {owner.name if owner else 'another trial'}, "
                 f"not {trial.name}.{where}"
             )
-        raise NotFound(f"There is no indicator I-{number}. `/indicator list` shows them.")
+        raise NotFound(f"There is no indicator I-{number}.", kind="indicator")
     exact = [s for s in everything if fold(s.indicator.name) == wanted]
     partial = exact or [s for s in everything if wanted in fold(s.indicator.name)]
     if len(partial) == 1:
         return partial[0]
     if not partial:
-        raise NotFound(
-            f"{trial.name} has no indicator called “{name[:60]}”. `/indicator list` shows them."
-        )
+        raise NotFound(f"{trial.name} has no indicator called “{name[:60]}”.", kind="indicator")
     names = ", ".join(f"{s.reference} “{s.indicator.name}”" for s in partial[:5])
     raise UserError(f"“{name[:60]}” could be {names}. Use its reference.")
 

@@ -12,8 +12,8 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from bot.errors import NotFound, UserError
 from models.audit import record
+from models.errors import NotFound, UserError
 from models.tables import AgendaItem, Meeting, MeetingAttendance, Member, Trial
 from models.types import AgendaStatus, MeetingStatus, Sector
 
@@ -31,14 +31,14 @@ class MeetingRow:
 def get_meeting(*, session: Session, number: int, lock: bool = False) -> Meeting:
     meeting = session.get(Meeting, number, with_for_update=lock)
     if meeting is None:
-        raise NotFound(f"There is no meeting M-{number}. `/meeting list` shows what's coming up.")
+        raise NotFound(f"There is no meeting M-{number}.", kind="meeting")
     return meeting
 
 
 def get_item(*, session: Session, number: int) -> tuple[AgendaItem, Meeting]:
     item = session.get(AgendaItem, number)
     if item is None:
-        raise NotFound(f"There is no agenda item A-{number}. `/agenda` shows the agenda.")
+        raise NotFound(f"There is no agenda item A-{number}.", kind="agenda item")
     meeting = session.get(Meeting, item.meeting_id)
     assert meeting is not None  # a foreign key guarantees it
     return item, meeting

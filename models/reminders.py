@@ -19,10 +19,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from models.db import Database
-from models.tables import AgendaItem, Deadline, Meeting, Member, ReminderLedger, Task, Trial, pk
-from models.tasks import OPEN_STATUSES, TaskRow, task_rows_query
-from models.types import DeadlineStatus, LedgerState, MeetingStatus, Role, TrialStatus
-from scheduler.rules import (
+from models.reminder_facts import (
     DEADLINE_OFFSETS,
     CheckinFacts,
     DeadlineFacts,
@@ -33,6 +30,9 @@ from scheduler.rules import (
     TaskFacts,
     TrialFacts,
 )
+from models.tables import AgendaItem, Deadline, Meeting, Member, ReminderLedger, Task, Trial, pk
+from models.tasks import OPEN_STATUSES, TaskRow, task_rows_query
+from models.types import DeadlineStatus, LedgerState, MeetingStatus, Role, TrialStatus
 
 REMINDED_STATUSES = (
     TrialStatus.ACTIVE.value,

@@ -15,8 +15,8 @@ from sqlalchemy import and_, func, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from bot.parsing import Period
 from models.indicators import Series, series_of
+from models.periods import Period
 from models.tables import (
     Deadline,
     Meeting,

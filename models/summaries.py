@@ -15,7 +15,6 @@ from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from bot.parsing import fold
 from models.indicators import Series, series_of
 from models.tables import (
     AgendaItem,
@@ -30,6 +29,7 @@ from models.tables import (
     pk,
 )
 from models.tasks import OPEN_STATUSES, TaskRow, task_rows_query
+from models.text import fold
 from models.types import DeadlineStatus, MeetingStatus, Sector, TaskStatus, TrialStatus
 
 STALE_AFTER = timedelta(days=30)

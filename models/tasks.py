@@ -16,10 +16,10 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from bot.errors import NotFound, UserError
-from bot.parsing import fold
 from models.audit import record
+from models.errors import ClosedRecord, NotFound, UserError
 from models.tables import Member, Outcome, ProgressUpdate, Task, Trial
+from models.text import fold
 from models.types import TaskStatus, UpdateSource, utcnow
 
 OPEN_STATUSES = (
@@ -151,7 +151,7 @@ def get_task(*, session: Session, number: int, lock: bool = False) -> Task:
     """The task `T-<number>`, or NotFound."""
     task = session.get(Task, number, with_for_update=lock)
     if task is None:
-        raise NotFound(f"There is no task T-{number}. `/task list` shows the open ones.")
+        raise NotFound(f"There is no task T-{number}.", kind="task")
     return task
 
 
@@ -325,9 +325,8 @@ def record_update(
     if previous == TaskStatus.DONE.value and new_status == previous:
         return UpdateResult(False, previous, None)
     if previous in (TaskStatus.DONE.value, TaskStatus.DROPPED.value) and status is None:
-        raise UserError(
-            f"T-{task.id} is {previous}. To reopen it, give a status, e.g. "
-            f"`/update T-{task.id} on-track <what changed>`."
+        raise ClosedRecord(
+            f"T-{task.id} is {previous}. To reopen it, give a status.", reference=f"T-{task.id}"
         )
     new_percent = task.percent if percent is None else percent
     if new_status == TaskStatus.DONE.value:

@@ -14,8 +14,8 @@ from datetime import datetime
 from apscheduler.schedulers.background import BackgroundScheduler
 from slack_sdk import WebClient
 
-from bot.config import Settings
 from models.db import Database
+from models.programme import Programme
 from models.types import utcnow
 from scheduler.sweep import process_name, sweep
 
@@ -41,7 +41,7 @@ def start(
     *,
     database: Database,
     client: WebClient,
-    settings: Settings,
+    settings: Programme,
     clock: Callable[[], datetime] = utcnow,
 ) -> Reminders:
     """Start sweeping every minute: missed runs coalesce into one, one sweep at a time."""

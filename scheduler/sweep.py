@@ -24,12 +24,8 @@ from urllib.error import URLError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
-from bot.blocks import meetings as meeting_blocks
-from bot.blocks import reminders as blocks
-from bot.blocks import summaries as summary_blocks
-from bot.blocks.common import Message
-from bot.config import Settings
 from models.db import Database
+from models.programme import Programme
 from models.reminders import (
     Details,
     claim,
@@ -45,6 +41,10 @@ from models.summaries import measures
 from models.tables import pk
 from models.types import LedgerState
 from scheduler import rules
+from ui.blocks import meetings as meeting_blocks
+from ui.blocks import reminders as blocks
+from ui.blocks import summaries as summary_blocks
+from ui.blocks.common import Message
 
 log = logging.getLogger("advisory_bot.reminders")
 
@@ -102,7 +102,7 @@ def interleave(reminders: list[rules.Reminder]) -> list[rules.Reminder]:
 
 
 def message_for(
-    reminder: rules.Reminder, details: Details, settings: Settings, today: datetime
+    reminder: rules.Reminder, details: Details, settings: Programme, today: datetime
 ) -> Message | None:
     """The message a reminder sends; None if what it was about has gone."""
     day = today.date()
@@ -146,7 +146,7 @@ def send_digest(
     client: WebClient,
     channel: str,
     database: Database,
-    settings: Settings,
+    settings: Programme,
     now: datetime,
     metadata: dict[str, object],
 ) -> None:
@@ -180,7 +180,7 @@ def sweep(
     now: datetime,
     database: Database,
     client: WebClient | None,
-    settings: Settings,
+    settings: Programme,
     me: str,
     dry_run: bool = False,
     pace: float = PER_CHANNEL_INTERVAL,

@@ -21,7 +21,7 @@ from sqlmodel import SQLModel
 from bot.app import create_app
 from bot.config import Settings
 from bot.server import EVENTS_PATH
-from handlers.workers import Workers
+from handlers.background import Background
 from models.db import Database, make_engine
 from models.migrate import upgrade
 from tests.harness.fake_slack import FakeSlack
@@ -144,11 +144,11 @@ def settings(fake_slack: FakeSlack, database: Database) -> Settings:
 @pytest.fixture
 def slack(settings: Settings, database: Database, fake_slack: FakeSlack) -> Iterator[Slack]:
     """The real app served over HTTP by waitress on a free port; Slack's side of it."""
-    workers = Workers()
-    app = create_app(settings, database=database, clock=lambda: NOW, workers=workers)
+    background = Background()
+    app = create_app(settings, database=database, clock=lambda: NOW, background=background)
     with serving(app, database) as base_url:
         yield Slack(base_url + EVENTS_PATH, SIGNING_SECRET, fake_slack)
-    workers.shutdown()  # as `advisory-bot run` does: replies already owed are sent
+    background.shutdown()  # as `advisory-bot run` does: replies already owed are sent
 
 
 @pytest.fixture

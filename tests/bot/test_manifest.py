@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import yaml
 
 from bot.manifest import WEB_API_SCOPES, bot_scopes
-from handlers import COMMANDS
+from handlers import FAMILIES
 from tests.conftest import DIRECTOR, GORE
 from tests.harness.slack_requests import Slack
 
@@ -29,7 +31,7 @@ def _manifest(*args: str) -> dict:  # type: ignore[type-arg]
 def _sources() -> str:
     return "\n".join(
         p.read_text()
-        for folder in ("bot", "handlers", "scheduler")
+        for folder in ("bot", "handlers", "scheduler", "slack_api", "ui")
         for p in (ROOT / folder).rglob("*.py")
     )
 
@@ -37,8 +39,10 @@ def _sources() -> str:
 def test_the_manifest_lists_exactly_the_registered_commands(slack: Slack) -> None:
     manifest = _manifest()
     listed = {c["command"] for c in manifest["features"]["slash_commands"]}
-    registered = set(re.findall(r'on_command\(\s*app,\s*"(/[a-z]+)"', _sources()))
-    assert listed == registered == set(COMMANDS)
+    assert listed == {family.command for family in FAMILIES}
+    assert {c["usage_hint"] for c in manifest["features"]["slash_commands"]} == {
+        family.usage_hint() for family in FAMILIES
+    }
     assert all(
         c["should_escape"] and c["usage_hint"] for c in manifest["features"]["slash_commands"]
     )
@@ -67,3 +71,53 @@ def test_socket_mode_or_a_request_url() -> None:
     assert http["settings"]["interactivity"]["request_url"] == url
     assert http["settings"]["event_subscriptions"]["request_url"] == url
     assert {c["url"] for c in http["features"]["slash_commands"]} == {url}
+
+
+SCRATCH_CHECK = """
+from bot.manifest import manifest
+from handlers.group import FAMILY
+from handlers.tasks import FAMILY as TASKS
+
+sub, words = FAMILY.route("wave warmly")
+assert sub is not None and sub.name == "wave" and [w.text for w in words] == ["warmly"]
+assert "/group wave" in FAMILY.help_message().text, FAMILY.help_message().text
+hints = {c["command"]: c["usage_hint"] for c in manifest()["features"]["slash_commands"]}
+assert "wave" in hints["/group"].strip("[]").split("|"), hints["/group"]
+assert "wave" not in hints["/task"] and TASKS.route("list")[0].name == "list"
+print("found")
+"""
+
+
+def test_a_subcommand_declared_once_is_routed_helped_and_in_the_manifest(
+    tmp_path: Path,
+) -> None:
+    """In a scratch copy, one new entry in /group's registry and no other edit."""
+    files = subprocess.run(
+        ["git", "ls-files", "bot", "handlers", "models", "scheduler", "slack_api", "ui"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    ).stdout.split()
+    for name in files:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / name, tmp_path / name)
+    group = tmp_path / "handlers" / "group.py"
+    source = group.read_text()
+    entry = textwrap.indent(
+        'Sub("wave", lambda asker, tokens: notice("Kia ora!"), '
+        '(("/group wave", "Say hello to the group."),)),\n',
+        " " * 8,
+    )
+    assert source.count("    subs=(\n") == 1
+    group.write_text(source.replace("    subs=(\n", "    subs=(\n" + entry))
+    done = subprocess.run(
+        [sys.executable, "-c", SCRATCH_CHECK],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(tmp_path)},
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "found"

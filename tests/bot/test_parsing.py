@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.errors import ParseError
-from bot.parsing import (
+from models.errors import ParseError
+from ui.parsing import (
     Mention,
     Reference,
     fold,

@@ -1,11 +1,11 @@
-"""The pace Slack asks for, learnt from its 429s: callers wait out Retry-After together,
-then go spaced at a rate Slack has been taking; other methods are not held up."""
+"""After Slack answers 429, every caller of that method waits out Retry-After together;
+other methods are not held up, and calls go at once when Slack has not refused."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.slack_client import BACK_OFF, RELAX_HALF_LIFE_SECONDS, SlackPace, method_of
+from slack_api.client import SlackPace, method_of
 
 
 class Clock:
@@ -31,40 +31,23 @@ def pace(clock: Clock) -> SlackPace:
 def test_calls_go_at_once_until_slack_refuses(pace: SlackPace, clock: Clock) -> None:
     for _ in range(100):
         pace.wait_turn("chat.postMessage")
-        pace.accepted("chat.postMessage")
     assert clock.slept == []
 
 
-def test_after_a_429_everyone_waits_then_goes_spaced(pace: SlackPace, clock: Clock) -> None:
-    for _ in range(50):  # Slack took 50 in the last second...
-        pace.accepted("chat.postMessage")
-        clock.now += 0.02
-    pace.refused("chat.postMessage", retry_after=1)  # ...then refused
-    for _ in range(3):
+def test_after_a_429_everyone_waits_it_out_together(pace: SlackPace, clock: Clock) -> None:
+    pace.refused("chat.postMessage", retry_after=30)
+    assert pace.waits_for("chat.postMessage") == pytest.approx(30)
+    for _ in range(3):  # three callers: the first waits 30 s, the others go after it
         pace.wait_turn("chat.postMessage")
-    spacing = 1 / (50 * BACK_OFF)
-    assert clock.slept == pytest.approx([1.0, spacing, spacing], rel=0.01)
-    pace.wait_turn("views.publish")  # another method keeps its own pace
-    assert len(clock.slept) == 3
-
-
-def test_the_pace_relaxes_when_slack_stops_refusing(pace: SlackPace, clock: Clock) -> None:
-    for _ in range(10):
-        pace.accepted("chat.postMessage")
-    pace.refused("chat.postMessage", retry_after=0)
-    clock.now += RELAX_HALF_LIFE_SECONDS
-    pace.wait_turn("chat.postMessage")
-    pace.wait_turn("chat.postMessage")
-    assert clock.slept == pytest.approx([1 / (10 * BACK_OFF) / 2])
-
-
-def test_a_refusal_out_of_the_blue_only_makes_everyone_wait(pace: SlackPace, clock: Clock) -> None:
-    pace.accepted("files.completeUploadExternal")
-    pace.refused("files.completeUploadExternal", retry_after=30)
-    assert pace.waits_for("files.completeUploadExternal") == pytest.approx(30)
-    for _ in range(3):
-        pace.wait_turn("files.completeUploadExternal")
     assert clock.slept == pytest.approx([30])
+    pace.wait_turn("views.publish")  # another method keeps its own pace
+    assert clock.slept == pytest.approx([30])
+
+
+def test_a_shorter_retry_after_never_shortens_the_wait(pace: SlackPace, clock: Clock) -> None:
+    pace.refused("chat.postMessage", retry_after=10)
+    pace.refused("chat.postMessage", retry_after=2)
+    assert pace.waits_for("chat.postMessage") == pytest.approx(10)
 
 
 def test_the_method_is_read_from_the_url() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from sqlmodel import func, select
 
@@ -225,6 +227,13 @@ def test_plain_names_match_slack_display_and_real_names(
         "profile": {"display_name": "Hēmi", "real_name": "Hēmi Walker"},
     }
     gore.say(f"/group add <@{HEMI}> iwi", user=LISA, channel=GORE)
+    deadline = time.monotonic() + 5  # Slack is asked for the names after the reply
+    while time.monotonic() < deadline:
+        with database.session(write=False) as session:
+            learnt = session.exec(select(Member.display_name)).first()
+        if learnt:
+            break
+        time.sleep(0.02)
     gore.say("/group setup Kaikohe lead <@UKIRI|kiri>", user=DIRECTOR, channel="CKAIKOHE")
     for typed in ("@hemi", "@HWALKER", "@Hēmi"):
         reply = gore.say(f"/group add {typed} community", user="UKIRI", channel="CKAIKOHE")

@@ -14,7 +14,6 @@ from sqlmodel import select
 
 from bot.app import make_client
 from bot.config import Settings
-from bot.parsing import parse_period
 from models import reports, summaries
 from models.db import Database
 from models.tables import AuditLog, Meeting, MeetingAttendance, Member, Task, Trial
@@ -24,6 +23,7 @@ from tests.harness import data
 from tests.harness.checks import assert_refused
 from tests.harness.fake_slack import FakeSlack
 from tests.harness.slack_requests import Interactions, Slack
+from ui.parsing import parse_period
 
 
 @pytest.fixture

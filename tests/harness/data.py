@@ -6,8 +6,8 @@ from datetime import date
 
 from sqlmodel import Session
 
-from bot.parsing import fold
 from models.tables import Deadline, Member, Task, Trial, pk
+from ui.parsing import fold
 
 
 def trial(

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from scheduler.calendar import WorkingDays, region_code
+from models.working_days import WorkingDays, region_code
 from scheduler.rules import (
     CheckinFacts,
     DeadlineFacts,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import Block
 
-from bot.blocks.common import Message, context, header, help_message, section, to_dicts, truncate
-from bot.formatting import plural
 from models.indicators import Series
+from ui.blocks.common import Message, context, header, section, to_dicts, truncate
+from ui.formatting import plural
 
 ARROWS = {"up": "↑", "down": "↓", "flat": "→"}
 
@@ -81,25 +81,4 @@ def indicator_series(trial_name: str, series: Series) -> Message:
         text=f"{series.reference} {i.name}: {headline(series)}",
         blocks=to_dicts(blocks),
         in_channel=True,
-    )
-
-
-def indicator_help() -> Message:
-    return help_message(
-        "/indicator",
-        "The measures of the Action Plan's outcomes, with their history and sources.",
-        [
-            (
-                "/indicator add Persistent truancy cases closed unit % baseline 21 (2011) "
-                "target 90 outcome Reduce truancy",
-                "Lead or chair: a new indicator of an outcome.",
-            ),
-            (
-                '/indicator record I-4 78 for 2013 source "Locally collected data"',
-                "Lead or chair: a value for a period (a year, 2013/14, H2 2026, Q3 2026, Term 2 "
-                "2026, Jun 2026). Recording the same period again corrects it.",
-            ),
-            ("/indicator list", "Every indicator, baseline → latest."),
-            ("/indicator show I-4", "The series with its sources, and a chart."),
-        ],
     )

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 import holidays
 
-from bot.parsing import fold
+from models.text import fold
 
 _SUBDIVISIONS: dict[str, str] = {}
 

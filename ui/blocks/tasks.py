@@ -16,20 +16,19 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.blocks import ids
-from bot.blocks.common import (
+from models.tasks import TaskPage, TaskRow, UpdateRow
+from models.types import TaskStatus
+from ui.blocks import ids
+from ui.blocks.common import (
     Message,
     context,
     header,
-    help_message,
     markdown,
     section,
     to_dicts,
     truncate,
 )
-from bot.formatting import format_date, format_datetime, mention, plural
-from models.tasks import TaskPage, TaskRow, UpdateRow
-from models.types import TaskStatus
+from ui.formatting import format_date, format_datetime, mention, plural
 
 STATUS_EMOJI = {
     "not-started": ":white_circle:",
@@ -212,44 +211,3 @@ def update_note(row: TaskRow, author_user_id: str, text: str, *, first_done: boo
         )
     body = headline + (f"\n> {truncate(text, 2500)}" if text else "")
     return Message(text=body, blocks=to_dicts([section(body)]), in_channel=True)
-
-
-def task_help() -> Message:
-    return help_message(
-        "/task",
-        "The trial's Action Plan: its actions, who owns each, when each is due.",
-        [
-            (
-                "/task add Hire a truancy officer owner @hemi due 15/12 outcome Reduce truancy",
-                "Add a task (owner defaults to you). Quote a title that contains a keyword: "
-                '`/task add "Review due dates" due friday`. With no text, a form opens.',
-            ),
-            (
-                "/task list",
-                "Open tasks. Also: `mine`, `overdue`, `@person`, `outcome truancy`, "
-                "`all` (done ones too).",
-            ),
-            ("/task show T-12", "The task with its update history."),
-            ("/task done T-12 Officer started Monday", "Owner or lead: mark it done."),
-            ("/task assign T-12 @aroha", "Owner or lead: give it to someone else."),
-            ("/task due T-12 next friday", "Owner or lead: move the due date."),
-            (
-                "/update T-12 at-risk 40% Waiting on the school board",
-                "Owner or lead: a progress update (status and percent optional).",
-            ),
-        ],
-    )
-
-
-def update_help() -> Message:
-    return help_message(
-        "/update",
-        "A progress update on a task: the group sees a short note in the channel.",
-        [
-            (
-                "/update T-12 on-track 60% Two schools signed up",
-                "Status (on-track, at-risk, blocked, done) and percent are optional.",
-            ),
-            ("/update", "Opens a form to pick one of your open tasks and write the update."),
-        ],
-    )

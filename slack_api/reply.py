@@ -10,8 +10,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.webhook import WebhookClient
 
-from bot.blocks.common import Message
-from bot.slack_client import retry_handlers
+from slack_api.client import retry_handlers
+from ui.blocks.common import Message
 
 log = logging.getLogger("advisory_bot.reply")
 

@@ -26,7 +26,21 @@ class PermissionDenied(UserError):
 
 
 class NotFound(UserError):
-    """A reference, person or trial that does not exist (or is not here)."""
+    """A reference, person or trial that does not exist (or is not here). `kind` names
+    what was looked for ("task", "meeting", ...), for the layer above to say where to
+    look."""
+
+    def __init__(self, message: str, *, kind: str | None = None) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+class ClosedRecord(UserError):
+    """A change a record's state does not allow; `reopen` says what would (a status)."""
+
+    def __init__(self, message: str, *, reference: str) -> None:
+        super().__init__(message)
+        self.reference = reference
 
 
 class FieldError(UserError):

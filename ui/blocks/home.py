@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 from slack_sdk.models.blocks import Block, DividerBlock
 from slack_sdk.models.views import View
 
-from bot.blocks.common import context, header, section
-from bot.blocks.reminders import when
-from bot.blocks.tasks import task_buttons, task_line
-from bot.formatting import format_datetime
 from models.home import DeadlineItem, MeetingItem, Membership
 from models.tasks import TaskRow
+from ui.blocks.common import context, header, section
+from ui.blocks.reminders import when
+from ui.blocks.tasks import task_buttons, task_line
+from ui.formatting import format_datetime
 
 
 def home_view(

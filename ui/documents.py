@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo
 
 from docx import Document
 
-from bot.blocks.group import SECTOR_TITLES
-from bot.blocks.indicators import number
-from bot.formatting import format_date, format_datetime
-from bot.parsing import Period, parse_period
 from models.reports import TaskLine, TrialReport, deadline_outcome
 from models.summaries import Measures
+from ui.blocks.group import SECTOR_TITLES
+from ui.blocks.indicators import number
+from ui.formatting import format_date, format_datetime
+from ui.parsing import Period, parse_period
 
 NOTHING = "Nothing recorded."
 

@@ -13,11 +13,11 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.blocks import ids
-from bot.blocks.common import truncate
-from bot.blocks.tasks import STATUS_WORDS
 from models.tasks import TaskRow
 from models.types import TaskStatus
+from ui.blocks import ids
+from ui.blocks.common import truncate
+from ui.blocks.tasks import STATUS_WORDS
 
 MAX_OPTIONS = 100
 UPDATE_STATUSES = (TaskStatus.ON_TRACK, TaskStatus.AT_RISK, TaskStatus.BLOCKED, TaskStatus.DONE)

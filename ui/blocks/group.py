@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import Block, DividerBlock
 
-from bot.blocks.common import Message, context, header, help_message, section, to_dicts
-from bot.formatting import format_date, mention, plural
 from models.tables import Member, Outcome, Trial
 from models.types import Role, Sector
+from ui.blocks.common import Message, context, header, section, to_dicts
+from ui.formatting import format_date, mention, plural
 
 SECTOR_TITLES = {
     Sector.IWI.value: "Iwi",
@@ -124,35 +124,3 @@ def member_added(trial: Trial, member: Member, change: str, actor_user_id: str) 
     if change == "updated":
         text = f"{mention(actor_user_id)} updated {who} ({sector}) in the {trial.name} group."
     return Message(text=text, blocks=to_dicts([section(text)]), in_channel=True)
-
-
-def group_help() -> Message:
-    return help_message(
-        "/group",
-        "The trial's local advisory group: who is in it, their sectors and roles.",
-        [
-            ("/group", "Members by sector (anyone in the channel)."),
-            ("/group info", "The trial: lead, approach, outcomes, ages, dates, status."),
-            (
-                '/group add @hemi iwi "Hokonui Rūnanga"',
-                "Lead: add a member. Sectors: iwi, council, agency, community, provider. "
-                "Add `as lead` or `as chair` to give a role.",
-            ),
-            ("/group remove @hemi", "Lead: remove a member (their history stays)."),
-            ("/group away until 15/12", "Mark yourself away; reminders go to the lead meanwhile."),
-            ("/group back", "You're back: reminders come to you again."),
-            (
-                "/group set region Southland",
-                "Lead: change a detail: region, approach (ngo or individual), organisation, "
-                "focus (youth, child-youth, education, health), ages (e.g. 12-18), start, end.",
-            ),
-            (
-                "/group setup Gore District lead @lisa",
-                "Director: link this channel to a trial (created if new).",
-            ),
-            (
-                "/group status transitioning",
-                "Director: active, transitioning, locally-led, exited or concluded.",
-            ),
-        ],
-    )

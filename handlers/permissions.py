@@ -6,10 +6,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
-from bot.errors import PermissionDenied, UserError
-from bot.formatting import mentions
+from models.errors import PermissionDenied, UserError
 from models.groups import Group
 from models.types import Role
+from ui.formatting import mentions
 
 
 @dataclass(frozen=True)

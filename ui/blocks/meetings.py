@@ -7,21 +7,20 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import Block, ButtonElement, DividerBlock, SectionBlock
 
-from bot.blocks import ids
-from bot.blocks.common import (
+from models.meetings import MeetingRow
+from models.tables import AgendaItem, Meeting, Member
+from ui.blocks import ids
+from ui.blocks.common import (
     Message,
     context,
     header,
-    help_message,
     markdown,
     section,
     to_dicts,
     truncate,
 )
-from bot.blocks.group import SECTOR_TITLES, describe_member
-from bot.formatting import format_datetime, mention, plural
-from models.meetings import MeetingRow
-from models.tables import AgendaItem, Meeting, Member
+from ui.blocks.group import SECTOR_TITLES, describe_member
+from ui.formatting import format_datetime, mention, plural
 
 # Items shown in one message; the rest are counted (50 blocks is Slack's limit).
 ITEMS_SHOWN = 40
@@ -203,41 +202,3 @@ def meeting_record(
         f"{trial_name} M-{meeting.id} ({meeting.status}), {format_datetime(meeting.starts_at, tz)}"
     )
     return Message(text=text, blocks=to_dicts(blocks[:50]), in_channel=bool(minutes_posted_by))
-
-
-def meeting_help() -> Message:
-    return help_message(
-        "/meeting",
-        "The advisory group's meetings: when and where, the minutes, who came.",
-        [
-            (
-                "/meeting schedule 15/12 10am at Gore Library",
-                "Lead or chair: schedule a meeting (a link works as the place).",
-            ),
-            ("/meeting list", "Coming meetings with their agenda sizes and calendar files."),
-            ("/meeting show M-5", "The meeting: agenda, attendance by sector, minutes."),
-            ("/meeting cancel M-5", "Lead or chair: cancel it; the group is told."),
-            (
-                "/meeting minutes M-5 present @hemi @aroha Agreed to fund the breakfast club.",
-                "Lead or chair: mark it held, record who came and the minutes.",
-            ),
-        ],
-    )
-
-
-def agenda_help() -> Message:
-    return help_message(
-        "/agenda",
-        "Items for the next meeting, in order, with who proposed them.",
-        [
-            ("/agenda", "The next meeting's agenda, posted to the channel."),
-            ("/agenda show M-5", "A given meeting's agenda."),
-            (
-                "/agenda add Funding for the youth hub",
-                "Any member: add an item to the next "
-                "meeting (end with `for M-5` to choose the meeting).",
-            ),
-            ("/agenda move A-7 1", "Proposer, lead or chair: move an item (1 is first)."),
-            ("/agenda remove A-7", "Proposer, lead or chair: take an item off."),
-        ],
-    )

@@ -7,13 +7,13 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import Block, DividerBlock, SectionBlock
 
-from bot.blocks.common import Message, context, header, help_message, markdown, section, to_dicts
-from bot.blocks.group import SECTOR_TITLES
-from bot.blocks.indicators import headline
-from bot.blocks.reminders import when
-from bot.blocks.tasks import STATUS_EMOJI, STATUS_WORDS, progress_bar, task_line
-from bot.formatting import format_date, format_datetime, mention, plural
 from models.summaries import Measures, TrialSummary
+from ui.blocks.common import Message, context, header, markdown, section, to_dicts
+from ui.blocks.group import SECTOR_TITLES
+from ui.blocks.indicators import headline
+from ui.blocks.reminders import when
+from ui.blocks.tasks import STATUS_EMOJI, STATUS_WORDS, progress_bar, task_line
+from ui.formatting import format_date, format_datetime, mention, plural
 
 RAG_EMOJI = {
     "red": ":red_circle:",
@@ -206,21 +206,3 @@ def digest_detail(rows: list[Measures], today: date) -> Message:
     rollup = national_rollup(rows, today, title="Where each trial stands")
     blocks_dicts = to_dicts(blocks) + rollup.blocks
     return Message(text="Weekly digest details", blocks=blocks_dicts[:50])
-
-
-def summary_help() -> Message:
-    return help_message(
-        "/summary",
-        "Where the trial stands, posted to the channel for the group to see.",
-        [
-            (
-                "/summary",
-                "This trial: red/amber/green with the reasons, Action Plan progress, "
-                "overdue and blocked tasks, deadlines, the next meeting, latest updates.",
-            ),
-            ("/summary export", "This trial's tasks and updates as a CSV, with a progress chart."),
-            ("/summary all", "Director: every trial, those needing attention first."),
-            ("/summary Ranui", "Director: one trial by name (case and macrons don't matter)."),
-            ("/summary all export", "Director: every trial's measures as a CSV, with a chart."),
-        ],
-    )

@@ -7,12 +7,12 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, SectionBlock
 
-from bot.blocks import ids
-from bot.blocks.common import Message, context, header, markdown, section, to_dicts, truncate
-from bot.blocks.tasks import task_buttons, task_line
-from bot.formatting import format_date, format_datetime, mention, plural
 from models.tables import Deadline, Meeting, Member
 from models.tasks import TaskRow
+from ui.blocks import ids
+from ui.blocks.common import Message, context, header, markdown, section, to_dicts, truncate
+from ui.blocks.tasks import task_buttons, task_line
+from ui.formatting import format_date, format_datetime, mention, plural
 
 CHECKIN_TASKS_SHOWN = 20
 

@@ -16,7 +16,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.errors import ParseError
+from models.errors import ParseError
+from models.people import Mention
+from models.periods import TERM_MONTHS, Period, month_end
+from models.text import fold
 
 QUOTES = {'"': '"', "“": "”", "„": "“"}
 ESCAPED_ENTITY = re.compile(r"<[^<>\s][^<>]*>")
@@ -66,17 +69,6 @@ class Token:
 
     def is_word(self, *words: str) -> bool:
         return not self.quoted and self.text.lower() in words
-
-
-@dataclass(frozen=True)
-class Mention:
-    """A person named in a command: an escaped Slack mention, or a plain `@name`."""
-
-    user_id: str | None
-    name: str | None = None
-
-    def __str__(self) -> str:
-        return f"<@{self.user_id}>" if self.user_id else f"@{self.name}"
 
 
 @dataclass(frozen=True)
@@ -354,13 +346,6 @@ def parse_title(text: str, *, what: str = "title", limit: int = 200) -> str:
     return cleaned
 
 
-def fold(text: str) -> str:
-    """Case- and accent-free form for forgiving matches: "Rānui" → "ranui"."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(stripped.casefold().split())
-
-
 def choice(text: str, options: dict[str, str], *, what: str, example: str) -> str:
     """One of a small vocabulary, with aliases; the error lists the choices."""
     key = fold(text).strip()
@@ -418,25 +403,11 @@ def take_reference(
     return tokens, None
 
 
-@dataclass(frozen=True)
-class Period:
-    """A reporting period: its label as people write it, and the dates it covers."""
-
-    label: str
-    start: date
-    end: date
-
-
 PERIOD_EXAMPLES = "2013, 2013/14, H2 2026, Q3 2026, Term 2 2026, Jun 2026 or 30/6/2026"
 HALF = re.compile(r"^(?:h([12])\s*(\d{4})|(\d{4})\s*h([12]))$")
 QUARTER = re.compile(r"^(?:q([1-4])\s*(\d{4})|(\d{4})\s*q([1-4]))$")
 TERM = re.compile(r"^term\s*([1-4])\s*(\d{4})$")
 FINANCIAL = re.compile(r"^(\d{4})\s*[/\-–]\s*(\d{2}|\d{4})$")
-TERM_MONTHS = {1: (2, 4), 2: (5, 7), 3: (7, 9), 4: (10, 12)}
-
-
-def _month_end(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
 
 
 def parse_period(text: str) -> Period:
@@ -476,17 +447,17 @@ def parse_period(text: str) -> Period:
         )
         year = year_ok(year)
         return Period(
-            f"Q{quarter} {year}", date(year, 3 * quarter - 2, 1), _month_end(year, 3 * quarter)
+            f"Q{quarter} {year}", date(year, 3 * quarter - 2, 1), month_end(year, 3 * quarter)
         )
     if match := TERM.match(lowered):
         term, year = int(match[1]), year_ok(int(match[2]))
         first, last = TERM_MONTHS[term]
-        return Period(f"Term {term} {year}", date(year, first, 1), _month_end(year, last))
+        return Period(f"Term {term} {year}", date(year, first, 1), month_end(year, last))
     words = lowered.split()
     if len(words) == 2 and _month(words[0]) and words[1].isdigit() and len(words[1]) == 4:
         month, year = _month(words[0]) or 1, year_ok(int(words[1]))
         return Period(
-            f"{calendar.month_abbr[month]} {year}", date(year, month, 1), _month_end(year, month)
+            f"{calendar.month_abbr[month]} {year}", date(year, month, 1), month_end(year, month)
         )
     try:
         day = parse_date(typed, today=date(MAX_YEAR, 1, 1))

@@ -6,10 +6,10 @@ from datetime import date
 
 from slack_sdk.models.blocks import Block
 
-from bot.blocks.common import Message, context, header, help_message, section, to_dicts, truncate
-from bot.blocks.reminders import when
-from bot.formatting import mention, plural
 from models.deadlines import DeadlineRow
+from ui.blocks.common import Message, context, header, section, to_dicts, truncate
+from ui.blocks.reminders import when
+from ui.formatting import mention, plural
 
 
 def deadline_line(row: DeadlineRow, today: date, *, with_trial: bool = False) -> str:
@@ -44,26 +44,3 @@ def deadline_list(
         )
     )
     return Message(text=f"{title}: {plural(len(rows), 'open deadline')}", blocks=to_dicts(blocks))
-
-
-def deadline_help() -> Message:
-    return help_message(
-        "/deadline",
-        "Reporting deadlines, with reminders so none is missed.",
-        [
-            (
-                "/deadline add Six-monthly progress report to Ministers due 15/12",
-                "Lead: add a deadline (the lead is responsible unless you add `owner @person`).",
-            ),
-            (
-                "/deadline add Report to the Joint Venture Board due 31/1/2027 national",
-                "Director: the same deadline for every active trial, owned by each lead.",
-            ),
-            ("/deadline list", "Open deadlines, soonest first."),
-            (
-                "/deadline submitted D-3 https://docs.example/report",
-                "Responsible member or lead: it's in (the link is optional).",
-            ),
-            ("/deadline remind D-3 21,14,7,1,0", "Lead: choose the days before to be reminded."),
-        ],
-    )

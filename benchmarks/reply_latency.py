@@ -1,0 +1,218 @@
+"""What people feel: the time from a slash command to its reply.
+
+`advisory-bot run` (waitress) on 16 trials × 2,000 tasks × 5 updates, SQLite by default or
+PostgreSQL with `--database-url`. 16 clients each send a mix of everyday commands, the next
+once the last one's reply has come, timing the ack (Slack's 3-second limit) and the reply
+at the response_url. Three runs:
+
+- steady: the mix alone;
+- with slow work: Slack's file uploads take 4 s each and `/summary export`s keep arriving
+  beside the mix; every `/task add` form must open within 3 s (a trigger_id's life);
+- 64 clients: the ack under a crowd.
+
+Goals (issue 14): reply p50 ≤ 150 ms and p99 ≤ 500 ms at 16 clients, steady; with slow
+work, the everyday replies' p50 within 1.25× of steady, none missing, every form opened;
+ack p99 under 100 ms at 64 clients.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.latency import SCRIPT, free_port, percentile, wait_healthy  # noqa: E402
+from models.db import Database  # noqa: E402
+from models.migrate import upgrade  # noqa: E402
+from simulator.web_api import FakeSlack  # noqa: E402
+from tests.harness import data  # noqa: E402
+from tests.harness.slack_requests import Slack  # noqa: E402
+
+SECRET = "benchmark-signing-secret"
+LEAD, DIRECTOR, CHANNEL = "UTRIAL000", "UDIRECTOR", "CTRIAL00"
+# The everyday mix: what a group does in a week, reads outnumbering writes.
+MIX = [
+    ("/task", "list"),
+    ("/task", "list mine"),
+    ("/task", "show T-7"),
+    ("/group", "list"),
+    ("/agenda", ""),
+    ("/meeting", "list"),
+    ("/deadline", "list"),
+    ("/summary", ""),
+    ("/task", "add Benchmark action due 15/12"),
+    ("/update", "T-1 on-track 50% Benchmark update"),
+]
+FORM = ("/task", "add")
+EXPORT = ("/summary", "export")
+SLOW_UPLOAD_SECONDS = 4.0
+FORM_LIMIT_SECONDS = 3.0
+
+
+@dataclass
+class Timings:
+    acks: list[float] = field(default_factory=list)
+    replies: list[float] = field(default_factory=list)
+    missing: int = 0
+    forms: int = 0
+    forms_opened: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def summary(self) -> dict[str, float]:
+        return {
+            "count": len(self.acks),
+            "ack_p50": percentile(self.acks, 0.5) * 1000,
+            "ack_p99": percentile(self.acks, 0.99) * 1000,
+            "reply_p50": percentile(self.replies, 0.5) * 1000 if self.replies else float("nan"),
+            "reply_p99": percentile(self.replies, 0.99) * 1000 if self.replies else float("nan"),
+            "missing": self.missing,
+            "forms": self.forms,
+            "forms_opened": self.forms_opened,
+        }
+
+
+def client(slack: Slack, fake: FakeSlack, commands: list[tuple[str, str]], out: Timings) -> None:
+    for command, text in commands:
+        started = time.monotonic()
+        result = slack.command(command, text, user=LEAD, channel=CHANNEL, timeout=30)
+        ack = time.monotonic() - started
+        assert result.hook is not None
+        if (command, text) == FORM:
+            try:
+                call = fake.answer_to(result.hook, timeout=FORM_LIMIT_SECONDS * 2)
+                opened = call.method == "views.open" and call.at - started <= FORM_LIMIT_SECONDS
+            except AssertionError:
+                opened = False
+            with out.lock:
+                out.acks.append(ack)
+                out.forms += 1
+                out.forms_opened += opened
+            continue
+        try:
+            call = fake.wait_for("response_url", hook=result.hook, timeout=20)[0]
+            reply: float | None = max(0.0, call.at - started)
+        except AssertionError:
+            reply = None
+        with out.lock:
+            out.acks.append(ack)
+            if reply is None:
+                out.missing += 1
+            else:
+                out.replies.append(reply)
+
+
+def load(slack: Slack, fake: FakeSlack, clients: int, per_client: int, *, forms: bool) -> Timings:
+    out = Timings()
+    mix = [*MIX, FORM] if forms else MIX
+    threads = []
+    for n in range(clients):
+        commands = list(itertools.islice(itertools.cycle(mix), n, n + per_client))
+        threads.append(threading.Thread(target=client, args=(slack, fake, commands, out)))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return out
+
+
+def exports_beside(slack: Slack, stop: threading.Event) -> None:
+    """Exports keep arriving (one a second) while the mix runs."""
+    while not stop.is_set():
+        slack.command(*EXPORT, user=LEAD, channel=CHANNEL)
+        stop.wait(1.0)
+
+
+def main(database_url: str | None, per_client: int) -> dict[str, Any]:
+    folder = Path(tempfile.mkdtemp())
+    url = database_url or f"sqlite:///{folder / 'bench.db'}"
+    database = Database(url)
+    upgrade(database)
+    with database.session() as session:
+        data.programme(session, trials=16, tasks=2000, updates=5, today=date.today())
+    database.dispose()
+    fake = FakeSlack().start()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL"))}
+    port = free_port()
+    env |= {
+        "SLACK_BOT_TOKEN": "xoxb-bench",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": fake.url,
+        "DATABASE_URL": url,
+        "DIRECTOR_USER_IDS": DIRECTOR,
+        "PORT": str(port),
+    }
+    bot = subprocess.Popen(
+        [SCRIPT, "run", "--host", "127.0.0.1", "--no-reminders"],
+        env=env,
+        cwd=folder,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    results: dict[str, Any] = {"database": "PostgreSQL" if database_url else "SQLite"}
+    try:
+        wait_healthy(f"http://127.0.0.1:{port}/healthz", bot)
+        slack = Slack(f"http://127.0.0.1:{port}/slack/events", SECRET, fake)
+        load(slack, fake, 4, 10, forms=False)  # warm up
+        results["steady"] = load(slack, fake, 16, per_client, forms=True).summary()
+        fake.delay("files.completeUploadExternal", SLOW_UPLOAD_SECONDS)
+        stop = threading.Event()
+        beside = threading.Thread(target=exports_beside, args=(slack, stop))
+        beside.start()
+        time.sleep(1.0)  # the first exports are under way
+        results["slow"] = load(slack, fake, 16, per_client, forms=True).summary()
+        stop.set()
+        beside.join()
+        fake.delay("files.completeUploadExternal", 0.0)
+        results["crowd"] = load(slack, fake, 64, max(4, per_client // 2), forms=False).summary()
+    finally:
+        bot.terminate()
+        bot.wait(timeout=60)
+        fake.stop()
+    return results
+
+
+def table(results: dict[str, Any]) -> str:
+    lines = [
+        f"Reply latency ({results['database']}, 16 trials × 2,000 tasks)",
+        f"{'run':<28}{'commands':>9}{'ack p50':>10}{'ack p99':>10}{'reply p50':>11}"
+        f"{'reply p99':>11}{'missing':>9}{'forms':>9}",
+    ]
+    labels = {
+        "steady": "steady, 16 clients",
+        "slow": "uploads 4 s + exports, 16",
+        "crowd": "steady, 64 clients",
+    }
+    for key, label in labels.items():
+        row = results[key]
+        forms = f"{row['forms_opened']}/{row['forms']}" if row["forms"] else "-"
+        lines.append(
+            f"{label:<28}{row['count']:>9}{row['ack_p50']:>8.1f}ms{row['ack_p99']:>8.1f}ms"
+            f"{row['reply_p50']:>9.0f}ms{row['reply_p99']:>9.0f}ms{row['missing']:>9}{forms:>9}"
+        )
+    ratio = results["slow"]["reply_p50"] / results["steady"]["reply_p50"]
+    lines.append(f"reply p50 with slow work / steady: {ratio:.2f}× (goal ≤ 1.25×)")
+    lines.append(
+        "Goals: reply p50 ≤ 150 ms, p99 ≤ 500 ms (steady, 16); none missing and every form "
+        "opened within 3 s with slow work; ack p99 < 100 ms at 64 clients."
+    )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", help="a PostgreSQL URL (default: a SQLite file)")
+    parser.add_argument("--per-client", type=int, default=22, help="commands per client")
+    args = parser.parse_args()
+    print(table(main(args.database_url, args.per_client)))

@@ -1,0 +1,90 @@
+"""The command registry: each subcommand declared once, with its function, its help, who
+may use it and how it runs. Routing, `help`, the manifest's usage hints and the README's
+command tables all come from here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from handlers.context import Asker
+from ui.blocks.common import Message, help_message
+from ui.parsing import ParseError, Token, tokenize
+
+Run = Callable[[Asker, list[Token]], Message | None]
+HELP_WORDS = ("help", "?")
+
+
+@dataclass(frozen=True)
+class Sub:
+    """One subcommand. `changes`: it writes, so it runs (and commits) before the ack.
+    `slow`: by nature (documents, uploads, the national roll-up), so it runs on the pool
+    for slow work. `help`: (example, explanation) lines; `who` prefixes each."""
+
+    name: str
+    run: Run
+    help: tuple[tuple[str, str], ...]
+    who: str = ""
+    changes: bool = False
+    slow: bool = False
+    aliases: tuple[str, ...] = ()
+
+    def help_lines(self) -> list[tuple[str, str]]:
+        return [
+            (example, f"{self.who}: {text}" if self.who else text) for example, text in self.help
+        ]
+
+
+@dataclass(frozen=True)
+class Family:
+    """A slash command and its subcommands. Empty text runs `default`; a first word that
+    names no subcommand goes to `otherwise` (with every word), or is refused."""
+
+    command: str
+    description: str  # the manifest's description
+    about: str  # help's opening line
+    subs: tuple[Sub, ...]
+    default: str
+    otherwise: Sub | None = None
+    hint: str | None = None  # the manifest's usage hint, when not the subcommands' names
+    _by_word: dict[str, Sub] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        words: dict[str, Sub] = {}
+        for sub in self.subs:
+            for word in (sub.name, *sub.aliases):
+                if word in words:
+                    raise ValueError(f"{self.command} {word} is declared twice")
+                words[word] = sub
+        if self.default not in words:
+            raise ValueError(f"{self.command} has no subcommand {self.default!r}")
+        object.__setattr__(self, "_by_word", words)
+
+    def route(self, text: str) -> tuple[Sub | None, list[Token]]:
+        """The subcommand the text asks for and the words after it; None for help."""
+        tokens = tokenize(text)
+        if not tokens:
+            return self._by_word[self.default], []
+        first = tokens[0]
+        if first.is_word(*HELP_WORDS):
+            return None, []
+        sub = None if first.quoted else self._by_word.get(first.text.lower())
+        if sub is not None:
+            return sub, tokens[1:]
+        if self.otherwise is not None:
+            return self.otherwise, tokens
+        raise ParseError(
+            f"I don't know `{self.command} {first.text[:40]}`. Try `{self.command} help`."
+        )
+
+    def usage_hint(self) -> str:
+        if self.hint is not None:
+            return self.hint
+        names = [sub.name for sub in self.subs if sub.name]
+        return "[" + "|".join([*names, "help"]) + "]"
+
+    def help_message(self) -> Message:
+        lines = [line for sub in self.subs for line in sub.help_lines()]
+        if self.otherwise is not None:
+            lines += self.otherwise.help_lines()
+        return help_message(self.command, self.about, lines)

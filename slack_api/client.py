@@ -1,0 +1,135 @@
+"""The Web API client every part of the bot uses: it retries what can be retried, and after
+Slack answers 429 every caller of that method waits out the Retry-After together."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+from slack_sdk.http_retry.handler import RetryHandler
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
+from slack_sdk.web import SlackResponse
+
+
+class SlackPace:
+    """When each Web API method may next be called. Slack's limits are per app, not per
+    thread: once it has said 429 to one caller, the others would only meet the same
+    closed window, so they wait with it."""
+
+    def __init__(
+        self,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._clock = clock
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._resume_at: dict[str, float] = {}
+
+    def __deepcopy__(self, _memo: dict[int, Any]) -> SlackPace:
+        # Bolt copies each request's client for its lazy listeners: the pace stays shared.
+        return self
+
+    def wait_turn(self, method: str) -> None:
+        """Block until `method` may go."""
+        with self._lock:
+            wait = self._resume_at.get(method, 0.0) - self._clock()
+        if wait > 0:
+            self._sleep(wait)
+
+    def refused(self, method: str, retry_after: float) -> None:
+        """Slack answered 429: nobody calls `method` again for `retry_after` seconds."""
+        with self._lock:
+            resume = self._clock() + retry_after
+            self._resume_at[method] = max(self._resume_at.get(method, 0.0), resume)
+
+    def waits_for(self, method: str) -> float:
+        """Seconds until `method` may next go (for tests and logs)."""
+        with self._lock:
+            return max(0.0, self._resume_at.get(method, 0.0) - self._clock())
+
+
+def method_of(url: str) -> str:
+    return url.split("?", 1)[0].rsplit("/", 1)[-1]
+
+
+def retry_after(response: HttpResponse) -> float:
+    for name, values in response.headers.items():
+        if name.lower() == "retry-after":
+            value = values[0] if isinstance(values, list) else values
+            try:
+                return max(0.0, float(value))
+            except ValueError:
+                break
+    return 1.0
+
+
+class PacedRateLimitRetryHandler(RateLimitErrorRetryHandler):
+    """Retries a 429 once the shared pace lets the method go again (not after a sleep of
+    its own, as the built-in handler does)."""
+
+    def __init__(self, pace: SlackPace, max_retry_count: int) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.pace = pace
+
+    def can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if response is not None and response.status_code == 429:
+            self.pace.refused(method_of(request.url), retry_after(response))
+        return super().can_retry(state=state, request=request, response=response, error=error)
+
+    def prepare_for_next_attempt(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        state.next_attempt_requested = True
+        self.pace.wait_turn(method_of(request.url))
+        state.increment_current_attempt()
+
+
+def retry_handlers(pace: SlackPace | None = None) -> list[RetryHandler]:
+    """Retries for lost connections, 429 (at `pace`, if given) and 5xx."""
+    rate_limits = (
+        PacedRateLimitRetryHandler(pace, max_retry_count=3)
+        if pace is not None
+        else RateLimitErrorRetryHandler(max_retry_count=3)
+    )
+    return [
+        ConnectionErrorRetryHandler(max_retry_count=2),
+        rate_limits,
+        ServerErrorRetryHandler(max_retry_count=2),
+    ]
+
+
+class SlackClient(WebClient):
+    """A WebClient that waits while Slack has told the app to (`SlackPace`)."""
+
+    def __init__(self, *args: Any, pace: SlackPace, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.pace = pace
+
+    def api_call(  # type: ignore[override]
+        self, api_method: str, *args: Any, **kwargs: Any
+    ) -> SlackResponse:
+        self.pace.wait_turn(api_method)
+        return super().api_call(api_method, *args, **kwargs)  # type: ignore[return-value]

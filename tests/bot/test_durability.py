@@ -1,0 +1,90 @@
+"""What the bot acknowledged is never lost: `advisory-bot run` killed (SIGKILL) in the
+middle of a burst of writes from 8 clients keeps every change it had acked."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+from sqlmodel import select
+
+from models.db import Database
+from models.tables import ProgressUpdate, Task
+from simulator.web_api import FakeSlack
+from tests.bot.test_cli import SCRIPT, _wait_healthy, clean_env, free_port
+from tests.conftest import DIRECTOR, GORE, LISA, SIGNING_SECRET
+from tests.harness.slack_requests import Slack
+
+CLIENTS = 8
+
+
+def test_sigkill_during_a_burst_loses_no_acknowledged_change(
+    database: Database, fake_slack: FakeSlack, tmp_path: Path
+) -> None:
+    port = free_port()
+    env = clean_env(
+        SLACK_BOT_TOKEN="xoxb-test-token",
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=fake_slack.url,
+        DATABASE_URL=database.url.render_as_string(hide_password=False),
+        PORT=str(port),
+        DIRECTOR_USER_IDS=DIRECTOR,
+    )
+    process = subprocess.Popen(
+        [SCRIPT, "run", "--host", "127.0.0.1", "--no-reminders"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        _wait_healthy(port, process)
+        slack = Slack(f"http://127.0.0.1:{port}/slack/events", SIGNING_SECRET, fake_slack)
+        slack.say(f"/group setup Gore District lead <@{LISA}|lisa>", user=DIRECTOR, channel=GORE)
+        slack.say("/task add The first action", user=LISA, channel=GORE)
+        acked_tasks: list[str] = []
+        acked_updates: list[str] = []
+        lock = threading.Lock()
+        stop = threading.Event()
+
+        def burst(client: int) -> None:
+            for n in range(10_000):
+                if stop.is_set():
+                    return
+                title = f"Burst action {client}-{n}"
+                text = f"Burst update {client}-{n}"
+                for command, words, acked in (
+                    ("/task", f"add {title}", acked_tasks),
+                    ("/update", f"T-1 on-track {text}", acked_updates),
+                ):
+                    try:
+                        result = slack.command(command, words, user=LISA, channel=GORE, timeout=5)
+                    except OSError:
+                        return  # the bot is gone
+                    if result.status == 200 and result.body == "":
+                        with lock:
+                            acked.append(title if command == "/task" else text)
+
+        threads = [threading.Thread(target=burst, args=(c,)) for c in range(CLIENTS)]
+        for thread in threads:
+            thread.start()
+        time.sleep(2.0)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert len(acked_tasks) > 20 and len(acked_updates) > 20, (acked_tasks, acked_updates)
+    with database.session(write=False) as session:
+        titles = set(session.exec(select(Task.title)).all())
+        texts = set(session.exec(select(ProgressUpdate.text)).all())
+    assert set(acked_tasks) <= titles, sorted(set(acked_tasks) - titles)[:5]
+    assert set(acked_updates) <= texts, sorted(set(acked_updates) - texts)[:5]
