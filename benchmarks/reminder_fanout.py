@@ -21,7 +21,7 @@ from models.db import Database
 from models.migrate import upgrade
 from scheduler.sweep import sweep
 from tests.harness import data
-from tests.harness.fake_slack import FakeSlack
+from simulator.web_api import FakeSlack
 
 REMINDERS, PER_SECOND = 2000, 50
 

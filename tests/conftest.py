@@ -24,7 +24,7 @@ from bot.server import EVENTS_PATH
 from handlers.background import Background
 from models.db import Database, make_engine
 from models.migrate import upgrade
-from tests.harness.fake_slack import FakeSlack
+from simulator.web_api import FakeSlack
 from tests.harness.serving import serving
 from tests.harness.slack_requests import Slack
 
@@ -143,12 +143,21 @@ def settings(fake_slack: FakeSlack, database: Database) -> Settings:
 
 @pytest.fixture
 def slack(settings: Settings, database: Database, fake_slack: FakeSlack) -> Iterator[Slack]:
-    """The real app served over HTTP by waitress on a free port; Slack's side of it."""
+    """The real app, handed signed requests in-process (`app.dispatch`); Slack's side of it."""
+    background = Background()
+    app = create_app(settings, database=database, clock=lambda: NOW, background=background)
+    yield Slack(EVENTS_PATH, SIGNING_SECRET, fake_slack, app=app)
+    background.shutdown()  # as `advisory-bot run` does: replies already owed are sent
+
+
+@pytest.fixture
+def served_slack(settings: Settings, database: Database, fake_slack: FakeSlack) -> Iterator[Slack]:
+    """The real app served over HTTP by waitress on a free port, for the server's tests."""
     background = Background()
     app = create_app(settings, database=database, clock=lambda: NOW, background=background)
     with serving(app, database) as base_url:
         yield Slack(base_url + EVENTS_PATH, SIGNING_SECRET, fake_slack)
-    background.shutdown()  # as `advisory-bot run` does: replies already owed are sent
+    background.shutdown()
 
 
 @pytest.fixture

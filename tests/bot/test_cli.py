@@ -18,7 +18,7 @@ import pytest
 
 from models.db import Database
 from tests.conftest import ARO, DIRECTOR, GORE, HEMI, LISA, SIGNING_SECRET
-from tests.harness.fake_slack import FakeSlack
+from simulator.web_api import FakeSlack
 from tests.harness.slack_requests import Slack
 from tests.harness.socket_server import LoopbackSocketMode
 

@@ -19,9 +19,15 @@ from bot.server import EVENTS_PATH
 from models.db import Database
 from models.tables import AuditLog, Trial
 from tests.conftest import DIRECTOR, GORE, HEMI, LISA, SIGNING_SECRET
-from tests.harness.fake_slack import DROP, FakeSlack
+from simulator.web_api import DROP, FakeSlack
 from tests.harness.serving import serving
 from tests.harness.slack_requests import Slack, sign
+
+
+@pytest.fixture
+def slack(served_slack: Slack) -> Slack:
+    """Here the requests really go over HTTP, through waitress."""
+    return served_slack
 
 
 def _counts(database: Database) -> tuple[int, int]:

@@ -8,7 +8,7 @@ import pytest
 from models.db import Database
 from tests.conftest import ARO, DIRECTOR, GORE, HEMI, LISA, RANUI
 from tests.harness.checks import audit_count
-from tests.harness.fake_slack import FakeSlack
+from simulator.web_api import FakeSlack
 from tests.harness.slack_requests import Slack
 
 MARK = "UMARK"  # Rānui's lead: in Gore's channel, only an observer

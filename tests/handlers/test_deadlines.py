@@ -17,7 +17,7 @@ from models.tables import AuditLog, Deadline, ProgressUpdate, Task, Trial
 from scheduler.sweep import sweep
 from tests.conftest import ARO, DIRECTOR, GORE, HEMI, LISA, RANUI
 from tests.harness.checks import assert_refused
-from tests.harness.fake_slack import FakeSlack
+from simulator.web_api import FakeSlack
 from tests.harness.slack_requests import Interactions, Slack
 
 NZ = ZoneInfo("Pacific/Auckland")

@@ -11,7 +11,7 @@ from models.db import Database
 from models.tables import AuditLog, Member, Trial
 from tests.conftest import ARO, DIRECTOR, GORE, HEMI, LISA, RANUI
 from tests.harness.checks import assert_refused
-from tests.harness.fake_slack import FakeSlack
+from simulator.web_api import FakeSlack
 from tests.harness.slack_requests import Slack
 
 
@@ -230,7 +230,9 @@ def test_plain_names_match_slack_display_and_real_names(
     deadline = time.monotonic() + 5  # Slack is asked for the names after the reply
     while time.monotonic() < deadline:
         with database.session(write=False) as session:
-            learnt = session.exec(select(Member.display_name)).first()
+            learnt = session.exec(
+                select(Member.display_name).where(Member.slack_user_id == HEMI)
+            ).first()
         if learnt:
             break
         time.sleep(0.02)

@@ -21,7 +21,7 @@ from scheduler.sweep import sweep
 from tests.conftest import ARO, DIRECTOR, GORE, HEMI, LISA
 from tests.harness import data
 from tests.harness.checks import assert_refused
-from tests.harness.fake_slack import FakeSlack
+from simulator.web_api import FakeSlack
 from tests.harness.slack_requests import Interactions, Slack
 from ui.parsing import parse_period
 

@@ -16,7 +16,7 @@ from models.meetings import sectors_absent_from_last_two
 from models.tables import AgendaItem, Meeting, MeetingAttendance, Member, Task, Trial
 from tests.conftest import ARO, DIRECTOR, GORE, HEMI, LISA, RANUI
 from tests.harness.checks import assert_refused
-from tests.harness.fake_slack import FakeSlack
+from simulator.web_api import FakeSlack
 from tests.harness.slack_requests import Interactions, Reply, Slack
 
 AUCKLAND = ZoneInfo("Pacific/Auckland")

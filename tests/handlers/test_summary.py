@@ -17,7 +17,7 @@ from models.db import Database
 from scheduler.sweep import sweep
 from tests.conftest import ARO, DIRECTOR, GORE, HEMI, LISA, NOW, RANUI
 from tests.harness import data
-from tests.harness.fake_slack import FakeSlack
+from simulator.web_api import FakeSlack
 from tests.harness.slack_requests import Slack
 
 

@@ -16,7 +16,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from tests.harness.fake_slack import FakeSlack
+from slack_bolt import App
+from slack_bolt.request import BoltRequest
+
+from simulator.web_api import FakeSlack
 
 
 @dataclass
@@ -66,12 +69,17 @@ def sign(secret: str, timestamp: int, body: bytes) -> str:
 
 
 class Slack:
-    """Plays Slack's part: sends signed requests to the app at `events_url`."""
+    """Plays Slack's part: sends signed requests to the app, over HTTP to `events_url`, or
+    in-process to `app.dispatch` as Bolt's own scenario tests do (the same signature check,
+    the same listeners; no server between)."""
 
-    def __init__(self, events_url: str, signing_secret: str, fake: FakeSlack) -> None:
+    def __init__(
+        self, events_url: str, signing_secret: str, fake: FakeSlack, *, app: App | None = None
+    ) -> None:
         self.events_url = events_url
         self.signing_secret = signing_secret
         self.fake = fake
+        self.app = app
 
     def post(
         self,
@@ -92,10 +100,18 @@ class Slack:
             else sign(self.signing_secret, timestamp, body),
             **(headers or {}),
         }
+        started = time.monotonic()
+        if self.app is not None:
+            response = self.app.dispatch(
+                BoltRequest(
+                    body=body.decode(),
+                    headers={name.lower(): [value] for name, value in all_headers.items()},
+                )
+            )
+            return HttpResult(response.status, response.body, time.monotonic() - started)
         request = urllib.request.Request(
             self.events_url, data=body, headers=all_headers, method="POST"
         )
-        started = time.monotonic()
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:
                 return HttpResult(

@@ -24,7 +24,7 @@ from models.tables import ReminderLedger
 from scheduler import runner
 from scheduler.sweep import SENDERS, sweep
 from tests.harness import data
-from tests.harness.fake_slack import DROP, FakeSlack
+from simulator.web_api import DROP, FakeSlack
 
 NZ = ZoneInfo("Pacific/Auckland")
 TUESDAY_NINE = datetime(2026, 12, 15, 9, 0, tzinfo=NZ)
