@@ -34,8 +34,8 @@ sys.path.insert(0, str(ROOT))
 
 from models.db import Database  # noqa: E402
 from models.migrate import upgrade  # noqa: E402
-from tests.harness import data  # noqa: E402
 from simulator.web_api import FakeSlack  # noqa: E402
+from tests.harness import data  # noqa: E402
 from tests.harness.slack_requests import Slack  # noqa: E402
 
 SECRET = "benchmark-signing-secret"

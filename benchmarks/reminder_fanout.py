@@ -20,8 +20,8 @@ from bot.config import Settings
 from models.db import Database
 from models.migrate import upgrade
 from scheduler.sweep import sweep
-from tests.harness import data
 from simulator.web_api import FakeSlack
+from tests.harness import data
 
 REMINDERS, PER_SECOND = 2000, 50
 

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from models.db import Database
-from tests.conftest import ARO, DIRECTOR, GORE, HEMI, LISA, SIGNING_SECRET
 from simulator.web_api import FakeSlack
+from tests.conftest import ARO, DIRECTOR, GORE, HEMI, LISA, SIGNING_SECRET
 from tests.harness.slack_requests import Slack
 from tests.harness.socket_server import LoopbackSocketMode
 

@@ -18,8 +18,8 @@ from bot.config import Settings
 from bot.server import EVENTS_PATH
 from models.db import Database
 from models.tables import AuditLog, Trial
-from tests.conftest import DIRECTOR, GORE, HEMI, LISA, SIGNING_SECRET
 from simulator.web_api import DROP, FakeSlack
+from tests.conftest import DIRECTOR, GORE, HEMI, LISA, SIGNING_SECRET
 from tests.harness.serving import serving
 from tests.harness.slack_requests import Slack, sign
 

@@ -11,8 +11,8 @@ from bot.app import create_app
 from bot.config import Settings
 from bot.server import socket_mode_handler
 from models.db import Database
-from tests.conftest import DIRECTOR, GORE, HEMI, LISA
 from simulator.web_api import FakeSlack
+from tests.conftest import DIRECTOR, GORE, HEMI, LISA
 from tests.harness.socket_server import LoopbackSocketMode
 
 APP_TOKEN = "xapp-1-A0ADVISORY-test"

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from models.db import Database
+from simulator.web_api import FakeSlack
 from tests.conftest import ARO, DIRECTOR, GORE, HEMI, LISA, RANUI
 from tests.harness.checks import audit_count
-from simulator.web_api import FakeSlack
 from tests.harness.slack_requests import Slack
 
 MARK = "UMARK"  # Rānui's lead: in Gore's channel, only an observer

@@ -15,9 +15,9 @@ from bot.config import Settings
 from models.db import Database
 from models.tables import AuditLog, Deadline, ProgressUpdate, Task, Trial
 from scheduler.sweep import sweep
+from simulator.web_api import FakeSlack
 from tests.conftest import ARO, DIRECTOR, GORE, HEMI, LISA, RANUI
 from tests.harness.checks import assert_refused
-from simulator.web_api import FakeSlack
 from tests.harness.slack_requests import Interactions, Slack
 
 NZ = ZoneInfo("Pacific/Auckland")

@@ -18,10 +18,10 @@ from models import reports, summaries
 from models.db import Database
 from models.tables import AuditLog, Meeting, MeetingAttendance, Member, Task, Trial
 from scheduler.sweep import sweep
+from simulator.web_api import FakeSlack
 from tests.conftest import ARO, DIRECTOR, GORE, HEMI, LISA
 from tests.harness import data
 from tests.harness.checks import assert_refused
-from simulator.web_api import FakeSlack
 from tests.harness.slack_requests import Interactions, Slack
 from ui.parsing import parse_period
 

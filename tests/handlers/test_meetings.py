@@ -14,9 +14,9 @@ from sqlmodel import func, select
 from models.db import Database
 from models.meetings import sectors_absent_from_last_two
 from models.tables import AgendaItem, Meeting, MeetingAttendance, Member, Task, Trial
+from simulator.web_api import FakeSlack
 from tests.conftest import ARO, DIRECTOR, GORE, HEMI, LISA, RANUI
 from tests.harness.checks import assert_refused
-from simulator.web_api import FakeSlack
 from tests.harness.slack_requests import Interactions, Reply, Slack
 
 AUCKLAND = ZoneInfo("Pacific/Auckland")

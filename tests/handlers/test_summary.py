@@ -15,9 +15,9 @@ from bot.app import make_client
 from bot.config import Settings
 from models.db import Database
 from scheduler.sweep import sweep
+from simulator.web_api import FakeSlack
 from tests.conftest import ARO, DIRECTOR, GORE, HEMI, LISA, NOW, RANUI
 from tests.harness import data
-from simulator.web_api import FakeSlack
 from tests.harness.slack_requests import Slack
 
 

@@ -23,8 +23,8 @@ from models.db import Database
 from models.tables import ReminderLedger
 from scheduler import runner
 from scheduler.sweep import SENDERS, sweep
-from tests.harness import data
 from simulator.web_api import DROP, FakeSlack
+from tests.harness import data
 
 NZ = ZoneInfo("Pacific/Auckland")
 TUESDAY_NINE = datetime(2026, 12, 15, 9, 0, tzinfo=NZ)
