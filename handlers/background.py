@@ -29,10 +29,6 @@ class Background:
         self._lock = threading.Lock()
         self._queued: set[Hashable] = set()
 
-    @property
-    def threads(self) -> int:
-        return self.executor._max_workers + self._slow._max_workers
-
     def soon(self, work: Callable[[], object]) -> None:
         """Run `work()` on the everyday pool; its failure is logged."""
         _submit(self.executor, work)

@@ -36,7 +36,7 @@ class NotFound(UserError):
 
 
 class ClosedRecord(UserError):
-    """A change a record's state does not allow; `reopen` says what would (a status)."""
+    """A change a record's state does not allow until it is reopened (`reference` names it)."""
 
     def __init__(self, message: str, *, reference: str) -> None:
         super().__init__(message)
