@@ -77,6 +77,27 @@ def wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 60
     raise RuntimeError("never became healthy")
 
 
+def seed(url: str) -> None:
+    """The benchmarks' programme: 16 trials × 2,000 tasks × 5 updates."""
+    database = Database(url)
+    upgrade(database)
+    with database.session() as session:
+        data.programme(session, trials=16, tasks=2000, updates=5, today=date.today())
+    database.dispose()
+
+
+def bot_env(url: str, fake: FakeSlack) -> dict[str, str]:
+    """This environment without the bot's keys, pointed at `url` and the fake Slack."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL"))}
+    return env | {
+        "SLACK_BOT_TOKEN": "xoxb-bench",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": fake.url,
+        "DATABASE_URL": url,
+        "DIRECTOR_USER_IDS": DIRECTOR,
+    }
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
@@ -124,20 +145,9 @@ def run(
 def main(requests: int = 160) -> dict[str, Any]:
     folder = Path(tempfile.mkdtemp())
     url = f"sqlite:///{folder / 'bench.db'}"
-    database = Database(url)
-    upgrade(database)
-    with database.session() as session:
-        data.programme(session, trials=16, tasks=2000, updates=5, today=date.today())
-    database.dispose()
+    seed(url)
     fake = FakeSlack().start()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL"))}
-    env |= {
-        "SLACK_BOT_TOKEN": "xoxb-bench",
-        "SLACK_SIGNING_SECRET": SECRET,
-        "SLACK_API_URL": fake.url,
-        "DATABASE_URL": url,
-        "DIRECTOR_USER_IDS": DIRECTOR,
-    }
+    env = bot_env(url, fake)
     ours_port, bare_port, default_port = free_port(), free_port(), free_port()
     started = time.monotonic()
     ours = subprocess.Popen(

@@ -19,29 +19,31 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import os
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.latency import SCRIPT, free_port, percentile, wait_healthy  # noqa: E402
-from models.db import Database  # noqa: E402
-from models.migrate import upgrade  # noqa: E402
+from benchmarks.latency import (  # noqa: E402
+    SCRIPT,
+    SECRET,
+    bot_env,
+    free_port,
+    percentile,
+    seed,
+    wait_healthy,
+)
 from simulator.web_api import FakeSlack  # noqa: E402
-from tests.harness import data  # noqa: E402
 from tests.harness.slack_requests import Slack  # noqa: E402
 
-SECRET = "benchmark-signing-secret"
-LEAD, DIRECTOR, CHANNEL = "UTRIAL000", "UDIRECTOR", "CTRIAL00"
+LEAD, CHANNEL = "UTRIAL000", "CTRIAL00"
 # The everyday mix: what a group does in a week, reads outnumbering writes.
 MIX = [
     ("/task", "list"),
@@ -137,22 +139,10 @@ def exports_beside(slack: Slack, stop: threading.Event) -> None:
 def main(database_url: str | None, per_client: int) -> dict[str, Any]:
     folder = Path(tempfile.mkdtemp())
     url = database_url or f"sqlite:///{folder / 'bench.db'}"
-    database = Database(url)
-    upgrade(database)
-    with database.session() as session:
-        data.programme(session, trials=16, tasks=2000, updates=5, today=date.today())
-    database.dispose()
+    seed(url)
     fake = FakeSlack().start()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL"))}
     port = free_port()
-    env |= {
-        "SLACK_BOT_TOKEN": "xoxb-bench",
-        "SLACK_SIGNING_SECRET": SECRET,
-        "SLACK_API_URL": fake.url,
-        "DATABASE_URL": url,
-        "DIRECTOR_USER_IDS": DIRECTOR,
-        "PORT": str(port),
-    }
+    env = bot_env(url, fake) | {"PORT": str(port)}
     bot = subprocess.Popen(
         [SCRIPT, "run", "--host", "127.0.0.1", "--no-reminders"],
         env=env,

@@ -52,13 +52,13 @@ def on_command(app: App, family: Family, services: Services) -> None:
             context[PREPARED] = [message_for(error, what=family.command)]
             ack()
             return
-        if sub is not None and sub.changes:
+        if sub is not None and sub.changes_now(tokens):
             asker = asker_from_command(body, services, respond)
             try:
                 context[PREPARED] = [
                     before_ack(
                         services,
-                        lambda: sub.run(asker, tokens),
+                        lambda: sub.run_with(asker, tokens),
                         what=f"{family.command} {sub.name}",
                     )
                 ]
@@ -80,7 +80,7 @@ def on_command(app: App, family: Family, services: Services) -> None:
         what = f"{family.command} {sub.name}".strip()
 
         def work() -> None:
-            _deliver(respond, outcome(lambda: sub.run(asker, tokens), what=what))
+            _deliver(respond, outcome(lambda: sub.run_with(asker, tokens), what=what))
 
         if sub.slow:
             services.background.slowly(work)
@@ -96,16 +96,17 @@ def on_click(
     services: Services,
     work: ClickWork,
     *,
-    changes: bool = True,
+    changes: bool | Callable[[dict[str, Any]], bool] = True,
     slow: bool = False,
 ) -> None:
     """Wire one button (or menu): `work(asker, action, body)`; a change runs before the ack.
-    A click that opens a form says `changes=False`: the form opens first thing after."""
+    A click that opens a form says `changes=False` (or, for a menu, which of its options
+    change anything): the form opens first thing after the ack."""
 
     def acknowledge(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext
     ) -> None:
-        if changes:
+        if changes(action) if callable(changes) else changes:
             asker = asker_from_action(body, services)
             try:
                 context[PREPARED] = [

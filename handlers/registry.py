@@ -28,6 +28,22 @@ class Sub:
     changes: bool = False
     slow: bool = False
     aliases: tuple[str, ...] = ()
+    # A form opened instead when the subcommand gets exactly `form_words` words (`/task
+    # add` alone, `/update T-12`): it changes nothing yet, so it opens after the ack.
+    form: Run | None = None
+    form_words: int = 0
+
+    def opens_form(self, tokens: list[Token]) -> bool:
+        return self.form is not None and len(tokens) == self.form_words
+
+    def changes_now(self, tokens: list[Token]) -> bool:
+        """Whether these words change records, and so run before the ack."""
+        return self.changes and not self.opens_form(tokens)
+
+    def run_with(self, asker: Asker, tokens: list[Token]) -> Message | None:
+        if self.form is not None and self.opens_form(tokens):
+            return self.form(asker, tokens)
+        return self.run(asker, tokens)
 
     def help_lines(self) -> list[tuple[str, str]]:
         return [

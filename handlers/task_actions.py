@@ -71,6 +71,10 @@ def status_chosen(asker: Asker, action: dict[str, Any], body: dict[str, Any]) ->
     return clicked(asker, int(number), TaskStatus(status), source_of(body))
 
 
+def _menu_verb(action: dict[str, Any]) -> str:
+    return str(action.get("selected_option", {}).get("value", "")).partition(":")[0]
+
+
 def menu_choice(asker: Asker, value: str, trigger_id: str) -> Message | None:
     verb, _, number = value.partition(":")
     task_id = int(number)
@@ -259,6 +263,7 @@ def register(app: App, services: Services) -> None:
         lambda asker, action, body: menu_choice(
             asker, action["selected_option"]["value"], body["trigger_id"]
         ),
+        changes=lambda action: _menu_verb(action) not in ("update", "show"),
     )
 
     on_click(app, re.compile(f"^{ids.TASK_LIST_PAGE}"), services, page_turned, changes=False)

@@ -54,11 +54,8 @@ def member_named(asker: Asker, session: Session, trial: Trial, token: Token) -> 
     return member
 
 
-def add(asker: Asker, tokens: list[Token]) -> Message | None:
+def add(asker: Asker, tokens: list[Token]) -> Message:
     """Member: add a task (owner defaults to the author), perhaps `from A-7` of a meeting."""
-    if not tokens:
-        open_create_modal(asker)
-        return None
     tokens, from_item = take_reference(tokens, "from", "A")
     head, keywords = split_keywords(tokens, {"owner", "due", "outcome"})
     title = (
@@ -289,7 +286,7 @@ def due(asker: Asker, tokens: list[Token]) -> Message:
     return notice(f"*T-{task_id}* {task.title} is now due {when}.{late}", in_channel=True)
 
 
-def open_create_modal(asker: Asker) -> None:
+def open_create_modal(asker: Asker, _tokens: list[Token]) -> None:
     """`/task add` with no text: a form for the new task."""
     with asker.services.database.session(write=False) as session:
         group, trial = linked(asker, session)
@@ -319,6 +316,7 @@ FAMILY = Family(
                 ),
             ),
             changes=True,
+            form=open_create_modal,
         ),
         Sub(
             "list",

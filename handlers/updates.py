@@ -98,12 +98,9 @@ def form(asker: Asker, tokens: list[Token]) -> None:
     open_modal(asker, asker.trigger_id or "", None)
 
 
-def record_or_form(asker: Asker, tokens: list[Token]) -> Message | None:
-    """`/update T-12 ...` records the update; `/update T-12` alone opens the form on it."""
-    if len(tokens) == 1:
-        open_modal(asker, asker.trigger_id or "", parse_reference(tokens[0].text, "T").number)
-        return None
-    return record(asker, tokens)
+def form_on(asker: Asker, tokens: list[Token]) -> None:
+    """`/update T-12` alone: the form, on that task."""
+    open_modal(asker, asker.trigger_id or "", parse_reference(tokens[0].text, "T").number)
 
 
 FAMILY = Family(
@@ -121,7 +118,7 @@ FAMILY = Family(
     ),
     otherwise=Sub(
         "<task>",
-        record_or_form,
+        record,
         (
             (
                 "/update T-12 on-track 60% Two schools signed up",
@@ -129,6 +126,8 @@ FAMILY = Family(
             ),
         ),
         changes=True,
+        form=form_on,
+        form_words=1,
     ),
 )
 

@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-import json
-import os
-import socket
 import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,22 +12,9 @@ import pytest
 from models.db import Database
 from simulator.web_api import FakeSlack
 from tests.conftest import ARO, DIRECTOR, GORE, HEMI, LISA, SIGNING_SECRET
+from tests.harness.processes import SCRIPT, bot_env, clean_env, free_port, wait_healthy
 from tests.harness.slack_requests import Slack
 from tests.harness.socket_server import LoopbackSocketMode
-
-SCRIPT = str(Path(sys.executable).parent / "advisory-bot")
-OUR_KEYS = ("SLACK_", "DATABASE_URL", "PORT", "TIMEZONE", "DIRECTOR_")
-
-
-def clean_env(**values: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(OUR_KEYS)}
-    return env | values
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def test_run_without_tokens_names_the_missing_keys(tmp_path: Path) -> None:
@@ -90,14 +70,7 @@ def running(
 ) -> Iterator[Running]:
     """`advisory-bot run` in HTTP mode (or Socket Mode, with param "socket")."""
     port = free_port()
-    env = clean_env(
-        SLACK_BOT_TOKEN="xoxb-test-token",
-        SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        SLACK_API_URL=fake_slack.url,
-        DATABASE_URL=database.url.render_as_string(hide_password=False),
-        PORT=str(port),
-        DIRECTOR_USER_IDS=f"{DIRECTOR},UOTHER",
-    )
+    env = bot_env(database, fake_slack, port, DIRECTOR_USER_IDS=f"{DIRECTOR},UOTHER")
     socket_server = None
     if getattr(request, "param", "http") == "socket":
         socket_server = LoopbackSocketMode().start()
@@ -113,7 +86,7 @@ def running(
     )
     try:
         if socket_server is None:
-            _wait_healthy(port, process)
+            wait_healthy(port, process)
         else:
             socket_server.wait_connected(timeout=30)
         yield Running(process, port, socket_server)
@@ -124,19 +97,6 @@ def running(
             socket_server.stop()
     assert process.returncode == 0, output
     assert "Traceback" not in output, output
-
-
-def _wait_healthy(port: int, process: subprocess.Popen[str]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        assert process.poll() is None, process.communicate()[0]
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as answer:
-                assert json.load(answer) == {"status": "ok", "database": "ok"}
-                return
-        except (urllib.error.URLError, ConnectionError):
-            time.sleep(0.1)
-    raise AssertionError("advisory-bot run never became healthy")
 
 
 def test_advisory_bot_run_in_http_mode(running: Running, fake_slack: FakeSlack) -> None:

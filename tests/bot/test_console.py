@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 from models.db import Database
-
-SCRIPT = str(Path(sys.executable).parent / "advisory-bot")
+from tests.harness.processes import SCRIPT
 
 
 def test_a_conversation_in_the_console(database: Database, tmp_path: Path) -> None:

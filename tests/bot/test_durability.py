@@ -14,8 +14,8 @@ from sqlmodel import select
 from models.db import Database
 from models.tables import ProgressUpdate, Task
 from simulator.web_api import FakeSlack
-from tests.bot.test_cli import SCRIPT, _wait_healthy, clean_env, free_port
 from tests.conftest import DIRECTOR, GORE, LISA, SIGNING_SECRET
+from tests.harness.processes import SCRIPT, bot_env, free_port, wait_healthy
 from tests.harness.slack_requests import Slack
 
 CLIENTS = 8
@@ -25,24 +25,16 @@ def test_sigkill_during_a_burst_loses_no_acknowledged_change(
     database: Database, fake_slack: FakeSlack, tmp_path: Path
 ) -> None:
     port = free_port()
-    env = clean_env(
-        SLACK_BOT_TOKEN="xoxb-test-token",
-        SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        SLACK_API_URL=fake_slack.url,
-        DATABASE_URL=database.url.render_as_string(hide_password=False),
-        PORT=str(port),
-        DIRECTOR_USER_IDS=DIRECTOR,
-    )
     process = subprocess.Popen(
         [SCRIPT, "run", "--host", "127.0.0.1", "--no-reminders"],
         cwd=tmp_path,
-        env=env,
+        env=bot_env(database, fake_slack, port),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         text=True,
     )
     try:
-        _wait_healthy(port, process)
+        wait_healthy(port, process)
         slack = Slack(f"http://127.0.0.1:{port}/slack/events", SIGNING_SECRET, fake_slack)
         slack.say(f"/group setup Gore District lead <@{LISA}|lisa>", user=DIRECTOR, channel=GORE)
         slack.say("/task add The first action", user=LISA, channel=GORE)

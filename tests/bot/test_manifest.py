@@ -14,10 +14,10 @@ import yaml
 from bot.manifest import WEB_API_SCOPES, bot_scopes
 from handlers import FAMILIES
 from tests.conftest import DIRECTOR, GORE
+from tests.harness.processes import SCRIPT
 from tests.harness.slack_requests import Slack
 
 ROOT = Path(__file__).parents[2]
-SCRIPT = str(Path(sys.executable).parent / "advisory-bot")
 
 
 def _manifest(*args: str) -> dict:  # type: ignore[type-arg]

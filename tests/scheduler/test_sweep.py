@@ -7,7 +7,6 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import time
 from collections import Counter
 from datetime import date, datetime
@@ -25,10 +24,10 @@ from scheduler import runner
 from scheduler.sweep import SENDERS, sweep
 from simulator.web_api import DROP, FakeSlack
 from tests.harness import data
+from tests.harness.processes import SCRIPT
 
 NZ = ZoneInfo("Pacific/Auckland")
 TUESDAY_NINE = datetime(2026, 12, 15, 9, 0, tzinfo=NZ)
-SCRIPT = str(Path(sys.executable).parent / "advisory-bot")
 
 
 @pytest.fixture
