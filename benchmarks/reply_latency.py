@@ -67,6 +67,7 @@ FORM_LIMIT_SECONDS = 3.0
 class Timings:
     acks: list[float] = field(default_factory=list)
     replies: list[float] = field(default_factory=list)
+    by_command: dict[str, list[float]] = field(default_factory=dict)
     missing: int = 0
     forms: int = 0
     forms_opened: int = 0
@@ -82,6 +83,10 @@ class Timings:
             "missing": self.missing,
             "forms": self.forms,
             "forms_opened": self.forms_opened,
+            "slowest": sorted(
+                ((name, percentile(times, 0.99) * 1000) for name, times in self.by_command.items()),
+                key=lambda pair: -pair[1],
+            )[:3],
         }
 
 
@@ -113,6 +118,7 @@ def client(slack: Slack, fake: FakeSlack, commands: list[tuple[str, str]], out: 
                 out.missing += 1
             else:
                 out.replies.append(reply)
+                out.by_command.setdefault(f"{command} {text.split(' ')[0]}", []).append(reply)
 
 
 def load(slack: Slack, fake: FakeSlack, clients: int, per_client: int, *, forms: bool) -> Timings:
@@ -191,6 +197,9 @@ def table(results: dict[str, Any]) -> str:
             f"{label:<28}{row['count']:>9}{row['ack_p50']:>8.1f}ms{row['ack_p99']:>8.1f}ms"
             f"{row['reply_p50']:>9.0f}ms{row['reply_p99']:>9.0f}ms{row['missing']:>9}{forms:>9}"
         )
+    for key, label in labels.items():
+        slowest = ", ".join(f"{name.strip()} {p99:.0f} ms" for name, p99 in results[key]["slowest"])
+        lines.append(f"  reply p99 by command, {label}: {slowest}")
     ratio = results["slow"]["reply_p50"] / results["steady"]["reply_p50"]
     lines.append(f"reply p50 with slow work / steady: {ratio:.2f}× (goal ≤ 1.25×)")
     lines.append(

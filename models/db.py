@@ -8,6 +8,7 @@ PostgreSQL goes through psycopg 3 from the same code.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -85,8 +86,14 @@ def make_engine(url: str | URL, **kwargs: Any) -> Engine:
     return engine
 
 
+class DatabaseBusy(Exception):
+    """The write lock was not free in time; nothing was changed."""
+
+
 def is_busy(error: BaseException) -> bool:
     """Whether a database error is a lock that was not free in time (worth trying again)."""
+    if isinstance(error, DatabaseBusy):
+        return True
     if not isinstance(error, OperationalError):
         return False
     code = getattr(error.orig, "sqlstate", None)
@@ -99,6 +106,11 @@ class Database:
     def __init__(self, url: str | URL, **engine_kwargs: Any) -> None:
         self.engine = make_engine(url, **engine_kwargs)
         self._write_engine = self.engine.execution_options(**{_WRITE: True})
+        # SQLite takes one writer at a time, and a writer it turns away sleeps in steps of
+        # up to 100 ms before asking again, so under load newcomers overtake it for
+        # seconds. This process's writers queue here instead, each woken as the last one
+        # commits; writers in other processes still meet SQLite's busy timeout.
+        self._writer = threading.RLock() if self.engine.dialect.name == "sqlite" else None
 
     @property
     def url(self) -> URL:
@@ -107,6 +119,11 @@ class Database:
     @contextmanager
     def session(self, *, write: bool = True) -> Iterator[Session]:
         """A session in one transaction: committed on success, rolled back on any error."""
+        writer = self._writer if write else None
+        if writer is not None:
+            wait = _LOCK_WAIT.get()
+            if not writer.acquire(timeout=SQLITE_BUSY_TIMEOUT_SECONDS if wait is None else wait):
+                raise DatabaseBusy("another change held the database for too long")
         session = Session(self._write_engine if write else self.engine, expire_on_commit=False)
         try:
             yield session
@@ -116,6 +133,8 @@ class Database:
             raise
         finally:
             session.close()
+            if writer is not None:
+                writer.release()
 
     @contextmanager
     def bounded(self, seconds: float) -> Iterator[None]:
