@@ -77,7 +77,14 @@ def run(args: argparse.Namespace) -> int:
         stop.wait()
         handler.close()
     else:
-        server = http_server(app, database, host=args.host, port=settings.port)
+        assert settings.slack_signing_secret is not None  # required in HTTP mode
+        server = http_server(
+            app,
+            database,
+            signing_secret=settings.slack_signing_secret,
+            host=args.host,
+            port=settings.port,
+        )
 
         def close_server(signum: int, frame: FrameType | None) -> None:
             on_signal(signum, frame)

@@ -12,6 +12,7 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from waitress.server import create_server
 
+from bot.gate import MAX_BODY_BYTES, gated
 from models.db import Database
 
 log = logging.getLogger("advisory_bot.server")
@@ -24,9 +25,10 @@ StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 
-def wsgi_app(app: App, database: Database) -> WSGIApp:
-    """Slack requests at POST /slack/events; GET /healthz reports the database."""
-    slack = SlackRequestHandler(app, path=EVENTS_PATH)
+def wsgi_app(app: App, database: Database, *, signing_secret: str) -> WSGIApp:
+    """Slack requests at POST /slack/events, behind the gate; GET /healthz reports the
+    database; anything else is 404."""
+    slack = gated(SlackRequestHandler(app, path=EVENTS_PATH), signing_secret)
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == HEALTH_PATH:
@@ -42,15 +44,24 @@ def wsgi_app(app: App, database: Database) -> WSGIApp:
                 [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
             )
             return [body]
-        return slack(environ, start_response)  # type: ignore[no-any-return]
+        if environ.get("PATH_INFO") == EVENTS_PATH:
+            return slack(environ, start_response)
+        start_response("404 Not Found", [("Content-Length", "0")])
+        return [b""]
 
     return application
 
 
-def http_server(app: App, database: Database, *, host: str, port: int) -> Any:
-    """A waitress server, not yet running; `.run()` serves, `.close()` stops."""
+def http_server(app: App, database: Database, *, signing_secret: str, host: str, port: int) -> Any:
+    """A waitress server, not yet running; `.run()` serves, `.close()` stops. Waitress
+    itself refuses a body over the gate's limit before buffering it."""
     return create_server(
-        wsgi_app(app, database), host=host, port=port, threads=HTTP_THREADS, ident="advisory-bot"
+        wsgi_app(app, database, signing_secret=signing_secret),
+        host=host,
+        port=port,
+        threads=HTTP_THREADS,
+        ident="advisory-bot",
+        max_request_body_size=MAX_BODY_BYTES,
     )
 
 

@@ -155,7 +155,7 @@ def served_slack(settings: Settings, database: Database, fake_slack: FakeSlack) 
     """The real app served over HTTP by waitress on a free port, for the server's tests."""
     background = Background()
     app = create_app(settings, database=database, clock=lambda: NOW, background=background)
-    with serving(app, database) as base_url:
+    with serving(app, database, SIGNING_SECRET) as base_url:
         yield Slack(base_url + EVENTS_PATH, SIGNING_SECRET, fake_slack)
     background.shutdown()
 

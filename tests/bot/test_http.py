@@ -80,7 +80,7 @@ def test_healthz_reports_the_database(slack: Slack, settings: Settings) -> None:
 
     unreachable = Database("postgresql://postgres@127.0.0.1:9/none?connect_timeout=2")
     app = create_app(settings, database=unreachable)
-    with serving(app, unreachable) as base_url:
+    with serving(app, unreachable, SIGNING_SECRET) as base_url:
         with pytest.raises(urllib.error.HTTPError) as raised:
             urllib.request.urlopen(base_url + "/healthz", timeout=10)
         assert raised.value.code == 503
@@ -164,7 +164,7 @@ def test_an_internal_failure_still_acks_apologises_and_logs_a_reference(
 ) -> None:
     broken = Database("postgresql://postgres@127.0.0.1:9/none?connect_timeout=2")
     app = create_app(settings, database=broken)
-    with serving(app, broken) as base_url, caplog.at_level(logging.ERROR):
+    with serving(app, broken, SIGNING_SECRET) as base_url, caplog.at_level(logging.ERROR):
         slack = Slack(base_url + EVENTS_PATH, SIGNING_SECRET, fake_slack)
         reply = slack.say("/group list", user=LISA, channel=GORE, timeout=15)
     assert reply.ephemeral

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import func, select
+from sqlmodel import SQLModel, func, select
 
 from models.db import Database
 from models.tables import AuditLog
@@ -25,3 +25,10 @@ def assert_refused(
     assert says in reply.text and ":warning:" in reply.text, reply.text
     assert audit_count(database) == before
     return reply
+
+
+def table_count(database: Database, table: str) -> int:
+    """The rows in one of the bot's tables, by its name."""
+    model = next(m for m in SQLModel.__subclasses__() if getattr(m, "__tablename__", "") == table)
+    with database.session(write=False) as session:
+        return session.exec(select(func.count()).select_from(model)).one()

@@ -13,9 +13,9 @@ from models.db import Database
 
 
 @contextmanager
-def serving(app: App, database: Database) -> Iterator[str]:
+def serving(app: App, database: Database, signing_secret: str) -> Iterator[str]:
     """Yield the server's base URL (`http://127.0.0.1:PORT`) while it runs."""
-    server = http_server(app, database, host="127.0.0.1", port=0)
+    server = http_server(app, database, signing_secret=signing_secret, host="127.0.0.1", port=0)
     stopped = threading.Event()
 
     def serve() -> None:

@@ -1,0 +1,129 @@
+"""The gate in front of the Bolt app: a request Slack did not sign gets 401 and nothing
+else. Its body is not read beyond a small limit, not used, not logged and nothing is
+contacted for it; one short log line says what was refused and why. A signed request
+seen before (the same signature within its five minutes) is answered once."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import io
+import json
+import logging
+import re
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from typing import Any
+from urllib.parse import parse_qs
+
+log = logging.getLogger("advisory_bot.gate")
+
+# Slack's payloads are a few kilobytes; the biggest, a submitted form, stays well under this.
+MAX_BODY_BYTES = 256 * 1024
+FRESH_SECONDS = 60 * 5
+SIGNATURE = re.compile(r"^v0=[0-9a-f]{64}$")
+TIMESTAMP = re.compile(r"^[0-9]{1,12}$")
+CONTENT_TYPES = ("application/x-www-form-urlencoded", "application/json")
+
+StartResponse = Callable[..., Any]
+WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+
+class Refused(Exception):
+    def __init__(self, status: str, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+class SeenSignatures:
+    """Signatures accepted in the last five minutes (a replay older than that is stale)."""
+
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._seen: OrderedDict[str, float] = OrderedDict()
+
+    def first_time(self, signature: str) -> bool:
+        now = self._clock()
+        with self._lock:
+            while self._seen and next(iter(self._seen.values())) < now - FRESH_SECONDS:
+                self._seen.popitem(last=False)
+            if signature in self._seen:
+                return False
+            self._seen[signature] = now
+            return True
+
+
+def gated(slack: WSGIApp, signing_secret: str, clock: Callable[[], float] = time.time) -> WSGIApp:
+    """`slack`, behind the checks above."""
+    secret = signing_secret.encode()
+    seen = SeenSignatures(clock)
+
+    def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        try:
+            body = _verified_body(environ, secret, clock)
+            _check_payload(environ, body)
+            if not seen.first_time(environ["HTTP_X_SLACK_SIGNATURE"]):
+                raise Refused("200 OK", "a replay of a request already answered")
+        except Refused as refused:
+            log.info(
+                "Refused %s %s: %s",
+                environ.get("REQUEST_METHOD"),
+                environ.get("PATH_INFO"),
+                refused.reason,
+            )
+            start_response(refused.status, [("Content-Length", "0")])
+            return [b""]
+        environ["wsgi.input"] = io.BytesIO(body)
+        environ["CONTENT_LENGTH"] = str(len(body))
+        return slack(environ, start_response)
+
+    return application
+
+
+def _verified_body(environ: dict[str, Any], secret: bytes, clock: Callable[[], float]) -> bytes:
+    if environ.get("REQUEST_METHOD") != "POST":
+        raise Refused("405 Method Not Allowed", "not a POST")
+    timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", "")
+    signature = environ.get("HTTP_X_SLACK_SIGNATURE", "")
+    if not TIMESTAMP.match(timestamp):
+        raise Refused("401 Unauthorized", "no valid timestamp")
+    if abs(clock() - int(timestamp)) > FRESH_SECONDS:
+        raise Refused("401 Unauthorized", "a stale timestamp")
+    if not SIGNATURE.match(signature):
+        raise Refused("401 Unauthorized", "no valid signature")
+    length_text = environ.get("CONTENT_LENGTH") or ""
+    if not length_text.isdigit():
+        raise Refused("411 Length Required", "no Content-Length")
+    length = int(length_text)
+    if length > MAX_BODY_BYTES:
+        raise Refused("413 Content Too Large", f"a body of {length} bytes")
+    body: bytes = environ["wsgi.input"].read(length)
+    # Slack's scheme: HMAC-SHA256 of "v0:<timestamp>:<body>", over the bytes as they came.
+    expected = (
+        "v0=" + hmac.new(secret, f"v0:{timestamp}:".encode() + body, hashlib.sha256).hexdigest()
+    )
+    if not hmac.compare_digest(expected, signature):
+        raise Refused("401 Unauthorized", "a signature that does not match")
+    return body
+
+
+def _check_payload(environ: dict[str, Any], body: bytes) -> None:
+    """Signed, but is it something Slack sends? (400 rather than a traceback.)"""
+    content_type = (environ.get("CONTENT_TYPE") or "").split(";")[0].strip().lower()
+    if content_type not in CONTENT_TYPES:
+        raise Refused("400 Bad Request", f"content type {content_type[:40]!r}")
+    try:
+        text = body.decode("utf-8")
+        if content_type == "application/json":
+            if not isinstance(json.loads(text), dict):
+                raise ValueError("not an object")
+        else:
+            payload = parse_qs(text).get("payload")
+            if payload and not isinstance(json.loads(payload[0]), dict):
+                raise ValueError("not an object")
+    except ValueError:
+        raise Refused("400 Bad Request", "a malformed payload") from None
