@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import Any
 
@@ -12,6 +13,14 @@ from handlers.context import Asker, Services
 from handlers.task_ops import refresh_home
 from models.events import claim_event
 
+RECEIPT_KEY_LENGTH = 64
+
+
+def receipt_key(event_id: object) -> str:
+    """Slack's event IDs are short; anything longer is kept by its digest (64 characters)."""
+    text = str(event_id)
+    return text if len(text) <= RECEIPT_KEY_LENGTH else hashlib.sha256(text.encode()).hexdigest()
+
 
 def register(app: App, services: Services) -> None:
     @app.middleware
@@ -19,7 +28,7 @@ def register(app: App, services: Services) -> None:
         body: dict[str, Any], next: Callable[[], BoltResponse]
     ) -> BoltResponse | None:
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if event_id and not claim_event(database=services.database, event_id=str(event_id)):
+        if event_id and not claim_event(database=services.database, event_id=receipt_key(event_id)):
             return BoltResponse(status=200, body="")
         return next()
 

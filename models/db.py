@@ -14,10 +14,12 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import Session, create_engine
+
+from models.errors import UserError
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
 _WRITE = "advisory_write"
@@ -84,6 +86,25 @@ def make_engine(url: str | URL, **kwargs: Any) -> Engine:
     engine = create_engine(parsed, **kwargs)
     _configure_postgres(engine)
     return engine
+
+
+class TooLong(UserError):
+    """A value longer than its column allows: refused the same on SQLite (which would keep
+    it) and PostgreSQL (which would fail), before anything is written."""
+
+
+@event.listens_for(Session, "before_flush")
+def _check_lengths(session: Session, _context: Any, _instances: Any) -> None:
+    for instance in (*session.new, *session.dirty):
+        mapper = inspect(instance).mapper
+        for column in mapper.columns:
+            limit = getattr(column.type, "length", None)
+            value = getattr(instance, column.key, None)
+            if limit and isinstance(value, str) and len(value) > limit:
+                what = column.key.replace("_", " ")
+                raise TooLong(
+                    f"That {what} is {len(value):,} characters long; it can be {limit:,} at most."
+                )
 
 
 class DatabaseBusy(Exception):
