@@ -19,7 +19,7 @@ from models.errors import ParseError, UserError
 from models.tables import TITLE_LENGTH, AgendaItem, Meeting, Trial
 from ui.blocks import meetings as blocks
 from ui.blocks.common import Message, notice
-from ui.formatting import mention
+from ui.formatting import mention, said
 from ui.parsing import Token, join, parse_reference, parse_title, take_reference
 
 ADD_EXAMPLE = "/agenda add Funding for the youth hub"
@@ -101,7 +101,7 @@ def remove(asker: Asker, tokens: list[Token]) -> Message:
             session=session, item=item, meeting=meeting, actor_user_id=asker.user_id
         )
     return notice(
-        f"{mention(asker.user_id)} took *A-{item.id}* “{item.title}” off the agenda of "
+        f"{mention(asker.user_id)} took *A-{item.id}* “{said(item.title)}” off the agenda of "
         f"*M-{meeting.id}*.",
         in_channel=True,
     )

@@ -20,6 +20,7 @@ from models.programme import Programme
 from models.tables import Trial
 from slack_api.reply import post
 from ui.blocks.common import Message
+from ui.formatting import said
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,7 @@ def in_this_trial(asker: Asker, session: Session, trial_id: int, reference: str)
         here = load_group(session=session, user_id=asker.user_id, channel_id=asker.channel_id)
         if here.trial is not None:
             raise UserError(
-                f"{reference} belongs to {trial.name}, not {here.trial.name}. "
-                f"Use it in {trial.name}'s channel (<#{trial.channel_id}>)."
+                f"{reference} belongs to {said(trial.name)}, not {said(here.trial.name)}. "
+                f"Use it in {said(trial.name)}'s channel (<#{trial.channel_id}>)."
             )
     return trial

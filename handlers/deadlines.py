@@ -25,7 +25,7 @@ from models.working_days import WorkingDays
 from ui.blocks import deadlines as blocks
 from ui.blocks import ids
 from ui.blocks.common import Message, notice
-from ui.formatting import format_date, mention
+from ui.formatting import format_date, mention, said
 from ui.parsing import (
     Token,
     join,
@@ -107,7 +107,7 @@ def add(asker: Asker, tokens: list[Token]) -> Message:
     )
     return notice(
         f":calendar: {mention(asker.user_id)} added *D-{deadline.id}* “{title}” for "
-        f"{trial.name}, due {format_date(due)}.{who}",
+        f"{said(trial.name)}, due {format_date(due)}.{who}",
         in_channel=True,
     )
 
@@ -126,7 +126,7 @@ def list_deadlines(asker: Asker, tokens: list[Token]) -> Message:
                 "Open deadlines of every trial", rows, today, with_trial=True
             )
         rows = deadlines.listing(session=session, trial=group.trial)
-    return blocks.deadline_list(f"{group.trial.name}: open deadlines", rows, today)
+    return blocks.deadline_list(f"{said(group.trial.name)}: open deadlines", rows, today)
 
 
 def submit(asker: Asker, tokens: list[Token]) -> Message:
@@ -164,7 +164,7 @@ def submitted_notice(asker: Asker, deadline: Deadline, trial: Trial, link: str |
     linked_text = f" (<{link}|the report>)" if link else ""
     return notice(
         f":white_check_mark: {mention(asker.user_id)} marked *D-{deadline.id}* "
-        f"“{deadline.title}” for {trial.name} submitted{linked_text}. No more "
+        f"“{said(deadline.title)}” for {said(trial.name)} submitted{linked_text}. No more "
         "reminders for it.",
         in_channel=True,
     )

@@ -17,7 +17,7 @@ from models.tables import NAME_LENGTH, TITLE_LENGTH
 from models.types import LeadApproach, OutcomeFocus, Role, Sector, TrialStatus
 from ui.blocks import group as blocks
 from ui.blocks.common import Message, notice
-from ui.formatting import format_date, mention
+from ui.formatting import format_date, mention, said
 from ui.parsing import (
     Mention,
     Token,
@@ -129,7 +129,7 @@ def setup(asker: Asker, tokens: list[Token]) -> Message:
         else ""
     )
     return notice(
-        f":link: This channel is now the advisory group of *{trial.name}*, {how}{moved}."
+        f":link: This channel is now the advisory group of *{said(trial.name)}*, {how}{moved}."
         f"{lead_text} See `/group help` to add members.",
         in_channel=True,
     )
@@ -184,7 +184,7 @@ def remove(asker: Asker, tokens: list[Token]) -> Message:
             session=session, actor_user_id=asker.user_id, trial=trial, user_id=user_id
         )
     return notice(
-        f"{mention(asker.user_id)} removed {mention(user_id)} from the {trial.name} group. "
+        f"{mention(asker.user_id)} removed {mention(user_id)} from the {said(trial.name)} group. "
         "Their tasks and updates stay on record.",
         in_channel=True,
     )
@@ -227,9 +227,11 @@ def status(asker: Asker, tokens: list[Token]) -> Message:
         )
     titles = blocks.STATUS_TITLES
     if previous == new.value:
-        return notice(f"{trial.name} is already {titles[new.value].lower()}. Nothing changed.")
+        return notice(
+            f"{said(trial.name)} is already {titles[new.value].lower()}. Nothing changed."
+        )
     return notice(
-        f"{mention(asker.user_id)} changed the status of {trial.name} from "
+        f"{mention(asker.user_id)} changed the status of {said(trial.name)} from "
         f"{titles.get(previous, previous).lower()} to {titles[new.value].lower()}.",
         in_channel=True,
     )
@@ -284,7 +286,7 @@ def set_field(asker: Asker, tokens: list[Token]) -> Message:
             value=value,
         )
     shown = format_date(value) if field_name in ("start", "end") else getattr(value, "value", value)
-    return notice(f"{trial.name}: {field_name} is now {shown}.")
+    return notice(f"{said(trial.name)}: {field_name} is now {shown}.")
 
 
 def away(asker: Asker, tokens: list[Token]) -> Message:
@@ -303,7 +305,8 @@ def away(asker: Asker, tokens: list[Token]) -> Message:
         group, trial = linked(asker, session)
         if group.me is None:
             raise UserError(
-                f"You're not a member of the {trial.name} group, so you get no reminders here."
+                f"You're not a member of the {said(trial.name)} group, so you get no reminders "
+                f"here."
             )
         groups.set_away(session=session, member=group.me, until=until)
     return notice(
@@ -317,7 +320,7 @@ def back(asker: Asker, tokens: list[Token]) -> Message:
     with asker.services.database.session() as session:
         group, trial = linked(asker, session)
         if group.me is None:
-            raise UserError(f"You're not a member of the {trial.name} group.")
+            raise UserError(f"You're not a member of the {said(trial.name)} group.")
         if group.me.away_until is None:
             return notice("You weren't marked away. Nothing changed.")
         groups.set_away(session=session, member=group.me, until=None)

@@ -14,6 +14,7 @@ from models.tables import TITLE_LENGTH
 from ui import exports
 from ui.blocks import indicators as blocks
 from ui.blocks.common import Message, notice
+from ui.formatting import said
 from ui.parsing import (
     Token,
     choice,
@@ -68,7 +69,7 @@ def add(asker: Asker, tokens: list[Token]) -> Message:
             actor_user_id=asker.user_id,
         )
     return notice(
-        f"Added *I-{indicator.id}* “{name}” to “{outcome.name}”. Record values with "
+        f"Added *I-{indicator.id}* “{said(name)}” to “{said(outcome.name)}”. Record values with "
         f"`/indicator record I-{indicator.id} <value> for <period>`.",
         in_channel=True,
     )
@@ -107,7 +108,7 @@ def record(asker: Asker, tokens: list[Token]) -> Message:
         else ""
     )
     return notice(
-        f"*{series.reference}* {series.indicator.name}: "
+        f"*{series.reference}* {said(series.indicator.name)}: "
         f"{blocks.number(value, unit)} for {period.label}{corrected}.",
         in_channel=True,
     )
@@ -136,7 +137,7 @@ def show(asker: Asker, tokens: list[Token]) -> Message:
     points += [(v.period, v.value) for v in series.values]
     if points and asker.channel_id:
         chart = exports.trend_chart(
-            f"{series.reference} {series.indicator.name}"[:70],
+            f"{series.reference} {said(series.indicator.name)}"[:70],
             [p for p, _ in points],
             [float(v) for _, v in points],
             target=series.indicator.target_value,

@@ -24,7 +24,7 @@ from ui.blocks import ids
 from ui.blocks import meetings as blocks
 from ui.blocks.common import Message, notice
 from ui.blocks.modals import create_task_modal
-from ui.formatting import format_datetime, mention
+from ui.formatting import format_datetime, mention, said
 from ui.ics import meeting_ics
 from ui.parsing import (
     Token,
@@ -117,7 +117,8 @@ def cancel(asker: Asker, tokens: list[Token]) -> Message:
     if not changed:
         return notice(f"M-{meeting.id} was already cancelled. Nothing changed.")
     return notice(
-        f":x: {mention(asker.user_id)} cancelled the {trial.name} meeting *M-{meeting.id}* on "
+        f":x: {mention(asker.user_id)} cancelled the {said(trial.name)} meeting "
+        f"*M-{meeting.id}* on "
         f"{format_datetime(meeting.starts_at, asker.services.settings.tz)}.",
         in_channel=True,
     )

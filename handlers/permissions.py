@@ -9,7 +9,7 @@ from enum import Enum
 from models.errors import PermissionDenied, UserError
 from models.groups import Group
 from models.types import Role
-from ui.formatting import mentions
+from ui.formatting import mentions, said
 
 
 @dataclass(frozen=True)
@@ -71,13 +71,13 @@ def _who_may(action: Action, group: Group, directors: Iterable[str], owner: str 
         parts.append(f"its {rule.owner_noun} ({mentions([owner])})")
     trial_name = group.trial.name if group.trial else "this trial"
     if rule.roles >= frozenset(Role):
-        parts.append(f"members of {trial_name}")
+        parts.append(f"members of {said(trial_name)}")
     else:
         for role in (Role.LEAD, Role.CHAIR):
             if role in rule.roles:
                 people = _officers(group, role)
                 named = f" ({mentions(people)})" if people else ""
-                parts.append(f"the {role.value} of {trial_name}{named}")
+                parts.append(f"the {role.value} of {said(trial_name)}{named}")
     director_ids = sorted(directors)
     parts.append("the Director" + (f" ({mentions(director_ids)})" if director_ids else ""))
     if len(parts) == 1:

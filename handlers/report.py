@@ -18,6 +18,7 @@ from slack_api.reply import send
 from ui import documents
 from ui.blocks import ids
 from ui.blocks.common import Message, notice
+from ui.formatting import said
 from ui.parsing import Period, Token, join, parse_period
 
 EXAMPLE = "/report draft H2 2026"
@@ -43,7 +44,8 @@ def upload(asker: Asker, channel: str, stem: str, draft: documents.Draft) -> Non
                 "title": f"{draft.title} (Markdown)",
             },
         ],
-        initial_comment=f"<@{asker.user_id}> drafted “{draft.title}”. Every figure comes from "
+        initial_comment=f"<@{asker.user_id}> drafted “{said(draft.title)}”. Every figure comes "
+        f"from "
         "the group's records; check it before it goes anywhere.",
     )
 
@@ -58,7 +60,8 @@ def draft_trial(asker: Asker, trial: Trial, period: Period, channel: str) -> Mes
     stem = f"{trial.name_key.replace(' ', '-')}-report-{slug(period.label)}"
     upload(asker, channel, stem, draft)
     return notice(
-        f"The draft report for {trial.name}, {documents.period_words(period)}, is in the channel."
+        f"The draft report for {said(trial.name)}, {documents.period_words(period)}, is in the "
+        f"channel."
     )
 
 
@@ -118,7 +121,7 @@ def draft_clicked(asker: Asker, trial_id: int, channel: str | None) -> Message:
         raise UserError("That trial no longer exists.")
     target = channel or trial.channel_id
     if target is None:
-        raise UserError(f"{trial.name} has no channel to put the report in.")
+        raise UserError(f"{said(trial.name)} has no channel to put the report in.")
     return draft_trial(asker, trial, current_half(asker.services.today()), target)
 
 

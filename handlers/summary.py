@@ -14,6 +14,7 @@ from models.tables import Trial
 from ui import exports
 from ui.blocks import summaries as blocks
 from ui.blocks.common import Message, notice
+from ui.formatting import said
 from ui.parsing import Token, join
 
 
@@ -25,10 +26,10 @@ def _director_trial(asker: Asker, name: str) -> Trial:
         asker.require(Action.NATIONAL, group)
         found = summaries.find_trial(session=session, name=name)
     if not found:
-        raise UserError(f"No trial is called “{name[:60]}”. `/summary all` lists them.")
+        raise UserError(f"No trial is called “{said(name[:60])}”. `/summary all` lists them.")
     if len(found) > 1:
-        names = ", ".join(t.name for t in found[:8])
-        raise UserError(f"“{name[:60]}” could be {names}. Give more of the name.")
+        names = ", ".join(said(t.name) for t in found[:8])
+        raise UserError(f"“{said(name[:60])}” could be {names}. Give more of the name.")
     return found[0]
 
 

@@ -36,6 +36,7 @@ from slack_api.reply import send, tell
 from ui.blocks import ids
 from ui.blocks import tasks as blocks
 from ui.blocks.common import Message, notice
+from ui.formatting import said
 from ui.parsing import parse_date, parse_title, tokenize
 
 log = logging.getLogger("advisory_bot.actions")
@@ -145,12 +146,12 @@ def save_new_task(asker: Asker, view: dict[str, Any]) -> tasks.TaskRow:
         if source is not None:
             _, meeting = meetings.get_item(session=session, number=int(source))
             if meeting.trial_id != trial.id:
-                raise UserError(f"A-{source} is not an agenda item of {trial.name}.")
+                raise UserError(f"A-{source} is not an agenda item of {said(trial.name)}.")
         owner = tasks.active_member(session=session, trial=trial, user_id=owner_id or "")
         if owner is None:
             raise FieldError(
                 ids.CREATE_OWNER_BLOCK,
-                f"That person isn't in the {trial.name} group. The lead can add "
+                f"That person isn't in the {said(trial.name)} group. The lead can add "
                 "them with /group add.",
             )
         outcome = None

@@ -21,7 +21,7 @@ from models.types import TaskStatus, UpdateSource
 from ui.blocks import tasks as blocks
 from ui.blocks.common import Message, notice
 from ui.blocks.modals import create_task_modal
-from ui.formatting import format_date, format_datetime, mention
+from ui.formatting import format_date, format_datetime, mention, said
 from ui.parsing import (
     Token,
     is_mention,
@@ -48,7 +48,7 @@ def member_named(asker: Asker, session: Session, trial: Trial, token: Token) -> 
     member = tasks.active_member(session=session, trial=trial, user_id=user_id)
     if member is None:
         raise UserError(
-            f"{mention(user_id)} isn't in the {trial.name} group. The lead can add them with "
+            f"{mention(user_id)} isn't in the {said(trial.name)} group. The lead can add them with "
             "`/group add`."
         )
     return member
@@ -85,7 +85,7 @@ def add(asker: Asker, tokens: list[Token]) -> Message:
             owner = group.me
         else:
             raise UserError(
-                f"You're not in the {trial.name} group, so give the task an owner.",
+                f"You're not in the {said(trial.name)} group, so give the task an owner.",
                 example=ADD_EXAMPLE,
             )
         outcome = (
@@ -163,11 +163,11 @@ def list_tasks(asker: Asker, tokens: list[Token], page: int = 1) -> Message:
                     o.name for o in groups.trial_outcomes(session=session, trial=trial)
                 )
                 raise UserError(
-                    f"No outcome of {trial.name} matches “{name[:60]}”."
+                    f"No outcome of {said(trial.name)} matches “{said(name[:60])}”."
                     + (f" Outcomes: {known}." if known else "")
                 )
             outcome_id = outcome.id
-            titles.append(f"for “{outcome.name}”")
+            titles.append(f"for “{said(outcome.name)}”")
         query = tasks.TaskQuery(
             include_closed=include_closed,
             overdue_on=overdue_on,
@@ -258,7 +258,7 @@ def assign(asker: Asker, tokens: list[Token]) -> Message:
         return notice(f"T-{task_id} is already {mention(owner.slack_user_id)}'s. Nothing changed.")
     refresh_home(asker, {previous, owner.slack_user_id})
     return notice(
-        f"{mention(asker.user_id)} gave *T-{task_id}* {task.title} to "
+        f"{mention(asker.user_id)} gave *T-{task_id}* {said(task.title)} to "
         f"{mention(owner.slack_user_id)}" + (f" (was {mention(previous)})." if previous else "."),
         in_channel=True,
     )
@@ -283,7 +283,7 @@ def due(asker: Asker, tokens: list[Token]) -> Message:
     refresh_home(asker, {owner})
     when = format_date(new_due) if new_due else "no date"
     late = " That date has passed, so it shows as overdue." if new_due and new_due < today else ""
-    return notice(f"*T-{task_id}* {task.title} is now due {when}.{late}", in_channel=True)
+    return notice(f"*T-{task_id}* {said(task.title)} is now due {when}.{late}", in_channel=True)
 
 
 def open_create_modal(asker: Asker, _tokens: list[Token]) -> None:

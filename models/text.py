@@ -4,9 +4,20 @@ from __future__ import annotations
 
 import unicodedata
 
+# Characters that show nothing but make two names differ: zero-width spaces and joiners
+# used as spacing, and the controls that change the direction of text. (The zero-width
+# joiner inside emoji sequences stays.)
+INVISIBLE = dict.fromkeys(
+    [0x200B, 0x200C, 0x200E, 0x200F, 0x2060, 0xFEFF, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+)
+
+
+def strip_invisible(text: str) -> str:
+    return text.translate(INVISIBLE)
+
 
 def fold(text: str) -> str:
     """Case- and accent-free form for forgiving matches: "Rānui" → "ranui"."""
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", strip_invisible(text))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.casefold().split())

@@ -33,3 +33,13 @@ def mentions(user_ids: list[str]) -> str:
 def plural(count: int, noun: str, plural_noun: str | None = None) -> str:
     """`1 member`, `3 members`."""
     return f"{count} {noun if count == 1 else (plural_noun or noun + 's')}"
+
+
+def said(text: str | None, limit: int | None = None) -> str:
+    """What someone typed, as text in Slack's mrkdwn: `&`, `<` and `>` escaped, so nothing
+    they wrote becomes a live mention, broadcast (`<!here>`) or disguised link; cut to
+    `limit` characters first (an entity is never cut in half)."""
+    value = text or ""
+    if limit is not None and len(value) > limit:
+        value = value[: limit - 1] + "…"
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from models.errors import ParseError
 from models.people import Mention
 from models.periods import TERM_MONTHS, Period, month_end
-from models.text import fold
+from models.text import fold, strip_invisible
 
 QUOTES = {'"': '"', "“": "”", "„": "“"}
 ESCAPED_ENTITY = re.compile(r"<[^<>\s][^<>]*>")
@@ -83,11 +83,39 @@ class Reference:
 
 
 def clean_text(text: str) -> str:
-    """NFC-normalised text with control characters turned into spaces."""
-    text = unicodedata.normalize("NFC", text)
+    """NFC-normalised text, without zero-width and direction controls, with control
+    characters turned into spaces."""
+    text = strip_invisible(unicodedata.normalize("NFC", text))
     return "".join(
         " " if unicodedata.category(ch) == "Cc" and ch != "\n" else ch for ch in text
     ).strip()
+
+
+# Slack's markup in what someone typed, and the plain text it stands for.
+_MARKUP = re.compile(r"<([^<>]+)>")
+_BROADCASTS = {"!here": "@here", "!channel": "@channel", "!everyone": "@everyone"}
+
+
+def _readable(entity: str) -> str:
+    target, _, label = entity.partition("|")
+    if target.split("^")[0] in _BROADCASTS or target.startswith("!subteam^"):
+        return label if label.startswith("@") else _BROADCASTS.get(target, "@" + (label or "group"))
+    if target.startswith("!"):  # a date or other special: its fallback text
+        return label or target[1:]
+    if target.startswith("@"):
+        return "@" + (label or target[1:])
+    if target.startswith("#"):
+        return "#" + (label or target[1:])
+    if target.startswith("mailto:"):
+        return label or target[len("mailto:") :]
+    return f"{label} ({target})" if label and label != target else target
+
+
+def plain_text(text: str) -> str:
+    """Slack's markup as the text it shows: `<!here>` → "@here", `<@U1|hemi>` → "@hemi",
+    `<https://x|label>` → "label (https://x)" (so a label never hides where a link goes).
+    What is stored is what people read; it is escaped again wherever it is shown."""
+    return _MARKUP.sub(lambda match: _readable(match.group(1)), text)
 
 
 def _unescape(word: str) -> str:
@@ -337,8 +365,9 @@ def parse_time(text: str) -> time:
 
 
 def parse_title(text: str, *, what: str = "title", limit: int = 200) -> str:
-    """A title or name: trimmed, not empty, not over the limit."""
-    cleaned = " ".join(clean_text(text).split())
+    """A title or name as plain text: Slack's markup read as text, trimmed, not empty,
+    not over the limit."""
+    cleaned = " ".join(plain_text(clean_text(text)).split())
     if not cleaned:
         raise ParseError(f"The {what} is missing.")
     if len(cleaned) > limit:

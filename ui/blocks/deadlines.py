@@ -7,17 +7,17 @@ from datetime import date
 from slack_sdk.models.blocks import Block
 
 from models.deadlines import DeadlineRow
-from ui.blocks.common import Message, context, header, section, to_dicts, truncate
+from ui.blocks.common import Message, context, header, section, to_dicts
 from ui.blocks.reminders import when
-from ui.formatting import mention, plural
+from ui.formatting import mention, plural, said
 
 
 def deadline_line(row: DeadlineRow, today: date, *, with_trial: bool = False) -> str:
     d = row.deadline
     who = f" · {mention(row.responsible_user_id)}" if row.responsible_user_id else ""
-    trial = f"{row.trial_name}: " if with_trial else ""
+    trial = f"{said(row.trial_name)}: " if with_trial else ""
     custom = f" · reminders {d.reminder_offsets} days before" if d.reminder_offsets else ""
-    return f"*D-{d.id}* {trial}{truncate(d.title, 200)} — {when(d.due_date, today)}{who}{custom}"
+    return f"*D-{d.id}* {trial}{said(d.title, 200)} — {when(d.due_date, today)}{who}{custom}"
 
 
 def deadline_list(

@@ -7,7 +7,7 @@ from slack_sdk.models.blocks import Block, DividerBlock
 from models.tables import Member, Outcome, Trial
 from models.types import Role, Sector
 from ui.blocks.common import Message, context, header, section, to_dicts
-from ui.formatting import format_date, mention, plural
+from ui.formatting import format_date, mention, plural, said
 
 SECTOR_TITLES = {
     Sector.IWI.value: "Iwi",
@@ -38,7 +38,7 @@ def describe_member(member: Member) -> str:
     """`<@U2> — Hokonui Rūnanga (lead)`."""
     text = mention(member.slack_user_id)
     if member.organisation:
-        text += f" — {member.organisation}"
+        text += f" — {said(member.organisation)}"
     if member.role != Role.MEMBER.value:
         text += f" _({member.role})_"
     if member.away_until:
@@ -70,7 +70,7 @@ def member_list(trial: Trial, members: list[Member]) -> Message:
     ]
     if members and missing:
         blocks.append(context("Not yet represented: " + ", ".join(missing) + "."))
-    text = f"{trial.name} advisory group: {plural(len(members), 'member')}"
+    text = f"{said(trial.name)} advisory group: {plural(len(members), 'member')}"
     return Message(text=text, blocks=to_dicts(blocks[:50]))
 
 
@@ -80,12 +80,12 @@ def trial_info(trial: Trial, leads: list[Member], outcomes: list[Outcome], membe
     lead_text = ", ".join(describe_member(m) for m in leads) or not_set
     approach = APPROACH_TITLES.get(trial.lead_approach or "", not_set)
     if trial.lead_organisation:
-        approach += f": {trial.lead_organisation}"
+        approach += f": {said(trial.lead_organisation)}"
     dates = (
         f"{format_date(trial.start_date) if trial.start_date else not_set} to "
         f"{format_date(trial.end_date) if trial.end_date else not_set}"
     )
-    outcome_text = "\n".join(f"• {o.name}" for o in outcomes) or "_none recorded yet_"
+    outcome_text = "\n".join(f"• {said(o.name)}" for o in outcomes) or "_none recorded yet_"
     fields = [
         f"*Status*\n{STATUS_TITLES.get(trial.status, trial.status)}",
         f"*Region*\n{trial.region or not_set}",
@@ -104,7 +104,7 @@ def trial_info(trial: Trial, leads: list[Member], outcomes: list[Outcome], membe
         section(f"*Action Plan outcomes*\n{outcome_text}"),
         context("The lead or the Director can change these with `/group set <field> <value>`."),
     ]
-    text = f"{trial.name}: {STATUS_TITLES.get(trial.status, trial.status)}, lead {lead_text}"
+    text = f"{said(trial.name)}: {STATUS_TITLES.get(trial.status, trial.status)}, lead {lead_text}"
     return Message(text=text, blocks=to_dicts(blocks))
 
 
@@ -119,8 +119,9 @@ def member_added(trial: Trial, member: Member, change: str, actor_user_id: str) 
     who = describe_member(member)
     sector = SECTOR_TITLES[member.sector]
     if change == "unchanged":
-        return Message(text=f"{trial.name} already has {who} ({sector}). Nothing changed.")
-    text = f"{mention(actor_user_id)} {verbs[change]} {who} ({sector}) in the {trial.name} group."
+        return Message(text=f"{said(trial.name)} already has {who} ({sector}). Nothing changed.")
+    group = f"the {said(trial.name)} group"
+    text = f"{mention(actor_user_id)} {verbs[change]} {who} ({sector}) in {group}."
     if change == "updated":
-        text = f"{mention(actor_user_id)} updated {who} ({sector}) in the {trial.name} group."
+        text = f"{mention(actor_user_id)} updated {who} ({sector}) in {group}."
     return Message(text=text, blocks=to_dicts([section(text)]), in_channel=True)

@@ -14,7 +14,7 @@ from models.tasks import TaskRow
 from ui.blocks.common import context, header, section
 from ui.blocks.reminders import when
 from ui.blocks.tasks import task_buttons, task_line
-from ui.formatting import format_datetime
+from ui.formatting import format_datetime, said
 
 
 def home_view(
@@ -32,7 +32,7 @@ def home_view(
     if not open_tasks:
         blocks.append(section("Nothing open. :tada:"))
     for row in open_tasks[:limit]:
-        blocks.append(section(f"{task_line(row, today)}\n_{row.trial_name}_"))
+        blocks.append(section(f"{task_line(row, today)}\n_{said(row.trial_name)}_"))
         blocks.append(task_buttons(row))
     if len(open_tasks) > limit:
         blocks.append(context("More tasks are open: type `/task list mine` in a group's channel."))
@@ -41,7 +41,7 @@ def home_view(
         blocks.append(
             section(
                 "\n".join(
-                    f"*D-{d.id}* {d.title} ({d.trial_name}) — {when(d.due_date, today)}"
+                    f"*D-{d.id}* {said(d.title)} ({said(d.trial_name)}) — {when(d.due_date, today)}"
                     for d in deadlines
                 )
             )
@@ -51,8 +51,8 @@ def home_view(
         blocks.append(
             section(
                 "\n".join(
-                    f"*M-{m.id}* {m.trial_name}: {format_datetime(m.starts_at, tz)}"
-                    + (f" · {m.place}" if m.place else "")
+                    f"*M-{m.id}* {said(m.trial_name)}: {format_datetime(m.starts_at, tz)}"
+                    + (f" · {said(m.place)}" if m.place else "")
                     for m in meetings
                 )
             )
@@ -67,7 +67,7 @@ def home_view(
         )
     for m in memberships[:10]:
         where = f" in <#{m.channel_id}>" if m.channel_id else ""
-        blocks.append(section(f"*{m.trial_name}*{where} · {m.role} · {m.sector}"))
+        blocks.append(section(f"*{said(m.trial_name)}*{where} · {m.role} · {m.sector}"))
     if len(memberships) > 10:
         blocks.append(context(f"…and {len(memberships) - 10} more groups."))
     blocks.append(context("Type `/task help` or `/group help` in a group's channel."))

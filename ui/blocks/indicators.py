@@ -6,7 +6,7 @@ from slack_sdk.models.blocks import Block
 
 from models.indicators import Series
 from ui.blocks.common import Message, context, header, section, to_dicts, truncate
-from ui.formatting import plural
+from ui.formatting import plural, said
 
 ARROWS = {"up": "↑", "down": "↓", "flat": "→"}
 
@@ -31,7 +31,7 @@ def headline(series: Series) -> str:
     arrow = f" {ARROWS[series.direction()]}" if latest is not None else ""
     improving = series.improving()
     verdict = "" if improving is None else (" towards target" if improving else " away from target")
-    return f"{truncate(i.name, 120)}: {trend}{arrow}{verdict}"
+    return f"{said(i.name, 120)}: {trend}{arrow}{verdict}"
 
 
 def indicator_list(trial_name: str, everything: list[Series]) -> Message:
@@ -48,9 +48,10 @@ def indicator_list(trial_name: str, everything: list[Series]) -> Message:
         by_outcome.setdefault(series.outcome.name, []).append(series)
     for outcome, items in list(by_outcome.items())[:45]:
         lines = "\n".join(f"• *{s.reference}* {headline(s)}" for s in items[:20])
-        blocks.append(section(f"*{outcome}*\n{lines}"))
+        blocks.append(section(f"*{said(outcome)}*\n{lines}"))
     return Message(
-        text=f"{trial_name}: {plural(len(everything), 'indicator')}", blocks=to_dicts(blocks[:50])
+        text=f"{said(trial_name)}: {plural(len(everything), 'indicator')}",
+        blocks=to_dicts(blocks[:50]),
     )
 
 
@@ -64,13 +65,13 @@ def indicator_series(trial_name: str, series: Series) -> Message:
             f"{number(i.baseline_value, i.unit)}"
         )
     for value in series.values[-40:]:
-        source = f" — {truncate(value.source, 150)}" if value.source else ""
-        lines.append(f"{value.period}: *{number(value.value, i.unit)}*{source}")
+        source = f" — {said(value.source, 150)}" if value.source else ""
+        lines.append(f"{said(value.period)}: *{number(value.value, i.unit)}*{source}")
     if i.target_value is not None:
         lines.append(f"Target: {number(i.target_value, i.unit)}")
     blocks: list[Block] = [
         header(f"{series.reference} · {truncate(i.name, 100)}{unit}"),
-        section(f"{trial_name} · outcome: {series.outcome.name}\n{headline(series)}"),
+        section(f"{said(trial_name)} · outcome: {said(series.outcome.name)}\n{headline(series)}"),
         section("\n".join(lines) or "_No values recorded yet._"),
         context(
             "Record a value: `/indicator record "
@@ -78,7 +79,7 @@ def indicator_series(trial_name: str, series: Series) -> Message:
         ),
     ]
     return Message(
-        text=f"{series.reference} {i.name}: {headline(series)}",
+        text=f"{series.reference} {said(i.name)}: {headline(series)}",
         blocks=to_dicts(blocks),
         in_channel=True,
     )

@@ -20,7 +20,7 @@ from ui.blocks.common import (
     truncate,
 )
 from ui.blocks.group import SECTOR_TITLES, describe_member
-from ui.formatting import format_datetime, mention, plural
+from ui.formatting import format_datetime, mention, plural, said
 
 # Items shown in one message; the rest are counted (50 blocks is Slack's limit).
 ITEMS_SHOWN = 40
@@ -33,7 +33,7 @@ def where(meeting: Meeting) -> str:
     place = meeting.place
     if place.startswith(("http://", "https://")):
         return f" · <{place}|join online>"
-    return f" · {truncate(place, 200)}"
+    return f" · {said(place, 200)}"
 
 
 def meeting_line(row: MeetingRow, tz: ZoneInfo) -> str:
@@ -67,13 +67,13 @@ def meeting_list(trial_name: str, rows: list[MeetingRow], tz: ZoneInfo) -> Messa
         )
     blocks.append(context("“Add to calendar” puts an .ics file in the channel for everyone."))
     return Message(
-        text=f"{trial_name}: {plural(len(rows), 'coming meeting')}", blocks=to_dicts(blocks)
+        text=f"{said(trial_name)}: {plural(len(rows), 'coming meeting')}", blocks=to_dicts(blocks)
     )
 
 
 def meeting_scheduled(trial_name: str, meeting: Meeting, tz: ZoneInfo, actor: str) -> Message:
     text = (
-        f":spiral_calendar_pad: {mention(actor)} scheduled a {trial_name} meeting: "
+        f":spiral_calendar_pad: {mention(actor)} scheduled a {said(trial_name)} meeting: "
         f"*M-{meeting.id}* {format_datetime(meeting.starts_at, tz)}{where(meeting)}. "
         "Add agenda items with `/agenda add <item>`."
     )
@@ -107,7 +107,7 @@ def agenda_message(
             )
         )
     lines = [
-        f"{item.position}. {truncate(item.title, 200)} — {mention(item.proposer_user_id)} "
+        f"{item.position}. {said(item.title, 200)} — {mention(item.proposer_user_id)} "
         f"_(A-{item.id})_"
         for item in items[: ITEMS_SHOWN * 2]
     ]
@@ -128,7 +128,7 @@ def agenda_message(
         )
     )
     text = (
-        f"{title} for {trial_name} M-{meeting.id}, {format_datetime(meeting.starts_at, tz)}: "
+        f"{title} for {said(trial_name)} M-{meeting.id}, {format_datetime(meeting.starts_at, tz)}: "
         f"{plural(len(items), 'item')}"
     )
     return Message(text=text, blocks=to_dicts(blocks[:50]), in_channel=True)
@@ -177,13 +177,13 @@ def meeting_record(
     if meeting.status == "held":
         blocks += [
             section(f"*Attendance*\n{attendance_text(present, absent_sectors)}"),
-            section(f"*Minutes*\n{truncate(meeting.minutes or '', 2900)}"),
+            section(f"*Minutes*\n{said(meeting.minutes or '', 2900)}"),
         ]
     blocks.append(DividerBlock())
     blocks.append(section("*Agenda*" if items else "*Agenda*\n_Nothing was on the agenda._"))
     for item in items[:ITEMS_SHOWN]:
         line = (
-            f"{item.position}. {truncate(item.title, 200)} — {mention(item.proposer_user_id)} "
+            f"{item.position}. {said(item.title, 200)} — {mention(item.proposer_user_id)} "
             f"_(A-{item.id})_"
         )
         accessory = (
@@ -198,7 +198,6 @@ def meeting_record(
         )
     if meeting.status == "held":
         blocks.append(context("Turn an item into an action: `/task add <title> from A-<n>`."))
-    text = (
-        f"{trial_name} M-{meeting.id} ({meeting.status}), {format_datetime(meeting.starts_at, tz)}"
-    )
+    text = f"{said(trial_name)} M-{meeting.id} ({meeting.status}), "
+    f"{format_datetime(meeting.starts_at, tz)}"
     return Message(text=text, blocks=to_dicts(blocks[:50]), in_channel=bool(minutes_posted_by))

@@ -10,9 +10,9 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, SectionB
 from models.tables import Deadline, Meeting, Member
 from models.tasks import TaskRow
 from ui.blocks import ids
-from ui.blocks.common import Message, context, header, markdown, section, to_dicts, truncate
+from ui.blocks.common import Message, context, header, markdown, section, to_dicts
 from ui.blocks.tasks import task_buttons, task_line
-from ui.formatting import format_date, format_datetime, mention, plural
+from ui.formatting import format_date, format_datetime, mention, plural, said
 
 CHECKIN_TASKS_SHOWN = 20
 
@@ -33,7 +33,7 @@ def deadline_reminder(
     deadline: Deadline, trial_name: str, today: date, *, on_behalf_of: str | None, to_lead: bool
 ) -> Message:
     text = (
-        f":bell: *D-{deadline.id}* {truncate(deadline.title, 200)} for {trial_name} is "
+        f":bell: *D-{deadline.id}* {said(deadline.title, 200)} for {said(trial_name)} is "
         f"{when(deadline.due_date, today)}."
     )
     if on_behalf_of:
@@ -67,7 +67,7 @@ def deadline_reminder(
         context(f"With a link: `/deadline submitted D-{deadline.id} <link>`"),
     ]
     plain = (
-        f"D-{deadline.id} {deadline.title} ({trial_name}): "
+        f"D-{deadline.id} {said(deadline.title)} ({said(trial_name)}): "
         f"{when(deadline.due_date, today).replace('*', '')}"
     )
     return Message(text=plain, blocks=to_dicts(blocks))
@@ -78,8 +78,8 @@ def escalation(
 ) -> Message:
     who = f" Responsible: {mention(responsible.slack_user_id)}." if responsible else ""
     text = (
-        f":rotating_light: *D-{deadline.id}* {truncate(deadline.title, 200)} for "
-        f"*{trial_name}* is {working_days} working days overdue (due "
+        f":rotating_light: *D-{deadline.id}* {said(deadline.title, 200)} for "
+        f"*{said(trial_name)}* is {working_days} working days overdue (due "
         f"{format_date(deadline.due_date)}).{who}"
     )
     return Message(text=text.replace("*", ""), blocks=to_dicts([section(text)]))
@@ -88,17 +88,20 @@ def escalation(
 def task_reminder(row: TaskRow, today: date) -> Message:
     assert row.due_date is not None
     text = (
-        f":bell: *{row.reference}* {truncate(row.title, 200)} ({row.trial_name}) is "
+        f":bell: *{row.reference}* {said(row.title, 200)} ({said(row.trial_name)}) is "
         f"{when(row.due_date, today)}."
     )
     blocks: list[Block] = [section(text), task_buttons(row)]
-    plain = f"{row.reference} {row.title} ({row.trial_name}) is {when(row.due_date, today)}."
+    plain = (
+        f"{row.reference} {said(row.title)} ({said(row.trial_name)}) "
+        f"is {when(row.due_date, today)}."
+    )
     return Message(text=plain.replace("*", ""), blocks=to_dicts(blocks))
 
 
 def agenda_call(meeting: Meeting, trial_name: str, items: int, tz: ZoneInfo) -> Message:
     text = (
-        f":spiral_calendar_pad: The {trial_name} group meets on "
+        f":spiral_calendar_pad: The {said(trial_name)} group meets on "
         f"*{format_datetime(meeting.starts_at, tz)}* (M-{meeting.id}). The agenda has "
         f"{plural(items, 'item')} so far: add yours with `/agenda add <item>`."
     )
@@ -122,6 +125,6 @@ def checkin(trial_name: str, rows: list[TaskRow], today: date) -> Message:
     if len(rows) > CHECKIN_TASKS_SHOWN:
         blocks.append(context(f"…and {len(rows) - CHECKIN_TASKS_SHOWN} more: `/task list mine`."))
     return Message(
-        text=f"Weekly check-in: {plural(len(rows), 'open task')} in {trial_name}",
+        text=f"Weekly check-in: {plural(len(rows), 'open task')} in {said(trial_name)}",
         blocks=to_dicts(blocks),
     )

@@ -13,7 +13,7 @@ from ui.blocks.group import SECTOR_TITLES
 from ui.blocks.indicators import headline
 from ui.blocks.reminders import when
 from ui.blocks.tasks import STATUS_EMOJI, STATUS_WORDS, progress_bar, task_line
-from ui.formatting import format_date, format_datetime, mention, plural
+from ui.formatting import format_date, format_datetime, mention, plural, said
 
 RAG_EMOJI = {
     "red": ":red_circle:",
@@ -53,7 +53,8 @@ def trial_summary(summary: TrialSummary, today: date, tz: ZoneInfo) -> Message:
         DividerBlock(),
     ]
     outcome_lines = [
-        f"{progress_bar(o.percent)}  *{o.name}*: {o.done} of {o.total} done" for o in m.outcomes
+        f"{progress_bar(o.percent)}  *{said(o.name)}*: {o.done} of {o.total} done"
+        for o in m.outcomes
     ] or ["_No tasks in the Action Plan yet._"]
     blocks += [
         section(chunk)
@@ -84,7 +85,7 @@ def trial_summary(summary: TrialSummary, today: date, tz: ZoneInfo) -> Message:
             )
         )
     deadlines = [
-        f"*D-{d.id}* {d.title} — {when(d.due_date, today)}"
+        f"*D-{d.id}* {said(d.title)} — {when(d.due_date, today)}"
         for d in (m.overdue_deadlines + m.next_deadlines)[:4]
     ]
     blocks.append(section("*Reporting deadlines*\n" + ("\n".join(deadlines) or "_None open._")))
@@ -99,7 +100,7 @@ def trial_summary(summary: TrialSummary, today: date, tz: ZoneInfo) -> Message:
     blocks.append(section(meeting))
     if summary.latest:
         lines = [
-            f"{STATUS_EMOJI[u.status]} T-{u.task_id} {u.task_title}: "
+            f"{STATUS_EMOJI[u.status]} T-{u.task_id} {said(u.task_title)}: "
             f"{STATUS_WORDS[u.status]}, {u.percent}% — {mention(u.author_user_id)}, "
             f"{format_date(u.created_at.astimezone(tz).date())}"
             + (f"\n      _{u.text[:150]}_" if u.text else "")
@@ -111,7 +112,7 @@ def trial_summary(summary: TrialSummary, today: date, tz: ZoneInfo) -> Message:
     if m.absent_sectors:
         missing = ", ".join(SECTOR_TITLES[s] for s in m.absent_sectors)
         blocks.append(context(f":warning: Not at the last two meetings: {missing}."))
-    text = f"{m.trial.name} summary: {RAG_WORDS[m.status]} ({'; '.join(m.reasons)})"
+    text = f"{said(m.trial.name)} summary: {RAG_WORDS[m.status]} ({'; '.join(m.reasons)})"
     return Message(text=text, blocks=to_dicts(blocks[:50]), in_channel=True)
 
 
@@ -129,7 +130,7 @@ def rollup_line(m: Measures, today: date) -> str:
     if m.indicators:
         parts.append(headline(m.indicators[0]))
     return (
-        f"{RAG_EMOJI[m.status]} *{m.trial.name}* — "
+        f"{RAG_EMOJI[m.status]} *{said(m.trial.name)}* — "
         + " · ".join(parts)
         + f"\n      _{'; '.join(m.reasons)}_"
     )
@@ -174,7 +175,7 @@ def digest_headline(rows: list[Measures], today: date) -> Message:
 def digest_detail(rows: list[Measures], today: date) -> Message:
     active = [m for m in rows if m.status != "closed"]
     overdue = [
-        f"*{m.trial.name}*: {plural(m.overdue, 'task')} overdue"
+        f"*{said(m.trial.name)}*: {plural(m.overdue, 'task')} overdue"
         + (
             f", {plural(len(m.overdue_deadlines), 'deadline')} overdue"
             if m.overdue_deadlines
@@ -184,12 +185,12 @@ def digest_detail(rows: list[Measures], today: date) -> Message:
         if m.overdue or m.overdue_deadlines
     ]
     quiet = [
-        f"*{m.trial.name}*: no task updated or done this week"
+        f"*{said(m.trial.name)}*: no task updated or done this week"
         for m in active
         if not m.touched_this_week and not m.done_this_week
     ]
     changed = [
-        f"*{m.trial.name}*: {plural(m.done_this_week, 'task')} done, "
+        f"*{said(m.trial.name)}*: {plural(m.done_this_week, 'task')} done, "
         f"{plural(m.touched_this_week, 'task')} updated"
         for m in active
         if m.done_this_week or m.touched_this_week

@@ -26,9 +26,8 @@ from ui.blocks.common import (
     markdown,
     section,
     to_dicts,
-    truncate,
 )
-from ui.formatting import format_date, format_datetime, mention, plural
+from ui.formatting import format_date, format_datetime, mention, plural, said
 
 STATUS_EMOJI = {
     "not-started": ":white_circle:",
@@ -71,9 +70,9 @@ def _due_phrase(row: TaskRow, today: date) -> str:
 
 def task_line(row: TaskRow, today: date) -> str:
     """`🟢 *T-12* Hire a truancy officer — <@U1>, due Fri 15 Jan 2027 · 40%`."""
-    outcome = f" · _{row.outcome_name}_" if row.outcome_name else ""
+    outcome = f" · _{said(row.outcome_name)}_" if row.outcome_name else ""
     return (
-        f"{STATUS_EMOJI[row.status]} *{row.reference}* {truncate(row.title, 200)} — "
+        f"{STATUS_EMOJI[row.status]} *{row.reference}* {said(row.title, 200)} — "
         f"{mention(row.owner_user_id)}, {_due_phrase(row, today)} · {row.percent}%{outcome}"
     )
 
@@ -119,7 +118,7 @@ def task_card(
         f"*Progress*\n{progress_bar(row.percent)}",
     ]
     if row.outcome_name:
-        fields.append(f"*Outcome*\n{row.outcome_name}")
+        fields.append(f"*Outcome*\n{said(row.outcome_name)}")
     blocks.append(SectionBlock(fields=[markdown(f) for f in fields]))
     added = f"Added by {mention(row.created_by)} on {format_datetime(row.created_at, tz)}"
     if origin:
@@ -132,7 +131,7 @@ def task_card(
         if not updates:
             blocks.append(section("_No progress updates yet._"))
         for update in updates:
-            note = f"\n> {truncate(update.text, 2500)}" if update.text else ""
+            note = f"\n> {said(update.text, 2500)}" if update.text else ""
             blocks.append(
                 section(
                     f"{STATUS_EMOJI[update.status]} {mention(update.author_user_id)} · "
@@ -144,7 +143,9 @@ def task_card(
             blocks.append(context(f"…and {plural(update_count - len(updates), 'earlier update')}."))
     if row.is_open:
         blocks.append(task_buttons(row))
-    text = f"{row.reference} {row.title} ({STATUS_WORDS[row.status]}, {_due_phrase(row, today)})"
+    text = (
+        f"{row.reference} {said(row.title)} ({STATUS_WORDS[row.status]}, {_due_phrase(row, today)})"
+    )
     return Message(text=text, blocks=to_dicts(blocks), in_channel=in_channel)
 
 
@@ -192,7 +193,7 @@ def task_list(
         )
     if buttons:
         blocks.append(ActionsBlock(elements=buttons))
-    text = f"{trial_name}: {title}, {plural(page.total, 'task')}"
+    text = f"{said(trial_name)}: {title}, {plural(page.total, 'task')}"
     return Message(text=text, blocks=to_dicts(blocks))
 
 
@@ -201,13 +202,13 @@ def update_note(row: TaskRow, author_user_id: str, text: str, *, first_done: boo
     if first_done:
         headline = (
             f":white_check_mark: {mention(author_user_id)} completed *{row.reference}* "
-            f"{truncate(row.title, 200)}"
+            f"{said(row.title, 200)}"
         )
     else:
         headline = (
             f"{STATUS_EMOJI[row.status]} {mention(author_user_id)} updated "
-            f"*{row.reference}* {truncate(row.title, 200)}: {STATUS_WORDS[row.status]}, "
+            f"*{row.reference}* {said(row.title, 200)}: {STATUS_WORDS[row.status]}, "
             f"{row.percent}%"
         )
-    body = headline + (f"\n> {truncate(text, 2500)}" if text else "")
+    body = headline + (f"\n> {said(text, 2500)}" if text else "")
     return Message(text=body, blocks=to_dicts([section(body)]), in_channel=True)
