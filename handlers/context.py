@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -18,6 +18,7 @@ from models.errors import UserError
 from models.groups import Group, load_group
 from models.programme import Programme
 from models.tables import Trial
+from models.tasks import active_member
 from slack_api.reply import post
 from ui.blocks.common import Message
 from ui.formatting import said
@@ -105,6 +106,24 @@ def asker_from_action(
     )
 
 
+def for_here(asker: Asker, message: Message) -> Message:
+    """What is posted in a DM or in a channel linked to no trial is only for the person who
+    asked (the Director's own channel excepted): nobody else there belongs to the group."""
+    if not message.in_channel or asker.channel_id is None:
+        return message
+    settings = asker.services.settings
+    if asker.actor.is_director and asker.channel_id == settings.director_channel_id:
+        return message
+    with asker.services.database.session(write=False) as session:
+        here = load_group(session=session, user_id=asker.user_id, channel_id=asker.channel_id)
+    return message if here.trial is not None else replace(message, in_channel=False)
+
+
+def only_for_asker(message: Message) -> Message:
+    """The same reply, seen only by the person who asked."""
+    return replace(message, in_channel=False)
+
+
 def linked(asker: Asker, session: Session) -> tuple[Group, Trial]:
     """The channel's group and trial; refused with how to link it if there is none."""
     group = load_group(session=session, user_id=asker.user_id, channel_id=asker.channel_id)
@@ -117,15 +136,29 @@ def linked(asker: Asker, session: Session) -> tuple[Group, Trial]:
 
 
 def in_this_trial(asker: Asker, session: Session, trial_id: int, reference: str) -> Trial:
-    """The trial a referenced thing belongs to; refused when asked about from the channel
-    of another trial."""
+    """The trial a referenced thing belongs to, if the person may see it from here: in a
+    trial's channel, that trial's records; in a DM or an unlinked channel, the records of
+    the trials they belong to (the Director: all). Refused otherwise."""
     trial = session.get(Trial, trial_id)
     assert trial is not None  # a foreign key guarantees it
-    if asker.channel_id is not None and trial.channel_id not in (None, asker.channel_id):
-        here = load_group(session=session, user_id=asker.user_id, channel_id=asker.channel_id)
-        if here.trial is not None:
-            raise UserError(
-                f"{reference} belongs to {said(trial.name)}, not {said(here.trial.name)}. "
-                f"Use it in {said(trial.name)}'s channel (<#{trial.channel_id}>)."
-            )
-    return trial
+    if asker.channel_id is not None and trial.channel_id == asker.channel_id:
+        return trial
+    here = (
+        load_group(session=session, user_id=asker.user_id, channel_id=asker.channel_id)
+        if asker.channel_id is not None
+        else None
+    )
+    if here is not None and here.trial is not None:
+        where = (
+            f" Use it in {said(trial.name)}'s channel (<#{trial.channel_id}>)."
+            if trial.channel_id
+            else ""
+        )
+        raise UserError(
+            f"{reference} belongs to {said(trial.name)}, not {said(here.trial.name)}.{where}"
+        )
+    if asker.actor.is_director or active_member(
+        session=session, trial=trial, user_id=asker.user_id
+    ):
+        return trial
+    raise UserError(f"There is no {reference} in the trials you belong to.")

@@ -16,7 +16,13 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 
-from handlers.context import Asker, Services, asker_from_action, asker_from_command
+from handlers.context import (
+    Asker,
+    Services,
+    asker_from_action,
+    asker_from_command,
+    for_here,
+)
 from handlers.errors import BUSY, Busy, message_for, outcome
 from handlers.registry import Family
 from models.db import is_busy
@@ -69,18 +75,18 @@ def on_command(app: App, family: Family, services: Services) -> None:
         ack()
 
     def reply(body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+        asker = asker_from_command(body, services, respond)
         if PREPARED in context:
-            _deliver(respond, context[PREPARED][0])
+            _deliver(asker, respond, context[PREPARED][0])
             return
         sub, tokens = family.route(body.get("text", ""))
         if sub is None:
-            _deliver(respond, family.help_message())
+            _deliver(asker, respond, family.help_message())
             return
-        asker = asker_from_command(body, services, respond)
         what = f"{family.command} {sub.name}".strip()
 
         def work() -> None:
-            _deliver(respond, outcome(lambda: sub.run_with(asker, tokens), what=what))
+            _deliver(asker, respond, outcome(lambda: sub.run_with(asker, tokens), what=what))
 
         if sub.slow:
             services.background.slowly(work)
@@ -127,7 +133,7 @@ def on_click(
 
         def answer(message: Message | None) -> None:
             if message is not None:
-                tell(asker.client, asker.user_id, respond, body, message)
+                tell(asker.client, asker.user_id, respond, body, for_here(asker, message))
 
         if PREPARED in context:
             answer(context[PREPARED][0])
@@ -146,6 +152,6 @@ def on_click(
     app.action(action_id)(ack=acknowledge, lazy=[reply])
 
 
-def _deliver(respond: Respond, message: Message | None) -> None:
+def _deliver(asker: Asker, respond: Respond, message: Message | None) -> None:
     if message is not None:
-        send(respond, message)
+        send(respond, for_here(asker, message))

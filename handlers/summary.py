@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers.context import Asker, Services, linked
+from handlers.context import Asker, Services, linked, only_for_asker
 from handlers.listeners import on_command
 from handlers.permissions import Action
 from handlers.registry import Family, Sub
@@ -52,7 +52,9 @@ def national(asker: Asker) -> Message:
         )
         asker.require(Action.NATIONAL, group)
         rows = summaries.measures(session=session, today=services.today(), now=services.now())
-    return blocks.national_rollup(rows, services.today())
+    rollup = blocks.national_rollup(rows, services.today())
+    # Every trial's state is not for one trial's group to read.
+    return only_for_asker(rollup) if group.trial is not None else rollup
 
 
 def export(asker: Asker, trial: Trial | None, *, every_trial: bool) -> Message:
@@ -127,7 +129,9 @@ def named_trial(asker: Asker, tokens: list[Token]) -> Message:
         raise ParseError("Say which trial.", example="/summary Gore District")
     if wants_export:
         return export(asker, trial, every_trial=False)
-    return one_trial(asker, trial)
+    summary = one_trial(asker, trial)
+    # Asked about another trial from one trial's channel: for the Director alone.
+    return summary if trial.channel_id == asker.channel_id else only_for_asker(summary)
 
 
 FAMILY = Family(

@@ -34,6 +34,7 @@ HEMI = "UHEMI"
 ARO = "UARO"
 GORE = "CGORE"
 RANUI = "CRANUI"
+DIRECTORATE = "CDIRECTORATE"  # DIRECTOR_CHANNEL_ID: where the Director reads every trial
 SIGNING_SECRET = "test-signing-secret-0123456789"
 # The bot's clock in tests: a Monday morning in Auckland, so relative dates are fixed.
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=ZoneInfo("Pacific/Auckland"))
@@ -138,6 +139,7 @@ def settings(fake_slack: FakeSlack, database: Database) -> Settings:
         slack_api_url=fake_slack.url,
         database_url=database.url.render_as_string(hide_password=False),
         director_user_ids=frozenset({DIRECTOR}),
+        director_channel_id=DIRECTORATE,
     )
 
 
