@@ -22,6 +22,9 @@ from sqlmodel import Session, create_engine
 from models.errors import UserError
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
+CONNECT_TIMEOUT_SECONDS = 2
+STATEMENT_TIMEOUT_SECONDS = 20
+PING_SECONDS = 2.0
 _WRITE = "advisory_write"
 # How long a transaction begun here may wait for a lock (None: the engine's default).
 # Work done before Slack's 3-second ack sets it well inside that (`Database.bounded`).
@@ -81,6 +84,11 @@ def make_engine(url: str | URL, **kwargs: Any) -> Engine:
         _configure_sqlite(engine, in_memory=in_memory)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    # A server that does not answer is given up on in seconds, not the OS's minutes; a
+    # statement the server is still running is stopped after STATEMENT_TIMEOUT_SECONDS.
+    connect_args = kwargs.setdefault("connect_args", {})
+    connect_args.setdefault("connect_timeout", CONNECT_TIMEOUT_SECONDS)
+    connect_args.setdefault("options", f"-c statement_timeout={STATEMENT_TIMEOUT_SECONDS * 1000}")
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
     engine = create_engine(parsed, **kwargs)
@@ -132,6 +140,7 @@ class Database:
         # seconds. This process's writers queue here instead, each woken as the last one
         # commits; writers in other processes still meet SQLite's busy timeout.
         self._writer = threading.RLock() if self.engine.dialect.name == "sqlite" else None
+        self._pinging = threading.Lock()
 
     @property
     def url(self) -> URL:
@@ -166,14 +175,28 @@ class Database:
         finally:
             _LOCK_WAIT.reset(token)
 
-    def ping(self) -> bool:
-        """Whether the database answers a trivial query."""
-        try:
-            with self.engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
-            return True
-        except (SQLAlchemyError, OSError):
+    def ping(self, timeout: float = PING_SECONDS) -> bool:
+        """Whether the database answers a trivial query within `timeout` seconds. One ping
+        at a time: while one is stuck on a frozen database, the others answer False at once
+        instead of piling up behind it."""
+        if not self._pinging.acquire(blocking=False):
             return False
+        answered = threading.Event()
+        result: list[bool] = []
+
+        def ask() -> None:
+            try:
+                with self.bounded(timeout), self.engine.connect() as connection:
+                    connection.execute(text("SELECT 1"))
+                result.append(True)
+            except (SQLAlchemyError, OSError):
+                result.append(False)
+            finally:
+                answered.set()
+                self._pinging.release()
+
+        threading.Thread(target=ask, name="db-ping", daemon=True).start()
+        return answered.wait(timeout) and result == [True]
 
     def dispose(self) -> None:
         self.engine.dispose()

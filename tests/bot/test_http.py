@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 import threading
 import time
+import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -211,3 +214,76 @@ def test_a_briefly_locked_database_delays_a_command_but_loses_nothing(
     release.join()
     assert "T-1 · Hire a truancy officer" in reply.text
     assert waited >= 1.0  # it queued behind the lock rather than failing
+
+
+def _health(base_url: str) -> tuple[int, float]:
+    started = time.monotonic()
+    try:
+        with urllib.request.urlopen(base_url + "/healthz", timeout=10) as response:
+            return response.status, time.monotonic() - started
+    except urllib.error.HTTPError as error:
+        return error.code, time.monotonic() - started
+
+
+def test_a_frozen_database_turns_healthz_to_503_within_two_seconds(fake_slack: FakeSlack) -> None:
+    """A server that accepts connections and never answers (a frozen database)."""
+    import socket
+
+    frozen = socket.socket()
+    frozen.bind(("127.0.0.1", 0))
+    frozen.listen(64)
+    port = frozen.getsockname()[1]
+    url = f"postgresql://postgres@127.0.0.1:{port}/frozen"
+    database = Database(url)
+    settings = Settings(
+        slack_bot_token="xoxb-test-token",
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=fake_slack.url,
+        database_url=url,
+    )
+    app = create_app(settings, database=database)
+    try:
+        with serving(app, database, SIGNING_SECRET) as base_url:
+            status, seconds = _health(base_url)
+            assert status == 503 and seconds < 3.0
+            probes = [_health(base_url) for _ in range(2)]
+            assert all(s == 503 and took < 3.0 for s, took in probes)
+    finally:
+        frozen.close()
+        database.dispose()
+
+
+def test_a_locked_sqlite_database_never_holds_health_probes_or_acks(
+    sqlite_template: Path, tmp_path: Path, fake_slack: FakeSlack
+) -> None:
+    """SQLite's case (PostgreSQL's is the frozen server above): a writer in another process
+    holds the lock; twenty probes and a command still get their answers in time."""
+    path = tmp_path / "locked.db"
+    shutil.copy(sqlite_template, path)
+    database = Database(f"sqlite:///{path}")
+    settings = Settings(
+        slack_bot_token="xoxb-test-token",
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=fake_slack.url,
+        database_url=f"sqlite:///{path}",
+        director_user_ids=frozenset({DIRECTOR}),
+    )
+    app = create_app(settings, database=database)
+    locker = database.engine.raw_connection()
+    try:
+        locker.execute("BEGIN EXCLUSIVE")
+        with serving(app, database, SIGNING_SECRET) as base_url:
+            status, seconds = _health(base_url)
+            assert status in (200, 503) and seconds < 3.0
+            slack = Slack(base_url + EVENTS_PATH, SIGNING_SECRET, fake_slack)
+            threads = [threading.Thread(target=_health, args=(base_url,)) for _ in range(20)]
+            for thread in threads:
+                thread.start()
+            result = slack.command("/group", "list", user=LISA, channel=GORE)
+            assert result.status == 200 and result.seconds < 3.0
+            for thread in threads:
+                thread.join()
+    finally:
+        locker.rollback()
+        locker.close()
+        database.dispose()
