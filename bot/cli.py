@@ -7,8 +7,9 @@ import logging
 import signal
 import sys
 import threading
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from types import FrameType
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -27,6 +28,8 @@ from scheduler.sweep import process_name, sweep
 from ui.formatting import format_datetime
 
 log = logging.getLogger("advisory_bot")
+
+MIN_SWEEP_YEAR, MAX_SWEEP_YEAR = 2000, 2100
 
 
 def _database(settings: Settings) -> Database:
@@ -109,19 +112,37 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sweep_time(text: str, tz: ZoneInfo) -> datetime:
+    """--at as an aware time: a zone-less one in TIMEZONE, and one that exists there."""
+    try:
+        at = datetime.fromisoformat(text)
+    except ValueError as error:
+        raise ConfigError(f"--at {text!r} is not an ISO time like 2026-12-14T09:00") from error
+    if not MIN_SWEEP_YEAR <= at.year <= MAX_SWEEP_YEAR:
+        raise ConfigError(f"--at {text!r} is out of range: give a time between 2000 and 2100.")
+    if at.tzinfo is None:
+        local = at.replace(tzinfo=tz)
+        if local.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != at:
+            raise ConfigError(
+                f"--at {text!r} does not exist in {tz.key}: the clocks skip that hour."
+            )
+        at = local
+    return at
+
+
 def reminders(args: argparse.Namespace) -> int:
     """One reminder sweep as of now or --at; --dry-run only prints what would be sent."""
     settings = load_settings(Mode.OFFLINE if args.dry_run else Mode.SEND)
     now = utcnow()
     if args.at:
-        try:
-            now = datetime.fromisoformat(args.at)
-        except ValueError as error:
+        at = _sweep_time(args.at, settings.tz)
+        if at > now + timedelta(minutes=1) and not args.dry_run and not args.yes:
             raise ConfigError(
-                f"--at {args.at!r} is not an ISO time like 2026-12-14T09:00"
-            ) from error
-        if now.tzinfo is None:
-            now = now.replace(tzinfo=settings.tz)
+                f"--at {args.at} is in the future: a sweep at that time sends those reminders "
+                "now and records them as sent, so they will not go again on the day. Add "
+                "--dry-run to see them, or --yes if that is what you want."
+            )
+        now = at
     database = _database(settings)
     client = None if args.dry_run else make_client(settings)
     result = sweep(
@@ -220,6 +241,11 @@ def build_parser() -> argparse.ArgumentParser:
     reminders_parser = commands.add_parser("reminders", help=reminders.__doc__)
     reminders_parser.add_argument(
         "--at", help="ISO time (no zone: TIMEZONE), e.g. 2026-12-14T09:00"
+    )
+    reminders_parser.add_argument(
+        "--yes",
+        action="store_true",
+        help="with --at in the future: send those reminders now and record them as sent",
     )
     reminders_parser.add_argument(
         "--dry-run",

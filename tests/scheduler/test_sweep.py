@@ -254,7 +254,7 @@ def test_two_processes_sharing_postgres_send_each_reminder_once(
     with postgres_database.session() as session:
         data.many_tasks_due(session, count=1000, due=date(2026, 12, 15), owners=500)
     env = _cli_env(fake_slack, postgres_database)
-    command = [SCRIPT, "reminders", "--at", "2026-12-15T09:00"]
+    command = [SCRIPT, "reminders", "--at", "2026-12-15T09:00", "--yes"]
     processes = [
         subprocess.Popen(
             command,
@@ -284,7 +284,7 @@ def test_a_bot_killed_mid_sweep_loses_no_reminder(
     fake_slack.delay("chat.postMessage", 0.02)
     env = _cli_env(fake_slack, database)
     victim = subprocess.Popen(
-        [SCRIPT, "reminders", "--at", "2026-12-15T09:00"],
+        [SCRIPT, "reminders", "--at", "2026-12-15T09:00", "--yes"],
         env=env,
         cwd=tmp_path,
         stdout=subprocess.DEVNULL,
@@ -301,7 +301,7 @@ def test_a_bot_killed_mid_sweep_loses_no_reminder(
     fake_slack.delay("chat.postMessage", 0)
     # Back up a quarter of an hour later: the dead process's claim has gone stale.
     done = subprocess.run(
-        [SCRIPT, "reminders", "--at", "2026-12-15T09:15"],
+        [SCRIPT, "reminders", "--at", "2026-12-15T09:15", "--yes"],
         env=env,
         cwd=tmp_path,
         capture_output=True,
@@ -347,3 +347,30 @@ def test_dropped_connections_lose_nothing_and_duplicate_nothing(
     delivered = Counter(fake_slack.delivered_reminders())
     assert len(delivered) == 20 and set(delivered.values()) == {1}
     assert _sent_keys(database) <= set(delivered)
+
+
+@pytest.mark.parametrize(
+    ("at", "says"),
+    [
+        ("2027-03-01T09:00", "is in the future"),
+        ("0001-01-01", "is out of range"),
+        ("2026-09-27T02:30", "does not exist in Pacific/Auckland"),
+        ("next tuesday", "is not an ISO time"),
+    ],
+)
+def test_reminders_at_a_time_it_should_not_send_at_is_refused_plainly(
+    database: Database, fake_slack: FakeSlack, tmp_path: Path, at: str, says: str
+) -> None:
+    _gore(database)
+    done = subprocess.run(
+        [SCRIPT, "reminders", "--at", at],
+        env=_cli_env(fake_slack, database),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert says in done.stderr and "Traceback" not in done.stderr
+    assert sum(_ledger(database).values()) == 0
+    assert fake_slack.calls == []
