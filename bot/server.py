@@ -32,13 +32,16 @@ def wsgi_app(app: App, database: Database, *, signing_secret: str) -> WSGIApp:
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == HEALTH_PATH:
-            healthy = database.ping()
-            body = json.dumps(
-                {
-                    "status": "ok" if healthy else "degraded",
-                    "database": "ok" if healthy else "unreachable",
-                }
-            ).encode()
+            database_ok = database.ping()
+            token_refused = getattr(getattr(app.client, "standing", None), "token_refused", None)
+            healthy = database_ok and token_refused is None
+            report = {
+                "status": "ok" if healthy else "degraded",
+                "database": "ok" if database_ok else "unreachable",
+            }
+            if token_refused is not None:
+                report["slack"] = f"the bot's token is refused ({token_refused})"
+            body = json.dumps(report).encode()
             start_response(
                 "200 OK" if healthy else "503 Service Unavailable",
                 [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],

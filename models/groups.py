@@ -352,3 +352,10 @@ def learn_names(*, session: Session, user_id: str, names: Names) -> None:
         member.display_name = _limit(names.display_name) or member.display_name
         member.real_name = _limit(names.real_name) or member.real_name
         session.add(member)
+
+
+def mark_unreachable(*, session: Session, user_id: str, reason: str | None) -> None:
+    """Slack refuses to reach this person (or, with None, reaches them again)."""
+    for member in session.exec(select(Member).where(Member.slack_user_id == user_id)).all():
+        member.unreachable = reason[:40] if reason else None
+        session.add(member)

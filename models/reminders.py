@@ -245,6 +245,14 @@ def mark_obsolete(*, database: Database, ledger_id: int, me: str) -> bool:
     )
 
 
+def mark_refused(*, database: Database, ledger_id: int, me: str, error: str) -> bool:
+    """Slack refuses this target for good: not sent, not tried again (what it was for has
+    gone to someone who can act)."""
+    return _finish(
+        database, ledger_id, me, state=LedgerState.SKIPPED.value, last_error=f"refused: {error}"
+    )
+
+
 def mark_failed(*, database: Database, ledger_id: int, me: str, error: str) -> bool:
     return _finish(database, ledger_id, me, state=LedgerState.FAILED.value, last_error=error[:500])
 
@@ -288,6 +296,8 @@ class Details:
         self.agendas: dict[int, list[AgendaItem]] = defaultdict(list)
         self.checkins: dict[int, list[TaskRow]] = defaultdict(list)
         self.leads: dict[int, set[str]] = defaultdict(set)
+        # Slack user IDs that Slack has refused to reach (`Member.unreachable`).
+        self.unreachable: set[str] = set()
 
 
 def load_details(*, session: Session, reminders: list[Reminder]) -> Details:
@@ -307,6 +317,14 @@ def load_details(*, session: Session, reminders: list[Reminder]) -> Details:
         )
     ).all():
         details.leads[member.trial_id].add(member.slack_user_id)
+    recipients = {r.recipient for r in reminders if r.recipient}
+    details.unreachable = set(
+        session.exec(
+            select(Member.slack_user_id).where(
+                col(Member.slack_user_id).in_(recipients), col(Member.unreachable).is_not(None)
+            )
+        ).all()
+    )
     deadline_ids = ids["deadline"] | ids["escalation"]
     details.deadlines = {
         pk(d): d

@@ -98,6 +98,9 @@ class Member(SQLModel, table=True):
     role: str = Field(default=Role.MEMBER.value, max_length=16)
     active: bool = True
     away_until: date | None = None
+    # Why Slack refuses to reach this person (e.g. "account_inactive"), once it has; their
+    # reminders then go to the lead instead of being tried again.
+    unreachable: str | None = Field(default=None, max_length=40)
     joined_at: datetime = _created_at()
     left_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 

@@ -19,12 +19,14 @@ from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 from urllib.error import URLError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
 from models.db import Database
+from models.groups import mark_unreachable
 from models.programme import Programme
 from models.reminders import (
     Details,
@@ -34,6 +36,7 @@ from models.reminders import (
     load_facts,
     mark_failed,
     mark_obsolete,
+    mark_refused,
     mark_sent,
     record_missed,
 )
@@ -41,6 +44,7 @@ from models.summaries import measures
 from models.tables import pk
 from models.types import LedgerState
 from scheduler import rules
+from slack_api.refusals import Refusal, classify, error_code
 from ui.blocks import meetings as meeting_blocks
 from ui.blocks import reminders as blocks
 from ui.blocks import summaries as summary_blocks
@@ -66,6 +70,9 @@ class SweepResult:
     taken: int = 0  # already sent, or being sent by another process
     obsolete: int = 0  # what it was about was done or removed before it went
     missed: int = 0
+    refused: int = 0  # Slack refuses the target for good, and nobody could be told instead
+    rerouted: int = 0  # ...and what it was for went to the lead or the Director instead
+    held: int = 0  # not tried: Slack refuses the bot's token
     lines: list[str] = field(default_factory=list)
 
 
@@ -168,6 +175,11 @@ def send_digest(
         log.warning("The digest's detail could not be posted in its thread: %s", error)
 
 
+def measures_now(database: Database, settings: Programme, now: datetime) -> list[Any]:
+    with database.session(write=False) as session:
+        return measures(session=session, today=now.astimezone(settings.tz).date(), now=now)
+
+
 def describe(reminder: rules.Reminder, trial_name: str) -> str:
     """One line of `--dry-run`: kind, reference, recipient, trial."""
     recipient = reminder.recipient or "-"
@@ -225,8 +237,48 @@ def sweep(
             with lock:
                 setattr(result, outcome, getattr(result, outcome) + 1)
 
+    standing = getattr(client, "standing", None)
+
+    def refused(
+        reminder: rules.Reminder,
+        ledger_id: int,
+        message: Message | None,
+        code: str,
+        *,
+        call: bool = True,
+    ) -> str:
+        """Slack refuses this target for good: not tried again; what it was for goes to
+        someone who can act (the lead, or the Director)."""
+        assert reminder.recipient is not None and client is not None
+        mark_refused(database=database, ledger_id=ledger_id, me=me, error=code)
+        log.warning("Reminder %s: Slack refuses %s (%s).", reminder.key, reminder.recipient, code)
+        recipient = reminder.recipient
+        if recipient.startswith(("U", "W")):
+            if call:
+                with database.session() as session:
+                    mark_unreachable(session=session, user_id=recipient, reason=code)
+            note = blocks.person_unreachable_note(recipient, code)
+            others = details.leads.get(reminder.trial_id, set()) - {recipient} - details.unreachable
+        elif recipient == settings.director_channel_id:
+            note = blocks.director_channel_refused_note(recipient, code)
+            others = set(settings.director_user_ids)
+        else:
+            note = blocks.channel_refused_note(recipient, code)
+            others = details.leads.get(reminder.trial_id, set()) - details.unreachable
+        if message is None or not others:
+            return "refused"
+        for other in sorted(others):
+            forwarded = blocks.rerouted(message, note)
+            try:
+                client.chat_postMessage(channel=other, text=forwarded.text, blocks=forwarded.blocks)
+            except (SlackApiError, SlackRequestError, URLError, OSError) as error:
+                log.warning("Could not tell %s about %s either: %s", other, reminder.key, error)
+        return "rerouted"
+
     def send_one(reminder: rules.Reminder, pacer: Pacer) -> str:
         """Claim, send, mark; returns which count of the result it adds to."""
+        if standing is not None and standing.token_refused:
+            return "held"  # nothing will go until the token is replaced: keep them due
         ledger_id = claim(database=database, reminder=reminder, me=me, now=now)
         if ledger_id is None:
             return "taken"
@@ -239,6 +291,7 @@ def sweep(
             },
         }
         assert reminder.recipient is not None and client is not None
+        message = None
         try:
             if reminder.kind == "digest":
                 pacer.wait(reminder.recipient)
@@ -248,6 +301,8 @@ def sweep(
                 if message is None:  # what it was about was done or removed meanwhile
                     mark_obsolete(database=database, ledger_id=ledger_id, me=me)
                     return "obsolete"
+                if reminder.recipient in details.unreachable:  # Slack refused them before
+                    return refused(reminder, ledger_id, message, "account_inactive", call=False)
                 pacer.wait(reminder.recipient)
                 client.chat_postMessage(
                     channel=reminder.recipient,
@@ -256,11 +311,19 @@ def sweep(
                     metadata=metadata,
                 )
         except (SlackApiError, SlackRequestError, URLError, OSError) as error:
+            to_person = reminder.recipient.startswith(("U", "W"))
+            refusal = classify(error, to_person=to_person)
+            if refusal not in (Refusal.TRANSIENT, Refusal.TOKEN):
+                if message is None and reminder.kind == "digest":
+                    message = summary_blocks.digest_headline(
+                        measures_now(database, settings, now), local_now.date()
+                    )
+                return refused(reminder, ledger_id, message, error_code(error) or "refused")
             log.warning(
                 "Reminder %s to %s not sent (%s); the next sweep retries it.",
                 reminder.key,
                 reminder.recipient,
-                error,
+                error_code(error) or error.__class__.__name__,
             )
             mark_failed(database=database, ledger_id=ledger_id, me=me, error=str(error))
             return "failed"

@@ -37,6 +37,7 @@ class Call:
     hook: str | None = None  # the response_url's id, for "response_url" calls
     at: float = field(default_factory=time.monotonic)
     status: int = 200  # what the fake answered
+    refused: str | None = None  # the error Slack gave, if it refused
 
     @property
     def view(self) -> dict[str, Any]:
@@ -72,6 +73,8 @@ class FakeSlack:
         self._rate_limits: dict[str, int] = {}
         self._recent: dict[str, deque[float]] = defaultdict(deque)
         self._delays: dict[str, float] = {}
+        self._refusals: dict[str, str] = {}  # channel or user ID -> Slack's error for it
+        self._revoked: str | None = None
         self._lock = threading.Condition()
         fake = self
 
@@ -144,6 +147,15 @@ class FakeSlack:
         recent.append(now)
         return False
 
+    def refuse(self, target: str, error: str) -> None:
+        """Every message to `target` (a channel, or a person's DM) is refused with `error`,
+        as Slack refuses `not_in_channel`, `is_archived`, `account_inactive`..."""
+        self._refusals[target] = error
+
+    def revoke(self, error: str = "token_revoked") -> None:
+        """From now on every Web API call is refused: the bot's token is gone."""
+        self._revoked = error
+
     def watch(self, watcher: Callable[[Call], None]) -> None:
         """Call `watcher(call)` for every call answered (after it was answered)."""
         self._watchers.append(watcher)
@@ -180,7 +192,7 @@ class FakeSlack:
             metadata = call.params.get("metadata")
             if isinstance(metadata, str):
                 metadata = json.loads(metadata)
-            if call.status == 200 and metadata:
+            if call.status == 200 and call.refused is None and metadata:
                 payload = metadata["event_payload"]
                 keys.append((payload["kind"], payload["target"], payload["slot"]))
         return keys
@@ -288,6 +300,14 @@ class FakeSlack:
                 {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
             )
             self._send(request, failure.status, body, headers)
+            return
+        refusal = self._revoked if method != "response_url" else None
+        if refusal is None and method.startswith("chat."):
+            refusal = self._refusals.get(str(params.get("channel")))
+        if refusal is not None:
+            call.status = 200
+            call.refused = refusal
+            self._send(request, 200, {"ok": False, "error": refusal})
             return
         answer = self._answer(method, params)
         self._send(request, 200, answer)

@@ -3,12 +3,14 @@ Slack answers 429 every caller of that method waits out the Retry-After together
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
@@ -19,6 +21,10 @@ from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web import SlackResponse
+
+from slack_api.refusals import TOKEN_ERRORS, SlackStanding, error_code
+
+log = logging.getLogger("advisory_bot.slack")
 
 
 class SlackPace:
@@ -122,14 +128,29 @@ def retry_handlers(pace: SlackPace | None = None) -> list[RetryHandler]:
 
 
 class SlackClient(WebClient):
-    """A WebClient that waits while Slack has told the app to (`SlackPace`)."""
+    """A WebClient that waits while Slack has told the app to (`SlackPace`), and notes
+    when Slack refuses the bot's token (`SlackStanding`)."""
 
-    def __init__(self, *args: Any, pace: SlackPace, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, pace: SlackPace, standing: SlackStanding | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.pace = pace
+        self.standing = standing or SlackStanding()
 
     def api_call(  # type: ignore[override]
         self, api_method: str, *args: Any, **kwargs: Any
     ) -> SlackResponse:
         self.pace.wait_turn(api_method)
-        return super().api_call(api_method, *args, **kwargs)  # type: ignore[return-value]
+        try:
+            return super().api_call(api_method, *args, **kwargs)  # type: ignore[return-value]
+        except SlackApiError as error:
+            code = error_code(error)
+            if code in TOKEN_ERRORS and self.standing.token_refused is None:
+                log.critical(
+                    "Slack refuses the bot's token (%s): nothing can be sent until "
+                    "SLACK_BOT_TOKEN is replaced.",
+                    code,
+                )
+                self.standing.refused(code)
+            raise

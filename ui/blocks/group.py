@@ -43,6 +43,8 @@ def describe_member(member: Member) -> str:
         text += f" _({member.role})_"
     if member.away_until:
         text += f" · away until {format_date(member.away_until)}"
+    if member.unreachable:
+        text += f" · :no_entry: Slack can't reach them ({said(member.unreachable)})"
     return text
 
 

@@ -128,3 +128,31 @@ def checkin(trial_name: str, rows: list[TaskRow], today: date) -> Message:
         text=f"Weekly check-in: {plural(len(rows), 'open task')} in {said(trial_name)}",
         blocks=to_dicts(blocks),
     )
+
+
+def rerouted(message: Message, note: str) -> Message:
+    """A message that could not reach whom it was for, to someone who can act on it."""
+    body = [*to_dicts([section(f":warning: {note}")]), *message.blocks][:50]
+    return Message(text=f"{note} {message.text}", blocks=body)
+
+
+def person_unreachable_note(user_id: str, reason: str) -> str:
+    return (
+        f"This reminder was for {mention(user_id)}, whom Slack can't reach ({reason}: they "
+        "may have left the workspace). It comes to you as the lead; `/group remove` them "
+        "or give their work to someone else."
+    )
+
+
+def channel_refused_note(channel_id: str, reason: str) -> str:
+    return (
+        f"I couldn't post this in <#{channel_id}> ({reason}). If I was removed from the "
+        "channel, invite me back there with `/invite @advisory-bot`."
+    )
+
+
+def director_channel_refused_note(channel_id: str, reason: str) -> str:
+    return (
+        f"I couldn't post this in the Director's channel <#{channel_id}> ({reason}); it comes "
+        "to you directly. Invite me back there with `/invite @advisory-bot`."
+    )
