@@ -42,7 +42,7 @@ def manifest(*, url: str | None = None, name: str = "Advisory bot") -> dict[str,
             entry["url"] = request_url
         commands.append(entry)
     settings: dict[str, Any] = {
-        "event_subscriptions": {"bot_events": ["app_home_opened"]},
+        "event_subscriptions": {"bot_events": ["app_home_opened", "user_change"]},
         "interactivity": {"is_enabled": True},
         "org_deploy_enabled": False,
         "socket_mode_enabled": request_url is None,

@@ -251,7 +251,7 @@ def submit_clicked(asker: Asker, number: int) -> Message:
     notice_message = submitted_notice(asker, deadline, trial, None)
     if trial.channel_id:
         asker.announce(trial.channel_id, notice_message)
-    return notice(f"D-{number} is marked submitted. The group has been told.")
+    return notice(f"D-{number} is marked submitted.")
 
 
 def snooze_clicked(asker: Asker, number: int) -> Message:

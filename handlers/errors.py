@@ -17,9 +17,11 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App, Respond
+from slack_sdk.errors import SlackApiError
 
 from models.db import is_busy
 from models.errors import ClosedRecord, NotFound, UserError
+from slack_api.refusals import Refusal, classify, error_code
 from slack_api.reply import send
 from ui.blocks.common import Message, apology, error_message
 
@@ -64,6 +66,17 @@ def message_for(error: Exception, *, what: str) -> Message:
         return error_message(explained(error))
     if isinstance(error, Busy) or is_busy(error):
         return error_message(BUSY)
+    refusal = classify(error, to_person=False) if isinstance(error, SlackApiError) else None
+    if refusal is Refusal.CHANNEL:
+        return error_message(
+            f"Slack won't let me post in this channel ({error_code(error)}), so nothing was "
+            "shared. Invite me with `/invite @advisory-bot` and try again."
+        )
+    if refusal is Refusal.TOKEN:
+        return error_message(
+            "Slack has stopped accepting this bot's token, so I can't send anything. Whoever "
+            "runs the bot needs to replace SLACK_BOT_TOKEN."
+        )
     reference = new_reference()
     log.error("%s: unhandled error in %s", reference, what, exc_info=error)
     return apology(reference)

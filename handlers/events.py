@@ -12,6 +12,7 @@ from slack_bolt import App, BoltResponse
 from handlers.context import Asker, Services
 from handlers.task_ops import refresh_home
 from models.events import claim_event
+from models.groups import mark_unreachable
 
 RECEIPT_KEY_LENGTH = 64
 
@@ -31,6 +32,15 @@ def register(app: App, services: Services) -> None:
         if event_id and not claim_event(database=services.database, event_id=receipt_key(event_id)):
             return BoltResponse(status=200, body="")
         return next()
+
+    @app.event("user_change")
+    def person_changed(event: dict[str, Any]) -> None:
+        """A person deactivated (or back): their reminders go to the lead meanwhile."""
+        user = event.get("user") or {}
+        if user.get("id"):
+            reason = "account_inactive" if user.get("deleted") else None
+            with services.database.session() as session:
+                mark_unreachable(session=session, user_id=str(user["id"]), reason=reason)
 
     @app.event("app_home_opened")
     def publish_home(event: dict[str, Any]) -> None:

@@ -63,7 +63,7 @@ def clicked(
     announce(asker, change)
     refresh_home(asker, {change.row.owner_user_id})
     word = "done" if change.first_done else blocks.STATUS_WORDS[change.row.status]
-    return notice(f"{change.row.reference} is now {word}. The group has been told.")
+    return notice(f"{change.row.reference} is now {word}.")
 
 
 def status_chosen(asker: Asker, action: dict[str, Any], body: dict[str, Any]) -> Message:

@@ -31,6 +31,7 @@ TASK_OFFSETS = (3, 0)
 AGENDA_CALL_DAYS = 5
 ESCALATION_WORKING_DAYS = 3
 DUE_FOR = timedelta(hours=24)
+LATE_STILL_MATTERS = frozenset({"escalation"})  # sent however late, saying so
 LOOKBACK_DAYS = 7  # how far back a sweep looks for reminders it never sent
 
 
@@ -227,6 +228,8 @@ def schedule(
     for reminder in {r.key: r for r in candidates}.values():
         if reminder.send_at > now or reminder.recipient is None:
             continue
-        (due if now - reminder.send_at < DUE_FOR else missed).append(reminder)
+        # An escalation still matters however late it is (within the lookback window).
+        late_ok = reminder.kind in LATE_STILL_MATTERS
+        (due if late_ok or now - reminder.send_at < DUE_FOR else missed).append(reminder)
     due.sort(key=lambda r: (r.send_at, r.kind, r.target))
     return Schedule(due=due, missed=missed)

@@ -301,6 +301,8 @@ def sweep(
                 if message is None:  # what it was about was done or removed meanwhile
                     mark_obsolete(database=database, ledger_id=ledger_id, me=me)
                     return "obsolete"
+                if now - reminder.send_at >= rules.DUE_FOR:
+                    message = blocks.late(message, reminder.send_at, settings.tz)
                 if reminder.recipient in details.unreachable:  # Slack refused them before
                     return refused(reminder, ledger_id, message, "account_inactive", call=False)
                 pacer.wait(reminder.recipient)

@@ -63,7 +63,10 @@ def test_socket_mode_or_a_request_url() -> None:
     socket = _manifest()
     assert socket["settings"]["socket_mode_enabled"] is True
     assert socket["features"]["app_home"]["home_tab_enabled"] is True
-    assert socket["settings"]["event_subscriptions"]["bot_events"] == ["app_home_opened"]
+    assert socket["settings"]["event_subscriptions"]["bot_events"] == [
+        "app_home_opened",
+        "user_change",
+    ]
     assert socket["settings"]["interactivity"]["is_enabled"] is True
     http = _manifest("--url", "https://advisory.example.org/")
     assert http["settings"]["socket_mode_enabled"] is False

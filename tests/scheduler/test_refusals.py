@@ -121,3 +121,35 @@ def test_a_revoked_token_stops_the_sweep_and_turns_healthz_to_503(
     except urllib.error.HTTPError as error:
         assert error.code == 503
         assert json.load(error)["slack"] == "the bot's token is refused (token_revoked)"
+
+
+def test_an_escalation_survives_a_two_day_outage_and_says_it_is_late(
+    gore: Slack, fake_slack: FakeSlack, settings: Settings, database: Database
+) -> None:
+    gore.say("/deadline add Report to the Joint Venture Board due 30/11", user=LISA, channel=GORE)
+    # The escalation fell due on Thu 3 Dec at 09:00; the bot comes back on Sat 5 Dec.
+    sweep(
+        now=datetime(2026, 12, 5, 11, 0, tzinfo=NZ),
+        database=database,
+        client=make_client(settings),
+        settings=settings,
+        me="test",
+    )
+    escalations = [
+        p for p in _posts_to(fake_slack, DIRECTORATE) if ":rotating_light:" in str(p["text"])
+    ]
+    assert len(escalations) == 1  # beside Friday's digest, which went late too
+    assert "(Late)" in str(escalations[0]["text"])
+    assert "Thu 3 Dec 2026, 09:00" in json.dumps(escalations[0]["blocks"], ensure_ascii=False)
+
+
+def test_a_deactivated_person_shows_as_unreachable_until_they_are_back(
+    gore: Slack, database: Database
+) -> None:
+    gore.say(f"/group add <@{HEMI}|hemi> iwi", user=LISA, channel=GORE)
+    gone = {"type": "user_change", "user": {"id": HEMI, "deleted": True}}
+    assert gore.event(gone, event_id="EvGONE").status == 200
+    assert "Slack can't reach them" in gore.say("/group list", user=LISA, channel=GORE).text
+    back = {"type": "user_change", "user": {"id": HEMI, "deleted": False}}
+    gore.event(back, event_id="EvBACK")
+    assert "Slack can't reach them" not in gore.say("/group list", user=LISA, channel=GORE).text

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, SectionBlock
@@ -156,3 +156,10 @@ def director_channel_refused_note(channel_id: str, reason: str) -> str:
         f"I couldn't post this in the Director's channel <#{channel_id}> ({reason}); it comes "
         "to you directly. Invite me back there with `/invite @advisory-bot`."
     )
+
+
+def late(message: Message, due_at: datetime, tz: ZoneInfo) -> Message:
+    """A reminder sent after the bot was down past its time."""
+    note = f"This should have gone on {format_datetime(due_at, tz)}; the bot was not running then."
+    body = [*to_dicts([context(f":hourglass: {note}")]), *message.blocks][:50]
+    return Message(text=f"(Late) {message.text}", blocks=body)
