@@ -276,6 +276,9 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # Bolt's own warnings quote whole request bodies (what people typed, live response
+    # URLs); its errors still show.
+    logging.getLogger("advisory_bot.bolt").setLevel(logging.ERROR)
     args = build_parser().parse_args(argv)
     if args.command in ("console", "demo", "manifest"):
         logging.getLogger().setLevel(logging.WARNING)  # the terminal is for the conversation

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -136,3 +137,19 @@ def test_advisory_bot_run_in_socket_mode(running: Running, fake_slack: FakeSlack
     refused = server.say(fake_slack, f"/group add <@{ARO}|aro> council", user=HEMI, channel=GORE)
     assert "Only the lead of Gore District" in refused.text
     assert fake_slack.calls_to("apps.connections.open")
+
+
+def test_what_people_type_never_reaches_the_log(running: Running, fake_slack: FakeSlack) -> None:
+    slack = Slack(f"http://127.0.0.1:{running.port}/slack/events", SIGNING_SECRET, fake_slack)
+    slack.say("/group setup Gore District", user=DIRECTOR, channel=GORE)
+    slack.command("/frobnicate", "secret words from a person", user=LISA, channel=GORE)
+    slack.post(
+        b"text=also+secret&response_url=http://evil",
+        "application/x-www-form-urlencoded",
+        signature="v0=" + "0" * 64,
+    )
+    time.sleep(0.5)
+    running.process.terminate()
+    output, _ = running.process.communicate(timeout=20)
+    assert "secret" not in output and "evil" not in output
+    assert "Refused POST /slack/events: a signature that does not match" in output

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import pytest
 
+from models.db import Database
 from simulator.web_api import FakeSlack
 from tests.conftest import DIRECTOR, GORE, HEMI, LISA, RANUI
+from tests.harness.checks import audit_count
 from tests.harness.slack_requests import Interactions, Slack
 
 STRANGER = "USTRANGER"  # in no trial at all
@@ -73,3 +75,24 @@ def test_what_the_director_asks_about_ranui_in_gores_channel_is_for_the_director
     assert every.ephemeral
     here = programme.say("/summary Gore District", user=DIRECTOR, channel=GORE)
     assert not here.ephemeral  # Gore's own summary, in Gore's channel, is for the group
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "/task done T-1",
+        "/update T-1 blocked Nothing happens",
+        "/task due T-1 friday",
+        "/meeting cancel M-1",
+        "/agenda remove A-1",
+    ],
+)
+def test_a_stranger_changes_nothing_from_a_dm(
+    programme: Slack, database: Database, line: str
+) -> None:
+    before = audit_count(database)
+    reply = programme.say(line, user=STRANGER, channel=DM)
+    assert reply.ephemeral and ":warning:" in reply.text
+    for secret in ("truancy officer", "Gore Library", "youth hub"):
+        assert secret not in reply.text
+    assert audit_count(database) == before
