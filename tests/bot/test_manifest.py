@@ -124,3 +124,21 @@ def test_a_subcommand_declared_once_is_routed_helped_and_in_the_manifest(
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "found"
+
+
+def test_the_readmes_command_tables_match_the_registry() -> None:
+    """Every subcommand the registry declares is in the README's tables, and every
+    `/command word` the tables name is one the registry routes."""
+    readme = (ROOT / "README.md").read_text()
+    rows = [line for line in readme.splitlines() if line.startswith("| `/")]
+    named = {
+        (command, word.lower())
+        for row in rows
+        for command, word in re.findall(r"`(/[a-z]+) ([a-z][a-z-]*)\b", row.split(" | ")[0])
+    }
+    for family in FAMILIES:
+        words = {w for sub in family.subs for w in (sub.name, *sub.aliases) if w}
+        declared = {sub.name for sub in family.subs if sub.name}
+        in_readme = {word for command, word in named if command == family.command}
+        assert declared <= in_readme, (family.command, declared - in_readme)
+        assert in_readme <= words, (family.command, in_readme - words)
