@@ -315,7 +315,11 @@ def sweep(
         except (SlackApiError, SlackRequestError, URLError, OSError) as error:
             to_person = reminder.recipient.startswith(("U", "W"))
             refusal = classify(error, to_person=to_person)
-            if refusal not in (Refusal.TRANSIENT, Refusal.TOKEN):
+            if refusal is Refusal.PAYLOAD:  # sending it again changes nothing: a bug to fix
+                log.error("Slack refuses reminder %s itself: %s", reminder.key, error)
+                mark_refused(database=database, ledger_id=ledger_id, me=me, error=str(error))
+                return "refused"
+            if refusal in (Refusal.PERSON, Refusal.CHANNEL):
                 if message is None and reminder.kind == "digest":
                     message = summary_blocks.digest_headline(
                         measures_now(database, settings, now), local_now.date()
