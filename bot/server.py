@@ -68,6 +68,11 @@ def http_server(app: App, database: Database, *, signing_secret: str, host: str,
     )
 
 
-def socket_mode_handler(app: App, app_token: str) -> SocketModeHandler:
-    """Socket Mode through the app's own WebClient, so it too uses SLACK_API_URL."""
-    return SocketModeHandler(app, app_token=app_token, web_client=app.client)
+def socket_mode_handler(
+    app: App, app_token: str, *, ping_interval: float = 10.0
+) -> SocketModeHandler:
+    """Socket Mode through the app's own WebClient, so it too uses SLACK_API_URL; a
+    dropped connection is noticed within `ping_interval` seconds and made again."""
+    return SocketModeHandler(
+        app, app_token=app_token, web_client=app.client, ping_interval=ping_interval
+    )

@@ -28,7 +28,8 @@ def socket_slack(database: Database, fake_slack: FakeSlack) -> Iterator[Loopback
         slack_api_url=fake_slack.url,
         director_user_ids=frozenset({DIRECTOR}),
     )
-    handler = socket_mode_handler(create_app(settings, database=database), APP_TOKEN)
+    app = create_app(settings, database=database)
+    handler = socket_mode_handler(app, APP_TOKEN, ping_interval=1.0)  # notice a drop in 1 s
     handler.connect()
     yield server
     handler.close()
