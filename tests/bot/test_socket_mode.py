@@ -32,8 +32,10 @@ def socket_slack(database: Database, fake_slack: FakeSlack) -> Iterator[Loopback
     handler = socket_mode_handler(app, APP_TOKEN, ping_interval=1.0)  # notice a drop in 1 s
     handler.connect()
     yield server
-    handler.close()
+    # The server goes first: a client blocked reading its socket is woken by the close,
+    # rather than holding the socket's lock while the handler waits to close it.
     server.stop()
+    handler.close()
 
 
 def test_setting_up_a_group_over_socket_mode(
