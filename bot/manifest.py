@@ -18,13 +18,24 @@ WEB_API_SCOPES: dict[str, str | None] = {
     "views_publish": None,
     "auth_test": None,
 }
+# The events the bot listens to, and the bot scope each needs (None: no scope).
+EVENT_SCOPES: dict[str, str | None] = {
+    "app_home_opened": None,
+    "user_change": "users:read",
+    "channel_archive": "channels:read",
+    "channel_deleted": "channels:read",
+    "channel_left": "channels:read",
+    "group_archive": "groups:read",
+    "group_left": "groups:read",
+}
 # Slash commands need the `commands` scope whatever else the bot calls.
 BASE_SCOPES = ("commands",)
 EVENTS_PATH = "/slack/events"
 
 
 def bot_scopes() -> list[str]:
-    return sorted({*BASE_SCOPES, *(s for s in WEB_API_SCOPES.values() if s)})
+    needed = [*WEB_API_SCOPES.values(), *EVENT_SCOPES.values()]
+    return sorted({*BASE_SCOPES, *(s for s in needed if s)})
 
 
 def manifest(*, url: str | None = None, name: str = "Advisory bot") -> dict[str, Any]:
@@ -42,7 +53,7 @@ def manifest(*, url: str | None = None, name: str = "Advisory bot") -> dict[str,
             entry["url"] = request_url
         commands.append(entry)
     settings: dict[str, Any] = {
-        "event_subscriptions": {"bot_events": ["app_home_opened", "user_change"]},
+        "event_subscriptions": {"bot_events": list(EVENT_SCOPES)},
         "interactivity": {"is_enabled": True},
         "org_deploy_enabled": False,
         "socket_mode_enabled": request_url is None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from slack_bolt import App, BoltResponse
@@ -12,9 +13,18 @@ from slack_bolt import App, BoltResponse
 from handlers.context import Asker, Services
 from handlers.task_ops import refresh_home
 from models.events import claim_event
-from models.groups import mark_unreachable
+from models.groups import load_group, mark_unreachable
+from slack_api.reply import post
+from ui.blocks.group import channel_gone_notice
 
 RECEIPT_KEY_LENGTH = 64
+CHANNEL_EVENTS = {
+    "channel_archive": "archived",
+    "group_archive": "archived",
+    "channel_deleted": "deleted",
+    "channel_left": "left",
+    "group_left": "left",
+}
 
 
 def receipt_key(event_id: object) -> str:
@@ -41,6 +51,32 @@ def register(app: App, services: Services) -> None:
             reason = "account_inactive" if user.get("deleted") else None
             with services.database.session() as session:
                 mark_unreachable(session=session, user_id=str(user["id"]), reason=reason)
+
+    def channel_gone(event: dict[str, Any], what: str) -> None:
+        """The group's channel was archived or deleted, or the bot removed from it: the
+        lead (or, with none, the Director) is told once what that stops and what to do."""
+        channel = event.get("channel")
+        if isinstance(channel, dict):
+            channel = channel.get("id")
+        with services.database.session(write=False) as session:
+            group = load_group(session=session, user_id="", channel_id=str(channel or ""))
+        if group.trial is None:
+            return
+        notice = channel_gone_notice(group.trial.name, str(channel), what)
+        people = [m.slack_user_id for m in group.leads] or sorted(
+            services.settings.director_user_ids
+        )
+        for person in people:
+            services.background.soon(partial(post, services.client, person, notice))
+
+    def on_channel_gone(what: str) -> Callable[[dict[str, Any]], None]:
+        def listener(event: dict[str, Any]) -> None:
+            channel_gone(event, what)
+
+        return listener
+
+    for name, what in CHANNEL_EVENTS.items():
+        app.event(name)(on_channel_gone(what))
 
     @app.event("app_home_opened")
     def publish_home(event: dict[str, Any]) -> None:

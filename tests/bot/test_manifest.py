@@ -11,8 +11,9 @@ from pathlib import Path
 
 import yaml
 
-from bot.manifest import WEB_API_SCOPES, bot_scopes
+from bot.manifest import EVENT_SCOPES, WEB_API_SCOPES, bot_scopes
 from handlers import FAMILIES
+from handlers.events import CHANNEL_EVENTS
 from tests.conftest import DIRECTOR, GORE
 from tests.harness.processes import SCRIPT
 from tests.harness.slack_requests import Slack
@@ -55,7 +56,11 @@ def test_the_manifest_lists_exactly_the_registered_commands(slack: Slack) -> Non
 def test_the_scopes_cover_every_web_api_call_and_no_more() -> None:
     called = set(re.findall(r"\bclient\.\s*([a-z][a-zA-Z_0-9]+)\(", _sources()))
     assert called <= set(WEB_API_SCOPES), called - set(WEB_API_SCOPES)
-    needed = {"commands"} | {WEB_API_SCOPES[m] for m in called if WEB_API_SCOPES[m]}
+    needed = (
+        {"commands"}
+        | {WEB_API_SCOPES[m] for m in called if WEB_API_SCOPES[m]}
+        | {scope for scope in EVENT_SCOPES.values() if scope}
+    )
     assert set(_manifest()["oauth_config"]["scopes"]["bot"]) == needed == set(bot_scopes())
 
 
@@ -63,10 +68,9 @@ def test_socket_mode_or_a_request_url() -> None:
     socket = _manifest()
     assert socket["settings"]["socket_mode_enabled"] is True
     assert socket["features"]["app_home"]["home_tab_enabled"] is True
-    assert socket["settings"]["event_subscriptions"]["bot_events"] == [
-        "app_home_opened",
-        "user_change",
-    ]
+    assert socket["settings"]["event_subscriptions"]["bot_events"] == list(EVENT_SCOPES)
+    listened = set(re.findall(r'@app\.event\("([a-z_]+)"\)', _sources())) | set(CHANNEL_EVENTS)
+    assert listened == set(EVENT_SCOPES)  # every event listened to is subscribed, and no more
     assert socket["settings"]["interactivity"]["is_enabled"] is True
     http = _manifest("--url", "https://advisory.example.org/")
     assert http["settings"]["socket_mode_enabled"] is False

@@ -5,6 +5,7 @@ message was for reaches someone who can act. A revoked token stops the sweep and
 from __future__ import annotations
 
 import json
+import time
 import urllib.error
 import urllib.request
 from datetime import datetime
@@ -153,3 +154,18 @@ def test_a_deactivated_person_shows_as_unreachable_until_they_are_back(
     back = {"type": "user_change", "user": {"id": HEMI, "deleted": False}}
     gore.event(back, event_id="EvBACK")
     assert "Slack can't reach them" not in gore.say("/group list", user=LISA, channel=GORE).text
+
+
+def test_an_archived_channel_tells_the_lead_once(gore: Slack, fake_slack: FakeSlack) -> None:
+    archived = {"type": "channel_archive", "channel": GORE, "user": "UADMIN"}
+    assert gore.event(archived, event_id="EvARCHIVE").status == 200
+    gore.event(archived, event_id="EvARCHIVE", retry_num=1)  # Slack's retry: once is enough
+    told = fake_slack.wait_for("chat.postMessage")
+    time.sleep(0.3)  # a second note, had the retry made one, would be here by now
+    to_lisa = _posts_to(fake_slack, LISA)
+    assert len(told) == 1 and len(to_lisa) == 1
+    assert "was archived" in str(to_lisa[0]["text"]) and "/group setup" in str(to_lisa[0]["text"])
+    left = {"type": "channel_left", "channel": GORE}
+    gore.event(left, event_id="EvLEFT")
+    fake_slack.wait_for("chat.postMessage", count=2)
+    assert "/invite @advisory-bot" in str(_posts_to(fake_slack, LISA)[-1]["text"])

@@ -127,3 +127,22 @@ def member_added(trial: Trial, member: Member, change: str, actor_user_id: str) 
     if change == "updated":
         text = f"{mention(actor_user_id)} updated {who} ({sector}) in {group}."
     return Message(text=text, blocks=to_dicts([section(text)]), in_channel=True)
+
+
+def channel_gone_notice(trial_name: str, channel_id: str, what: str) -> Message:
+    """The group's channel can no longer take the bot's posts."""
+    how = {
+        "archived": "was archived",
+        "deleted": "was deleted",
+        "left": "no longer has me in it",
+    }[what]
+    fix = (
+        "Invite me back there with `/invite @advisory-bot`."
+        if what == "left"
+        else f"Unarchive it, or link a new channel with `/group setup {said(trial_name)}` there."
+    )
+    text = (
+        f":warning: The channel of *{said(trial_name)}* (<#{channel_id}>) {how}, so the "
+        f"group's agenda calls, notes and summaries can't be posted there. {fix}"
+    )
+    return Message(text=text, blocks=to_dicts([section(text)]))
