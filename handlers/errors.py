@@ -41,6 +41,9 @@ def new_reference() -> str:
     return "ERR-" + secrets.token_hex(4).upper()
 
 
+# Slack's answers when a form's trigger was used up or too old to open it.
+FORM_ERRORS = frozenset({"expired_trigger_id", "invalid_trigger_id", "exchanged_trigger_id"})
+
 # Where to look, after the data layer says something was not found.
 WHERE_TO_LOOK = {
     "task": "`/task list` shows the open ones.",
@@ -66,6 +69,10 @@ def message_for(error: Exception, *, what: str) -> Message:
         return error_message(explained(error))
     if isinstance(error, Busy) or is_busy(error):
         return error_message(BUSY)
+    if isinstance(error, SlackApiError) and error_code(error) in FORM_ERRORS:
+        return error_message(
+            "Slack didn't let the form open in time, so nothing was changed. Please try again."
+        )
     refusal = classify(error, to_person=False) if isinstance(error, SlackApiError) else None
     if refusal is Refusal.CHANNEL:
         return error_message(

@@ -351,3 +351,12 @@ def test_simultaneous_done_clicks_make_one_completion(
     assert sum("already done" in t for t in texts) == 3
     assert _count(database, AuditLog, AuditLog.action == "task.done") == 1
     assert _count(database, ProgressUpdate) == 1
+
+
+def test_a_form_slack_wont_open_says_so(plan: Slack, fake_slack: FakeSlack) -> None:
+    fake_slack.fail("views.open", 200, body={"ok": False, "error": "expired_trigger_id"})
+    result = plan.command("/task", "add", user=LISA, channel=GORE)
+    assert result.status == 200 and result.hook
+    reply = fake_slack.wait_for("response_url", hook=result.hook)[0].params
+    assert "didn't let the form open in time" in reply["text"]
+    assert "ERR-" not in reply["text"]
