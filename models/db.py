@@ -24,6 +24,7 @@ from models.errors import UserError
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
 CONNECT_TIMEOUT_SECONDS = 2
 STATEMENT_TIMEOUT_SECONDS = 20
+TCP_USER_TIMEOUT_SECONDS = 5
 PING_SECONDS = 2.0
 _WRITE = "advisory_write"
 # How long a transaction begun here may wait for a lock (None: the engine's default).
@@ -88,6 +89,10 @@ def make_engine(url: str | URL, **kwargs: Any) -> Engine:
     # statement the server is still running is stopped after STATEMENT_TIMEOUT_SECONDS.
     connect_args = kwargs.setdefault("connect_args", {})
     connect_args.setdefault("connect_timeout", CONNECT_TIMEOUT_SECONDS)
+    # A server that stops acknowledging what is sent (a network gone quiet) is given up on.
+    connect_args.setdefault("tcp_user_timeout", TCP_USER_TIMEOUT_SECONDS * 1000)
+    connect_args.setdefault("keepalives", 1)
+    connect_args.setdefault("keepalives_idle", 30)
     connect_args.setdefault("options", f"-c statement_timeout={STATEMENT_TIMEOUT_SECONDS * 1000}")
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
