@@ -38,6 +38,7 @@ class DeadlineFacts:
     responsible: Person | None
     offsets: tuple[int, ...] = DEADLINE_OFFSETS
     snoozed_until: date | None = None
+    made_at: datetime | None = None  # when the deadline was added
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class TaskFacts:
     title: str
     due_date: date
     owner: Person
+    made_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ class MeetingFacts:
     id: int
     trial_id: int
     starts_at: datetime
+    made_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -86,6 +86,7 @@ def load_facts(*, session: Session, today: date) -> Facts:
             _person(m),  # type: ignore[arg-type]
             parse_offsets(d.reminder_offsets),
             d.snoozed_until,
+            d.created_at,
         )
         for d, m in session.exec(
             select(Deadline, Member)
@@ -105,7 +106,7 @@ def load_facts(*, session: Session, today: date) -> Facts:
         )
     ).all()
     tasks = [
-        TaskFacts(t.id, t.trial_id, t.title, t.due_date, _person(m))  # type: ignore[arg-type]
+        TaskFacts(t.id, t.trial_id, t.title, t.due_date, _person(m), t.created_at)  # type: ignore[arg-type]
         for t, m in task_rows
         if t.due_date is not None and t.due_date <= today + timedelta(days=5)
     ]
@@ -114,7 +115,7 @@ def load_facts(*, session: Session, today: date) -> Facts:
         for _, m in task_rows
     }
     meetings = [
-        MeetingFacts(m.id, m.trial_id, m.starts_at)  # type: ignore[arg-type]
+        MeetingFacts(m.id, m.trial_id, m.starts_at, m.created_at)  # type: ignore[arg-type]
         for m in session.exec(
             select(Meeting).where(
                 col(Meeting.trial_id).in_(trial_ids),
@@ -257,10 +258,12 @@ def mark_failed(*, database: Database, ledger_id: int, me: str, error: str) -> b
     return _finish(database, ledger_id, me, state=LedgerState.FAILED.value, last_error=error[:500])
 
 
-def record_missed(*, database: Database, reminders: list[Reminder], now: datetime) -> int:
+def record_missed(
+    *, database: Database, reminders: list[Reminder], now: datetime
+) -> list[Reminder]:
     """Record reminders that fell due over 24 hours ago and were never sent, as skipped;
-    a failed one is given up too. Returns how many were newly recorded."""
-    count = 0
+    a failed one is given up too. Returns those newly recorded."""
+    recorded: list[Reminder] = []
     with database.session() as session:
         existing = ledger_states(session=session, keys=[r.key for r in reminders])
         for reminder in reminders:
@@ -273,12 +276,13 @@ def record_missed(*, database: Database, reminders: list[Reminder], now: datetim
                     claimed_at=now,
                     last_error="missed: more than 24 hours late",
                 )
-                count += result is not None
+                if result is not None:
+                    recorded.append(reminder)
             elif row.state == LedgerState.FAILED.value:
                 row.state, row.last_error = LedgerState.SKIPPED.value, "gave up after 24 hours"
                 session.add(row)
-                count += 1
-    return count
+                recorded.append(reminder)
+    return recorded
 
 
 # ----- what the messages say ------------------------------------------------------------

@@ -223,13 +223,19 @@ def schedule(
     for checkin in facts.checkins:
         candidates += _checkin_reminders(b, checkin, facts.trials[checkin.trial_id])
     candidates += _digest_reminders(b)
+    made = {f"D-{d.id}": d.made_at for d in facts.deadlines}
+    made |= {f"T-{t.id}": t.made_at for t in facts.tasks}
+    made |= {f"M-{m.id}": m.made_at for m in facts.meetings}
     due: list[Reminder] = []
     missed: list[Reminder] = []
     for reminder in {r.key: r for r in candidates}.values():
         if reminder.send_at > now or reminder.recipient is None:
             continue
         # An escalation still matters however late it is (within the lookback window).
-        late_ok = reminder.kind in LATE_STILL_MATTERS
-        (due if late_ok or now - reminder.send_at < DUE_FOR else missed).append(reminder)
+        if reminder.kind in LATE_STILL_MATTERS or now - reminder.send_at < DUE_FOR:
+            due.append(reminder)
+        elif (made.get(reminder.target) or reminder.send_at) <= reminder.send_at:
+            missed.append(reminder)  # its time came while the bot was not sending
+        # else: its time came before what it is about existed: never due, never missed
     due.sort(key=lambda r: (r.send_at, r.kind, r.target))
     return Schedule(due=due, missed=missed)

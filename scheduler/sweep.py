@@ -215,7 +215,7 @@ def sweep(
             for r in pending
         ]
         return result
-    result.missed = record_missed(database=database, reminders=plan.missed, now=now)
+    result.missed = len(record_missed(database=database, reminders=plan.missed, now=now))
     if not pending:
         return result
     assert client is not None

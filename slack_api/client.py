@@ -113,12 +113,16 @@ class PacedRateLimitRetryHandler(RateLimitErrorRetryHandler):
         state.increment_current_attempt()
 
 
+# Slack's 429 says when to come back; a busy minute can say it several times to one call.
+RATE_LIMIT_RETRIES = 8
+
+
 def retry_handlers(pace: SlackPace | None = None) -> list[RetryHandler]:
     """Retries for lost connections, 429 (at `pace`, if given) and 5xx."""
     rate_limits = (
-        PacedRateLimitRetryHandler(pace, max_retry_count=3)
+        PacedRateLimitRetryHandler(pace, max_retry_count=RATE_LIMIT_RETRIES)
         if pace is not None
-        else RateLimitErrorRetryHandler(max_retry_count=3)
+        else RateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES)
     )
     return [
         ConnectionErrorRetryHandler(max_retry_count=2),

@@ -211,3 +211,19 @@ def test_reminders_more_than_a_day_late_are_missed_not_sent() -> None:
     # Also the reminder 3 days before (sent on Friday 11th), which no sweep ever sent.
     assert too_late.due == []
     assert sorted(r.slot for r in too_late.missed) == ["2026-12-11", "2026-12-15"]
+
+
+def test_a_slot_from_before_the_deadline_existed_is_neither_due_nor_missed() -> None:
+    """A deadline added on Thu 10 Dec, due Tue 15 Dec: its "7 days before" (Tue 8 Dec)
+    could never have gone, so a sweep on Fri 11 Dec neither sends nor counts it missed;
+    had it existed then and the bot been down, it would be missed."""
+    added = nine(date(2026, 12, 10)).astimezone(UTC)
+    later = DeadlineFacts(1, 1, "Report", date(2026, 12, 15), LISA, made_at=added)
+    earlier = DeadlineFacts(
+        2, 1, "Report", date(2026, 12, 15), LISA, made_at=added - timedelta(days=30)
+    )
+    plan = schedule(
+        nine(date(2026, 12, 11)).astimezone(UTC), Facts(TRIALS, [later, earlier]), tz=NZ
+    )
+    assert [r.target for r in plan.missed] == ["D-2"]
+    assert "D-1" not in [r.target for r in plan.missed]
