@@ -175,6 +175,25 @@ def send_digest(
         log.warning("The digest's detail could not be posted in its thread: %s", error)
 
 
+def tell_leads_what_was_missed(
+    client: WebClient, facts: rules.Facts, missed: list[rules.Reminder], settings: Programme
+) -> None:
+    """After the bot was down past a reminder's day: the trial's lead gets one message
+    listing what never went (a missed weekly check-in asks nothing of the lead)."""
+    by_trial: dict[int, list[rules.Reminder]] = {}
+    for reminder in missed:
+        if reminder.trial_id in facts.trials and reminder.kind != "check-in":
+            by_trial.setdefault(reminder.trial_id, []).append(reminder)
+    for trial_id, reminders in by_trial.items():
+        trial = facts.trials[trial_id]
+        message = blocks.missed_list(trial.name, reminders, settings.tz)
+        for lead in sorted({person.user_id for person in trial.leads}):
+            try:
+                client.chat_postMessage(channel=lead, text=message.text, blocks=message.blocks)
+            except (SlackApiError, SlackRequestError, URLError, OSError) as error:
+                log.warning("Could not tell %s what was missed: %s", lead, error_code(error))
+
+
 def measures_now(database: Database, settings: Programme, now: datetime) -> list[Any]:
     with database.session(write=False) as session:
         return measures(session=session, today=now.astimezone(settings.tz).date(), now=now)
@@ -215,7 +234,10 @@ def sweep(
             for r in pending
         ]
         return result
-    result.missed = len(record_missed(database=database, reminders=plan.missed, now=now))
+    missed = record_missed(database=database, reminders=plan.missed, now=now)
+    result.missed = len(missed)
+    if missed and client is not None:
+        tell_leads_what_was_missed(client, facts, missed, settings)
     if not pending:
         return result
     assert client is not None

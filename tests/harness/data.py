@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlmodel import Session
 
@@ -40,7 +40,15 @@ def member(
     return row
 
 
-def task(session: Session, trial_row: Trial, owner: Member, title: str, due: date | None) -> Task:
+def task(
+    session: Session,
+    trial_row: Trial,
+    owner: Member,
+    title: str,
+    due: date | None,
+    *,
+    made: datetime | None = None,
+) -> Task:
     row = Task(
         trial_id=pk(trial_row),
         owner_member_id=pk(owner),
@@ -48,13 +56,21 @@ def task(session: Session, trial_row: Trial, owner: Member, title: str, due: dat
         due_date=due,
         created_by=owner.slack_user_id,
     )
+    if made is not None:
+        row.created_at = row.updated_at = made
     session.add(row)
     session.flush()
     return row
 
 
 def deadline(
-    session: Session, trial_row: Trial, responsible: Member | None, title: str, due: date
+    session: Session,
+    trial_row: Trial,
+    responsible: Member | None,
+    title: str,
+    due: date,
+    *,
+    made: datetime | None = None,
 ) -> Deadline:
     row = Deadline(
         trial_id=pk(trial_row),
@@ -63,6 +79,8 @@ def deadline(
         responsible_member_id=responsible.id if responsible else None,
         created_by="UDIRECTOR",
     )
+    if made is not None:
+        row.created_at = made
     session.add(row)
     session.flush()
     return row

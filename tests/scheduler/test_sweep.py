@@ -9,7 +9,7 @@ import signal
 import subprocess
 import time
 from collections import Counter
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -52,21 +52,33 @@ def _sent_keys(database: Database) -> set[tuple[str, str, str]]:
     return {(r.kind, r.target, r.slot) for r in rows}
 
 
-def _gore(database: Database, *, hemi_away: date | None = None) -> None:
+MORNING = TUESDAY_NINE - timedelta(hours=1)
+
+
+def _gore(
+    database: Database, *, hemi_away: date | None = None, made: datetime | None = MORNING
+) -> None:
+    """Gore's records, added on the morning of the due day (no earlier reminder was missed),
+    or, with `made=None`, long before (earlier reminders nobody swept for were missed)."""
     with database.session() as session:
         gore = data.trial(session, "Gore District", channel="CGORE")
         data.member(session, gore, "ULISA", role="lead")
         hemi = data.member(session, gore, "UHEMI", sector="iwi", away_until=hemi_away)
         data.deadline(
-            session, gore, hemi, "Six-monthly progress report to Ministers", date(2026, 12, 15)
+            session,
+            gore,
+            hemi,
+            "Six-monthly progress report to Ministers",
+            date(2026, 12, 15),
+            made=made,
         )
-        data.task(session, gore, hemi, "Hire a truancy officer", date(2026, 12, 15))
+        data.task(session, gore, hemi, "Hire a truancy officer", date(2026, 12, 15), made=made)
 
 
 def test_a_sweep_sends_each_due_reminder_once(
     database: Database, fake_slack: FakeSlack, reminder_settings: Settings
 ) -> None:
-    _gore(database)
+    _gore(database, made=None)  # made weeks before: the earlier reminders were missed
     client = make_client(reminder_settings)
     first = sweep(
         now=TUESDAY_NINE, database=database, client=client, settings=reminder_settings, me="test-a"
@@ -75,6 +87,9 @@ def test_a_sweep_sends_each_due_reminder_once(
     messages = {
         c.params["text"]: c.params["channel"] for c in fake_slack.calls_to("chat.postMessage")
     }
+    missed_note = next(text for text in messages if text.startswith(":hourglass:"))
+    assert messages.pop(missed_note) == "ULISA"  # the lead hears once what never went
+    assert "deadline reminder *D-1* to <@UHEMI>, due Tue 8 Dec 2026, 09:00" in missed_note
     assert messages == {
         "D-1 Six-monthly progress report to Ministers (Gore District): "
         "due today (Tue 15 Dec 2026)": "UHEMI",
@@ -88,7 +103,7 @@ def test_a_sweep_sends_each_due_reminder_once(
         me="test-b",
     )
     assert (again.sent, again.taken) == (0, 2)
-    assert len(fake_slack.calls_to("chat.postMessage")) == 2
+    assert len(fake_slack.calls_to("chat.postMessage")) == 3  # the two, and the lead's note
     ledger = _ledger(database)
     assert ledger["sent"] == 2 and ledger["skipped"] >= 3  # earlier ones nobody swept for
     before_nine = sweep(

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, SectionBlock
 
+from models.reminder_facts import Reminder
 from models.tables import Deadline, Meeting, Member
 from models.tasks import TaskRow
 from ui.blocks import ids
@@ -163,3 +164,31 @@ def late(message: Message, due_at: datetime, tz: ZoneInfo) -> Message:
     note = f"This should have gone on {format_datetime(due_at, tz)}; the bot was not running then."
     body = [*to_dicts([context(f":hourglass: {note}")]), *message.blocks][:50]
     return Message(text=f"(Late) {message.text}", blocks=body)
+
+
+MISSED_KINDS = {
+    "deadline": "deadline reminder",
+    "escalation": "escalation to the Director",
+    "task": "task reminder",
+    "agenda-call": "call for agenda items",
+    "agenda": "day-before agenda",
+}
+MISSED_SHOWN = 40
+
+
+def missed_list(trial_name: str, reminders: list[Reminder], tz: ZoneInfo) -> Message:
+    """One message to a lead: the reminders that never went while the bot was down."""
+    lines = [
+        f"• {MISSED_KINDS.get(r.kind, r.kind)} *{r.target}*"
+        + (f" to {mention(r.recipient)}" if r.recipient and r.recipient[:1] in "UW" else "")
+        + f", due {format_datetime(r.send_at, tz)}"
+        for r in sorted(reminders, key=lambda r: r.send_at)
+    ]
+    text = (
+        f":hourglass: While the bot was not running, {plural(len(reminders), 'reminder')} for "
+        f"*{said(trial_name)}* never went and are now too late to send:\n"
+        + "\n".join(lines[:MISSED_SHOWN])
+    )
+    if len(lines) > MISSED_SHOWN:
+        text += f"\n…and {len(lines) - MISSED_SHOWN} more."
+    return Message(text=text, blocks=to_dicts([section(text[:2900])]))
