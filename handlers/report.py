@@ -55,7 +55,9 @@ def draft_trial(asker: Asker, trial: Trial, period: Period, channel: str) -> Mes
     with services.database.session(write=False) as session:
         group = groups.load_group(session=session, user_id=asker.user_id, trial=trial)
         asker.require(Action.DRAFT_REPORT, group)
-        report = reports.report_data(session=session, trials=[trial], period=period)[0]
+        report = reports.report_data(
+            session=session, trials=[trial], period=period, tz=services.settings.tz
+        )[0]
     draft = documents.trial_draft(report, services.today(), services.settings.tz)
     stem = f"{trial.name_key.replace(' ', '-')}-report-{slug(period.label)}"
     upload(asker, channel, stem, draft)
@@ -74,7 +76,9 @@ def draft_all(asker: Asker, period: Period, channel: str) -> Message:
         asker.require(Action.NATIONAL, group)
         rows = summaries.measures(session=session, today=services.today(), now=services.now())
         trials = sorted((m.trial for m in rows), key=lambda t: t.name)
-        data = reports.report_data(session=session, trials=trials, period=period)
+        data = reports.report_data(
+            session=session, trials=trials, period=period, tz=services.settings.tz
+        )
     draft = documents.national_draft(data, rows, period, services.today(), services.settings.tz)
     upload(asker, channel, f"national-report-{slug(period.label)}", draft)
     return notice(

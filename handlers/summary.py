@@ -52,7 +52,7 @@ def national(asker: Asker) -> Message:
         )
         asker.require(Action.NATIONAL, group)
         rows = summaries.measures(session=session, today=services.today(), now=services.now())
-    rollup = blocks.national_rollup(rows, services.today())
+    rollup = blocks.national_rollup(rows, services.today(), services.settings.tz)
     # Every trial's state is not for one trial's group to read.
     return only_for_asker(rollup) if group.trial is not None else rollup
 
@@ -71,7 +71,7 @@ def export(asker: Asker, trial: Trial | None, *, every_trial: bool) -> Message:
             asker.require(Action.NATIONAL, group)
             rows = summaries.measures(session=session, today=today, now=services.now())
             files = [
-                ("social-sector-trials.csv", exports.national_csv(rows)),
+                ("social-sector-trials.csv", exports.national_csv(rows, services.settings.tz)),
                 ("action-plan-progress.png", exports.national_chart(rows)),
             ]
             title = "Every trial"
@@ -84,7 +84,10 @@ def export(asker: Asker, trial: Trial | None, *, every_trial: bool) -> Message:
             )[0].outcomes
             slug = trial.name_key.replace(" ", "-")
             files = [
-                (f"{slug}-tasks.csv", exports.tasks_csv(tasks, updates, today)),
+                (
+                    f"{slug}-tasks.csv",
+                    exports.tasks_csv(tasks, updates, today, services.settings.tz),
+                ),
                 (f"{slug}-progress.png", exports.outcome_chart(trial.name, outcomes)),
             ]
             title = trial.name

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from models.indicators import Series, series_of
+from models.local_time import days_between, local_date
 from models.periods import Period
 from models.tables import (
     Deadline,
@@ -68,17 +70,14 @@ class TrialReport:
     deadlines: list[Deadline] = field(default_factory=list)
 
 
-def _bounds(period: Period) -> tuple[datetime, datetime]:
-    start = datetime.combine(period.start, time(0), UTC)
-    end = datetime.combine(period.end + timedelta(days=1), time(0), UTC)
-    return start, end
-
-
-def report_data(*, session: Session, trials: list[Trial], period: Period) -> list[TrialReport]:
-    """One report per trial (in the order given), from six queries."""
+def report_data(
+    *, session: Session, trials: list[Trial], period: Period, tz: ZoneInfo
+) -> list[TrialReport]:
+    """One report per trial (in the order given), from six queries; the period's days are
+    the trial's local days."""
     reports = {pk(t): TrialReport(trial=t, period=period) for t in trials}
     ids = list(reports)
-    start, end = _bounds(period)
+    start, end = days_between(period.start, period.end, tz)
     for outcome in session.exec(
         select(Outcome).where(col(Outcome.trial_id).in_(ids)).order_by(col(Outcome.id))
     ).all():
@@ -160,10 +159,10 @@ def report_data(*, session: Session, trials: list[Trial], period: Period) -> lis
     return [reports[pk(t)] for t in trials]
 
 
-def deadline_outcome(deadline: Deadline, today: date) -> str:
+def deadline_outcome(deadline: Deadline, today: date, tz: ZoneInfo) -> str:
     """`met`, `late`, `missed`, `waived` or `due`, for the report."""
     if deadline.status == "waived":
         return "waived"
     if deadline.status == "submitted" and deadline.submitted_at is not None:
-        return "met" if deadline.submitted_at.date() <= deadline.due_date else "late"
+        return "met" if local_date(deadline.submitted_at, tz) <= deadline.due_date else "late"
     return "missed" if deadline.due_date < today else "due"

@@ -48,6 +48,7 @@ class TaskRow:
     created_at: datetime
     completed_at: datetime | None
     source_agenda_item_id: int | None
+    owner_name: str | None = None  # as Slack last told us, for files read away from Slack
 
     @property
     def reference(self) -> str:
@@ -79,6 +80,7 @@ def task_rows_query() -> tuple[Select[Any], Any]:
         Task.created_at,
         Task.completed_at,
         Task.source_agenda_item_id,
+        func.coalesce(owner.real_name, owner.display_name, owner.handle),
     ]
     return (
         sa_select(*columns)

@@ -165,7 +165,7 @@ def send_digest(
     posted = client.chat_postMessage(
         channel=channel, text=headline.text, blocks=headline.blocks, metadata=metadata
     )
-    detail = summary_blocks.digest_detail(rows, local.date())
+    detail = summary_blocks.digest_detail(rows, local.date(), settings.tz)
     try:
         client.chat_postMessage(
             channel=channel, thread_ts=posted["ts"], text=detail.text, blocks=detail.blocks

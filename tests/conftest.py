@@ -37,7 +37,8 @@ RANUI = "CRANUI"
 DIRECTORATE = "CDIRECTORATE"  # DIRECTOR_CHANNEL_ID: where the Director reads every trial
 SIGNING_SECRET = "test-signing-secret-0123456789"
 # The bot's clock in tests: a Monday morning in Auckland, so relative dates are fixed.
-NOW = datetime(2026, 11, 23, 9, 30, tzinfo=ZoneInfo("Pacific/Auckland"))
+NZ = ZoneInfo("Pacific/Auckland")
+NOW = datetime(2026, 11, 23, 9, 30, tzinfo=NZ)
 FORBID_SKIPS = os.environ.get("ADVISORY_FORBID_SKIPS") == "1"
 
 

@@ -14,7 +14,7 @@ from models.reports import TaskLine, TrialReport, deadline_outcome
 from models.summaries import Measures
 from ui.blocks.group import SECTOR_TITLES
 from ui.blocks.indicators import number
-from ui.formatting import format_date, format_datetime
+from ui.formatting import format_date, format_datetime, format_day_of
 from ui.parsing import Period, parse_period
 
 NOTHING = "Nothing recorded."
@@ -40,10 +40,21 @@ def period_words(period: Period) -> str:
     return f"{format_date(period.start)} to {format_date(period.end)}"
 
 
-def _task(line: TaskLine, *, with_update: bool) -> str:
+def overdue_by(due: date | None, today: date) -> str | None:
+    """`OVERDUE by 12 days` for an open action past its due date, else None."""
+    if due is None or due >= today:
+        return None
+    days = (today - due).days
+    return f"OVERDUE by {days} day{'s' if days != 1 else ''}"
+
+
+def _task(line: TaskLine, today: date, tz: ZoneInfo, *, with_update: bool) -> str:
     text = f"T-{line.id} {line.title} ({line.percent}%)"
+    late = None if line.completed_at is not None else overdue_by(line.due_date, today)
+    if late:
+        text = f"{late}: {text}"
     if line.completed_at is not None:
-        text += f", completed {format_date(line.completed_at.date())}"
+        text += f", completed {format_day_of(line.completed_at, tz)}"
     elif line.due_date is not None:
         text += f", due {format_date(line.due_date)}"
     if with_update and line.latest_update:
@@ -116,10 +127,11 @@ def trial_sections(report: TrialReport, today: date, tz: ZoneInfo, level: int = 
             if not rows:
                 section.paragraphs.append(f"Indicators: {NOTHING}")
         section.bullets = (
-            [f"Completed: {_task(t, with_update=False)}" for t in completed]
-            + [f"In progress: {_task(t, with_update=True)}" for t in progress]
+            [f"Completed: {_task(t, today, tz, with_update=False)}" for t in completed]
+            + [f"In progress: {_task(t, today, tz, with_update=True)}" for t in progress]
             + [
-                f"{'Blocked' if t.status == 'blocked' else 'At risk'}: {_task(t, with_update=True)}"
+                f"{'Blocked' if t.status == 'blocked' else 'At risk'}: "
+                + _task(t, today, tz, with_update=True)
                 for t in risky
             ]
         )
@@ -145,17 +157,17 @@ def trial_sections(report: TrialReport, today: date, tz: ZoneInfo, level: int = 
         meetings.paragraphs.append(NOTHING)
     deadlines = Section("Reporting deadlines", level + 1)
     deadlines.bullets = [
-        f"D-{d.id} {d.title}, due {format_date(d.due_date)}: {deadline_outcome(d, today)}"
+        f"D-{d.id} {d.title}, due {format_date(d.due_date)}: {deadline_outcome(d, today, tz)}"
         for d in report.deadlines
     ]
     if not deadlines.bullets:
         deadlines.paragraphs.append(NOTHING)
     risks = Section("Open risks", level + 1)
-    risks.bullets = [_task(t, with_update=True) for t in report.at_risk]
+    risks.bullets = [_task(t, today, tz, with_update=True) for t in report.at_risk]
     risks.bullets += [
         f"D-{d.id} {d.title} was due {format_date(d.due_date)} and is not in"
         for d in report.deadlines
-        if deadline_outcome(d, today) == "missed"
+        if deadline_outcome(d, today, tz) == "missed"
     ]
     if not risks.bullets:
         risks.paragraphs.append(NOTHING)

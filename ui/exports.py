@@ -6,7 +6,9 @@ import csv
 import io
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from models.local_time import file_time, local_date
 from models.summaries import Measures, OutcomeProgress
 from models.tasks import TaskRow
 
@@ -54,8 +56,8 @@ def _csv(header: list[str], rows: list[list[object]]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")  # the BOM makes Excel read macrons right
 
 
-def national_csv(rows: list[Measures]) -> bytes:
-    """One row per trial with every measure of the roll-up."""
+def national_csv(rows: list[Measures], tz: ZoneInfo) -> bytes:
+    """One row per trial with every measure of the roll-up; times with their offset."""
 
     def row(m: Measures) -> list[object]:
         deadline = (m.overdue_deadlines + m.next_deadlines)[:1]
@@ -76,7 +78,7 @@ def national_csv(rows: list[Measures]) -> bytes:
             len(m.overdue_deadlines),
             deadline[0].title if deadline else "",
             deadline[0].due_date.isoformat() if deadline else "",
-            m.next_meeting.starts_at.isoformat() if m.next_meeting else "",
+            file_time(m.next_meeting.starts_at, tz) if m.next_meeting else "",
             m.next_meeting_items,
             m.members,
             m.done_this_week,
@@ -86,13 +88,17 @@ def national_csv(rows: list[Measures]) -> bytes:
     return _csv(NATIONAL_COLUMNS, [row(m) for m in rows])
 
 
-def tasks_csv(rows: list[TaskRow], updates: dict[int, tuple[int, str]], today: date) -> bytes:
-    """One row per task, with how many updates it has and the latest one."""
+def tasks_csv(
+    rows: list[TaskRow], updates: dict[int, tuple[int, str]], today: date, tz: ZoneInfo
+) -> bytes:
+    """One row per task, with how many updates it has and the latest one; its owner by
+    name and Slack ID, and its dates as the trial's local dates."""
     header = [
         "reference",
         "title",
         "outcome",
         "owner",
+        "owner_slack_id",
         "status",
         "percent",
         "due",
@@ -109,13 +115,14 @@ def tasks_csv(rows: list[TaskRow], updates: dict[int, tuple[int, str]], today: d
                 row.reference,
                 row.title,
                 row.outcome_name or "",
+                row.owner_name or "",
                 row.owner_user_id,
                 row.status,
                 row.percent,
                 row.due_date.isoformat() if row.due_date else "",
                 "yes" if row.overdue(today) else "",
-                row.created_at.date().isoformat(),
-                row.completed_at.date().isoformat() if row.completed_at else "",
+                local_date(row.created_at, tz).isoformat(),
+                local_date(row.completed_at, tz).isoformat() if row.completed_at else "",
                 updates.get(row.id, (0, ""))[0],
                 updates.get(row.id, (0, ""))[1],
             ]

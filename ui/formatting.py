@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from models.local_time import local, local_date
+
 
 def format_date(value: date) -> str:
     """`Fri 15 Jan 2027`."""
@@ -13,8 +15,13 @@ def format_date(value: date) -> str:
 
 def format_datetime(value: datetime, tz: ZoneInfo) -> str:
     """`Fri 15 Jan 2027, 10:00` in the given zone."""
-    local = value.astimezone(tz)
-    return f"{format_date(local.date())}, {local:%H:%M}"
+    wall = local(value, tz)
+    return f"{format_date(wall.date())}, {wall:%H:%M}"
+
+
+def format_day_of(value: datetime, tz: ZoneInfo) -> str:
+    """The local date an instant fell on: `Wed 2 Dec 2026` for 09:55 NZ on the 2nd."""
+    return format_date(local_date(value, tz))
 
 
 def mention(user_id: str) -> str:

@@ -19,7 +19,7 @@ from models.db import Database
 from models.tables import AuditLog, Meeting, MeetingAttendance, Member, Task, Trial
 from scheduler.sweep import sweep
 from simulator.web_api import FakeSlack
-from tests.conftest import ARO, DIRECTOR, GORE, HEMI, LISA
+from tests.conftest import ARO, DIRECTOR, GORE, HEMI, LISA, NZ
 from tests.harness import data
 from tests.harness.checks import assert_refused
 from tests.harness.slack_requests import Interactions, Slack
@@ -266,7 +266,9 @@ def test_the_national_report_runs_the_same_few_queries_at_any_size(database: Dat
         try:
             with database.session(write=False) as session:
                 rows = summaries.measures(session=session, today=today, now=now)
-                reports.report_data(session=session, trials=[m.trial for m in rows], period=period)
+                reports.report_data(
+                    session=session, trials=[m.trial for m in rows], period=period, tz=NZ
+                )
         finally:
             event.remove(database.engine, "before_cursor_execute", listener)
         return sum(1 for s in statements if not s.startswith("BEGIN"))

@@ -13,7 +13,7 @@ from ui.blocks.group import SECTOR_TITLES
 from ui.blocks.indicators import headline
 from ui.blocks.reminders import when
 from ui.blocks.tasks import STATUS_EMOJI, STATUS_WORDS, progress_bar, task_line
-from ui.formatting import format_date, format_datetime, mention, plural, said
+from ui.formatting import format_date, format_datetime, format_day_of, mention, plural, said
 
 RAG_EMOJI = {
     "red": ":red_circle:",
@@ -102,8 +102,7 @@ def trial_summary(summary: TrialSummary, today: date, tz: ZoneInfo) -> Message:
         lines = [
             f"{STATUS_EMOJI[u.status]} T-{u.task_id} {said(u.task_title)}: "
             f"{STATUS_WORDS[u.status]}, {u.percent}% — {mention(u.author_user_id)}, "
-            f"{format_date(u.created_at.astimezone(tz).date())}"
-            + (f"\n      _{u.text[:150]}_" if u.text else "")
+            f"{format_day_of(u.created_at, tz)}" + (f"\n      _{u.text[:150]}_" if u.text else "")
             for u in summary.latest
         ]
         blocks.append(section("*Latest updates*\n" + "\n".join(lines)))
@@ -116,7 +115,7 @@ def trial_summary(summary: TrialSummary, today: date, tz: ZoneInfo) -> Message:
     return Message(text=text, blocks=to_dicts(blocks[:50]), in_channel=True)
 
 
-def rollup_line(m: Measures, today: date) -> str:
+def rollup_line(m: Measures, today: date, tz: ZoneInfo) -> str:
     parts = [f"{m.done}/{m.total} done ({m.percent}%)"]
     if m.overdue:
         parts.append(f"{m.overdue} overdue")
@@ -126,7 +125,7 @@ def rollup_line(m: Measures, today: date) -> str:
         d = (m.overdue_deadlines + m.next_deadlines)[0]
         parts.append(f"D-{d.id} {when(d.due_date, today).replace('*', '')}")
     if m.next_meeting:
-        parts.append(f"meets {format_date(m.next_meeting.starts_at.date())}")
+        parts.append(f"meets {format_datetime(m.next_meeting.starts_at, tz)}")
     if m.indicators:
         parts.append(headline(m.indicators[0]))
     return (
@@ -137,7 +136,7 @@ def rollup_line(m: Measures, today: date) -> str:
 
 
 def national_rollup(
-    rows: list[Measures], today: date, *, title: str = "National summary"
+    rows: list[Measures], today: date, tz: ZoneInfo, *, title: str = "National summary"
 ) -> Message:
     """One line per trial, those needing attention first, within Slack's limits however
     many trials there are."""
@@ -147,7 +146,7 @@ def national_rollup(
         header(f"{title} · {format_date(today)}"),
         section(f"{plural(len(rows), 'trial')}: {headline or 'none yet'}."),
     ]
-    chunks = _chunks([rollup_line(m, today) for m in rows])
+    chunks = _chunks([rollup_line(m, today, tz) for m in rows])
     blocks += [SectionBlock(text=markdown(chunk, 3000)) for chunk in chunks[:45]]
     if len(chunks) > 45:
         blocks.append(context("The list goes on: `/summary all export` has every trial."))
@@ -172,7 +171,7 @@ def digest_headline(rows: list[Measures], today: date) -> Message:
     return Message(text=text.replace("*", ""), blocks=to_dicts([section(text)]))
 
 
-def digest_detail(rows: list[Measures], today: date) -> Message:
+def digest_detail(rows: list[Measures], today: date, tz: ZoneInfo) -> Message:
     active = [m for m in rows if m.status != "closed"]
     overdue = [
         f"*{said(m.trial.name)}*: {plural(m.overdue, 'task')} overdue"
@@ -204,6 +203,6 @@ def digest_detail(rows: list[Measures], today: date) -> Message:
         chunk = _chunks(lines or [f"_{empty}_"])
         blocks.append(section(f"*{title}*\n{chunk[0]}"))
         blocks += [section(more) for more in chunk[1:5]]
-    rollup = national_rollup(rows, today, title="Where each trial stands")
+    rollup = national_rollup(rows, today, tz, title="Where each trial stands")
     blocks_dicts = to_dicts(blocks) + rollup.blocks
     return Message(text="Weekly digest details", blocks=blocks_dicts[:50])
