@@ -29,7 +29,7 @@ from ui.formatting import format_date, mention, said
 from ui.parsing import (
     Token,
     join,
-    parse_date,
+    parse_date_to_come,
     parse_link,
     parse_reference,
     parse_title,
@@ -58,11 +58,7 @@ def add(asker: Asker, tokens: list[Token]) -> Message:
     if "due" not in keywords:
         raise ParseError("Say when it is due.", example=ADD_EXAMPLE)
     today = asker.services.today()
-    due = parse_date(join(keywords["due"]), today=today)
-    if due < today:
-        raise ParseError(
-            f"{format_date(due)} has passed. Give a date to come.", example=ADD_EXAMPLE
-        )
+    due = parse_date_to_come(join(keywords["due"]), today=today, example=ADD_EXAMPLE)
     with asker.services.database.session() as session:
         if national:
             group = groups.load_group(

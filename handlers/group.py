@@ -25,6 +25,7 @@ from ui.parsing import (
     is_mention,
     join,
     parse_date,
+    parse_date_to_come,
     parse_mention,
     parse_title,
     split_keywords,
@@ -296,11 +297,7 @@ def away(asker: Asker, tokens: list[Token]) -> Message:
         tokens = tokens[1:]
     if not tokens:
         raise ParseError("Say until when.", example=example)
-    until = parse_date(join(tokens), today=asker.services.today())
-    if until < asker.services.today():
-        raise ParseError(
-            f"{format_date(until)} has passed. Give a date from today on.", example=example
-        )
+    until = parse_date_to_come(join(tokens), today=asker.services.today(), example=example)
     with asker.services.database.session() as session:
         group, trial = linked(asker, session)
         if group.me is None:

@@ -14,7 +14,7 @@ from models.tables import TITLE_LENGTH
 from ui import exports
 from ui.blocks import indicators as blocks
 from ui.blocks.common import Message, notice
-from ui.formatting import said
+from ui.formatting import format_date, said
 from ui.parsing import (
     Token,
     choice,
@@ -49,7 +49,7 @@ def add(asker: Asker, tokens: list[Token]) -> Message:
         words = keywords["baseline"]
         baseline = parse_number(words[0].text, what="baseline")
         if len(words) > 1:
-            baseline_period = parse_period(join(words[1:])).label
+            baseline_period = parse_period(join(words[1:]), today=asker.services.today()).label
     target = parse_number(join(keywords["target"]), what="target") if "target" in keywords else None
     outcome_name = parse_title(join(keywords["outcome"]), what="outcome", limit=TITLE_LENGTH)
     with asker.services.database.session() as session:
@@ -83,7 +83,14 @@ def record(asker: Asker, tokens: list[Token]) -> Message:
     if "for" not in keywords:
         raise ParseError("Say which period the value is for.", example=RECORD_EXAMPLE)
     value = parse_number(head[-1].text)
-    period = parse_period(join(keywords["for"]))
+    today = asker.services.today()
+    period = parse_period(join(keywords["for"]), today=today)
+    if period.start > today:
+        raise ParseError(
+            f"{period.label} has not begun yet (it starts {format_date(period.start)}). Record "
+            "a value once its period has begun.",
+            example=RECORD_EXAMPLE,
+        )
     source = (
         parse_title(join(keywords["source"]), what="source", limit=TITLE_LENGTH)
         if "source" in keywords

@@ -37,7 +37,7 @@ from ui.blocks import ids
 from ui.blocks import tasks as blocks
 from ui.blocks.common import Message, notice
 from ui.formatting import said
-from ui.parsing import parse_date, parse_title, tokenize
+from ui.parsing import parse_date_to_come, parse_title, tokenize
 
 log = logging.getLogger("advisory_bot.actions")
 
@@ -133,7 +133,11 @@ def save_new_task(asker: Asker, view: dict[str, Any]) -> tasks.TaskRow:
     except ParseError as error:
         raise FieldError(ids.CREATE_TITLE_BLOCK, error.message) from error
     try:
-        due = parse_date(due_text, today=asker.services.today()) if due_text else None
+        due = (
+            parse_date_to_come(due_text, today=asker.services.today(), past_with_year=True)
+            if due_text
+            else None
+        )
     except ParseError as error:
         raise FieldError(ids.CREATE_DUE_BLOCK, error.message) from error
     with asker.services.database.session() as session:

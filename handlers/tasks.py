@@ -26,7 +26,7 @@ from ui.parsing import (
     Token,
     is_mention,
     join,
-    parse_date,
+    parse_date_to_come,
     parse_mention,
     parse_reference,
     parse_title,
@@ -64,7 +64,13 @@ def add(asker: Asker, tokens: list[Token]) -> Message:
         else ""
     )
     today = asker.services.today()
-    due = parse_date(join(keywords["due"]), today=today) if "due" in keywords else None
+    due = (
+        parse_date_to_come(
+            join(keywords["due"]), today=today, example=ADD_EXAMPLE, past_with_year=True
+        )
+        if "due" in keywords
+        else None
+    )
     outcome_name = (
         parse_title(join(keywords["outcome"]), what="outcome", limit=TITLE_LENGTH)
         if "outcome" in keywords
@@ -272,7 +278,11 @@ def due(asker: Asker, tokens: list[Token]) -> Message:
         raise ParseError("Say the new due date.", example=example)
     today = asker.services.today()
     words = join(tokens[1:])
-    new_due = None if words.lower() in ("none", "never", "-") else parse_date(words, today=today)
+    new_due = (
+        None
+        if words.lower() in ("none", "never", "-")
+        else parse_date_to_come(words, today=today, example=example, past_with_year=True)
+    )
     with asker.services.database.session() as session:
         task = tasks.get_task(session=session, number=task_id, lock=True)
         trial = locate(asker, session, task)

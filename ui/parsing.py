@@ -20,6 +20,7 @@ from models.errors import ParseError
 from models.people import Mention
 from models.periods import TERM_MONTHS, Period, month_end
 from models.text import fold, strip_invisible
+from ui.formatting import format_date
 
 QUOTES = {'"': '"', "“": "”", "„": "“"}
 ESCAPED_ENTITY = re.compile(r"<[^<>\s][^<>]*>")
@@ -246,15 +247,24 @@ def _safe_date(year: int, month: int, day: int, typed: str) -> date:
     return date(year, month, day)
 
 
-def _next_on_or_after(day: int, month: int, today: date, typed: str) -> date:
+RECENTLY_PASSED = timedelta(days=92)  # about three months: "25/11" on 2 Dec means last week
+
+
+def _without_year(day: int, month: int, today: date, typed: str) -> date:
+    """A day and month with no year: this year's if it passed within about three months
+    (the caller refuses it where the past makes no sense), else the next one to come."""
     if not 1 <= month <= 12:
         raise ParseError(f"There is no month {month} in “{typed}”. Dates are day first: 15/12.")
     if day < 1 or day > (29 if month == 2 else calendar.monthrange(2001, month)[1]):
         raise ParseError(f"There is no {day} {calendar.month_name[month]}.")
-    for year in range(today.year, today.year + 9):
-        if day <= calendar.monthrange(year, month)[1] and date(year, month, day) >= today:
-            return date(year, month, day)
-    raise ParseError(f"There is no {day} {calendar.month_name[month]}.")  # pragma: no cover
+    years = [year for year in range(today.year - 8, today.year + 9) if calendar.isleap(year)]
+    if not (month == 2 and day == 29):
+        years = list(range(today.year - 1, today.year + 2))
+    dates = [date(year, month, day) for year in years]
+    passed = [d for d in dates if d < today]
+    if passed and today - passed[-1] <= RECENTLY_PASSED:
+        return passed[-1]
+    return next(d for d in dates if d >= today)
 
 
 def _add_months(start: date, months: int) -> date:
@@ -315,7 +325,7 @@ def parse_date(text: str, *, today: date) -> date:
                     f"{month}/{day}" + (f"/{numeric[3]}" if numeric[3] else "") + "."
                 )
             if numeric[3] is None:
-                return _next_on_or_after(day, month, today, typed)
+                return _without_year(day, month, today, typed)
             year = int(numeric[3]) + (2000 if len(numeric[3]) == 2 else 0)
             return _safe_date(year, month, day, typed)
         raise bad
@@ -331,11 +341,31 @@ def parse_date(text: str, *, today: date) -> date:
         month = month_number
         day = int(day_match[1])
         if len(words) == 2:
-            return _next_on_or_after(day, month, today, typed)
+            return _without_year(day, month, today, typed)
         if not words[2].isdigit() or len(words[2]) != 4:
             raise bad
         return _safe_date(int(words[2]), month, day, typed)
     raise bad
+
+
+def parse_date_to_come(
+    text: str, *, today: date, example: str | None = None, past_with_year: bool = False
+) -> date:
+    """A date from today on, for what can only lie ahead (a due date, a deadline, away
+    until): `25/11` typed on 2 Dec is last week's, and refused as passed. With
+    `past_with_year`, a past date written with its year (`1/11/2026`) is taken as meant."""
+    day = parse_date(text, today=today)
+    if day < today:
+        named_year = parse_date(text, today=date(MAX_YEAR, 6, 1)) == day
+        if past_with_year and named_year:
+            return day
+        hint = (
+            " (or the full date with its year, if it really has passed)" if past_with_year else ""
+        )
+        raise ParseError(
+            f"{format_date(day)} has passed. Give a date from today on{hint}.", example=example
+        )
+    return day
 
 
 TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?$", re.IGNORECASE)
@@ -439,8 +469,9 @@ TERM = re.compile(r"^term\s*([1-4])\s*(\d{4})$")
 FINANCIAL = re.compile(r"^(\d{4})\s*[/\-–]\s*(\d{2}|\d{4})$")
 
 
-def parse_period(text: str) -> Period:
-    """A period: a year, a July–June year, a half, quarter, school term, month or day."""
+def parse_period(text: str, *, today: date | None = None) -> Period:
+    """A period: a year, a July–June year, a half, quarter, school term, month or day. A day
+    without its year (`15/11`) needs `today` and may be one that has passed."""
     typed = " ".join(text.split()).strip("()")
     lowered = typed.lower().replace(",", " ")
     lowered = " ".join(lowered.split())
@@ -489,10 +520,10 @@ def parse_period(text: str) -> Period:
             f"{calendar.month_abbr[month]} {year}", date(year, month, 1), month_end(year, month)
         )
     try:
-        day = parse_date(typed, today=date(MAX_YEAR, 1, 1))
+        day = parse_date(typed, today=today or date(MAX_YEAR, 6, 1))
     except ParseError:
         raise bad from None
-    if day.year == MAX_YEAR:  # a date without its year isn't a period
+    if today is None and day.year >= MAX_YEAR:  # a date without its year, and no today
         raise bad
     return Period(day.isoformat(), day, day)
 

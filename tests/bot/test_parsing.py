@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import pytest
 from hypothesis import given
@@ -15,6 +15,7 @@ from ui.parsing import (
     Reference,
     fold,
     parse_date,
+    parse_date_to_come,
     parse_mention,
     parse_reference,
     parse_time,
@@ -34,7 +35,9 @@ TODAY = date(2026, 11, 23)  # a Monday
         ("15/12/26", date(2026, 12, 15)),
         ("15/12", date(2026, 12, 15)),
         ("23/11", date(2026, 11, 23)),  # today counts as "on or after today"
-        ("22/11", date(2027, 11, 22)),  # yesterday's date means next year's
+        ("22/11", date(2026, 11, 22)),  # yesterday: this year's (a caller may refuse it)
+        ("25 Aug", date(2026, 8, 25)),  # within about three months: this year's
+        ("20/8", date(2027, 8, 20)),  # further back than that: next year's
         ("15 Dec", date(2026, 12, 15)),
         ("15th December", date(2026, 12, 15)),
         ("15 December 2026", date(2026, 12, 15)),
@@ -181,6 +184,53 @@ def test_parse_date_returns_a_date_or_a_parse_error(text: str, today: date) -> N
         assert isinstance(result, date)
 
 
+@pytest.mark.parametrize(
+    ("typed", "today", "expected"),
+    [
+        ("1/12", date(2026, 12, 2), date(2026, 12, 1)),  # the issue's `/group away until 1/12`
+        ("25/11", date(2026, 12, 2), date(2026, 11, 25)),  # and `/meeting schedule 25/11`
+        ("25/12", date(2027, 1, 15), date(2026, 12, 25)),  # last year's, three weeks ago
+        ("15/1", date(2026, 12, 2), date(2027, 1, 15)),  # ahead, across the new year
+    ],
+)
+def test_dates_without_a_year_around_the_new_year(typed: str, today: date, expected: date) -> None:
+    assert parse_date(typed, today=today) == expected
+
+
+def test_a_passed_date_is_refused_where_only_the_future_makes_sense() -> None:
+    with pytest.raises(ParseError, match=r"Tue 1 Dec 2026 has passed"):
+        parse_date_to_come("1/12", today=date(2026, 12, 2))
+    assert parse_date_to_come("2/12", today=date(2026, 12, 2)) == date(2026, 12, 2)
+
+
+days_of_the_year = st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31))
+
+
+@given(days_of_the_year, days_of_the_year, st.sampled_from(["{d}/{m}", "{d} {b}", "{d}-{m}"]))
+def test_a_date_without_its_year_is_the_recent_past_or_the_next_to_come(
+    day: date, today: date, form: str
+) -> None:
+    typed = form.format(d=day.day, m=day.month, b=f"{day:%b}")
+    result = parse_date(typed, today=today)
+    assert (result.day, result.month) == (day.day, day.month)
+    if result < today:  # passed: within about three months, and never a year back
+        assert (today - result).days <= 92
+    else:  # to come: the first such date on or after today, more than 92 days after the last
+        assert (result - today).days < 366 * (4 if (day.month, day.day) == (2, 29) else 1)
+        if (day.month, day.day) != (2, 29):
+            assert result.replace(year=result.year - 1) < today - timedelta(days=92)
+
+
+@given(days_of_the_year, days_of_the_year)
+def test_a_date_to_come_is_never_before_today(day: date, today: date) -> None:
+    try:
+        result = parse_date_to_come(f"{day.day}/{day.month}", today=today)
+    except ParseError as error:
+        assert "has passed" in error.message
+    else:
+        assert result >= today
+
+
 @given(st.one_of(any_text, st.from_regex(r"\A\d{1,3}([:.]\d{1,3})?\s?(am|pm|a\.m\.)?\Z")))
 def test_parse_time_returns_a_time_or_a_parse_error(text: str) -> None:
     try:
@@ -219,3 +269,12 @@ def test_parse_title_is_clean_or_refused(text: str) -> None:
         return
     assert 0 < len(title) <= 200
     assert not any(ch in title for ch in "\x00\x07\t\r")
+
+
+def test_a_due_date_in_the_past_needs_its_year() -> None:
+    today = date(2026, 12, 2)
+    with pytest.raises(ParseError, match=r"Wed 25 Nov 2026 has passed.*full date with its year"):
+        parse_date_to_come("25/11", today=today, past_with_year=True)
+    assert parse_date_to_come("25/11/2026", today=today, past_with_year=True) == date(2026, 11, 25)
+    with pytest.raises(ParseError, match="has passed"):
+        parse_date_to_come("25/11/2026", today=today)
