@@ -13,6 +13,7 @@ from handlers.permissions import Action
 from handlers.registry import Family, Sub
 from models import groups
 from models.errors import ParseError, UserError
+from models.places import Place, find_place, next_anniversary
 from models.tables import NAME_LENGTH, TITLE_LENGTH
 from models.types import LeadApproach, OutcomeFocus, Role, Sector, TrialStatus
 from ui.blocks import group as blocks
@@ -209,7 +210,7 @@ def info(asker: Asker, tokens: list[Token]) -> Message:
         group, trial = linked(asker, session)
         outcomes = groups.trial_outcomes(session=session, trial=trial)
         count = len(groups.active_members(session=session, trial=trial))
-    return blocks.trial_info(trial, group.leads, outcomes, count)
+    return blocks.trial_info(trial, group.leads, outcomes, count, asker.services.today())
 
 
 def status(asker: Asker, tokens: list[Token]) -> Message:
@@ -251,6 +252,7 @@ def set_field(asker: Asker, tokens: list[Token]) -> Message:
         )
     raw = join(tokens[1:])
     value: Any
+    place: Place | None = None
     if field_name == "approach":
         value = LeadApproach(
             choice(
@@ -268,6 +270,9 @@ def set_field(asker: Asker, tokens: list[Token]) -> Message:
         )
     elif field_name in ("start", "end"):
         value = parse_date(raw, today=asker.services.today())
+    elif field_name == "region":
+        place = _place(raw)
+        value = place.name
     elif field_name == "ages":
         value = parse_title(raw, what="age range", limit=16)
     else:
@@ -286,8 +291,43 @@ def set_field(asker: Asker, tokens: list[Token]) -> Message:
             field_name=field_name,
             value=value,
         )
+    if place is not None:
+        return notice(f"{said(trial.name)}: region is now {_kept_at(place, asker)}.")
     shown = format_date(value) if field_name in ("start", "end") else getattr(value, "value", value)
     return notice(f"{said(trial.name)}: {field_name} is now {shown}.")
+
+
+def _place(typed: str) -> Place:
+    """A New Zealand region, district or town that keeps one anniversary day."""
+    example = "/group set region Gore District"
+    place = find_place(typed)
+    if place is None:
+        raise ParseError(
+            f"I don't know “{typed[:60]}” as a New Zealand region, district or town. Try a "
+            "region (Southland), a district (Gore District) or a town (Gore).",
+            example=example,
+        )
+    if place.anniversary is None:
+        kind = "town" if place.name != place.region else "district"
+        raise ParseError(
+            f"{place.where} keeps two anniversary days, so I need the {kind}: "
+            + ", ".join(place.choices)
+            + ".",
+            example=f"/group set region {place.choices[0]}",
+        )
+    return place
+
+
+def _kept_at(place: Place, asker: Asker) -> str:
+    """`Gore District, Southland. Gore District keeps Southland Anniversary Day (Tue 30 Mar
+    2027)`: the anniversary day reminders skip there."""
+    if place.anniversary is None:  # _place refuses these
+        return said(place.where)
+    day = next_anniversary(place.anniversary, asker.services.today())
+    return (
+        f"{said(place.where)}. {said(place.name)} keeps {place.anniversary.name} "
+        f"({format_date(day)}); reminders skip it there"
+    )
 
 
 def away(asker: Asker, tokens: list[Token]) -> Message:

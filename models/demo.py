@@ -104,7 +104,7 @@ TRIALS = (
     TrialFacts(
         "Taumarunui",
         "TAU",
-        "Manawatū-Whanganui",
+        "Taumarunui",
         "individual",
         None,
         "child-youth",
@@ -117,7 +117,7 @@ TRIALS = (
     TrialFacts(
         "Horowhenua District",
         "HOR",
-        "Manawatū-Whanganui",
+        "Horowhenua District",
         "ngo",
         "Life to the Max",
         "child-youth",

@@ -1,5 +1,6 @@
 """Working days: Monday to Friday, not a New Zealand public holiday (Matariki included),
-not the anniversary day of the trial's region. From the maintained `holidays` package."""
+not the anniversary day kept where the trial is (models.places). Dates from the maintained
+`holidays` package."""
 
 from __future__ import annotations
 
@@ -8,32 +9,21 @@ from functools import lru_cache
 
 import holidays
 
-from models.text import fold
-
-_SUBDIVISIONS: dict[str, str] = {}
-
-
-def region_code(region: str | None) -> str | None:
-    """The `holidays` subdivision for a region name ("Wellington" → WGN); None if unknown."""
-    if not region:
-        return None
-    if not _SUBDIVISIONS:
-        aliases = getattr(holidays.NZ, "subdivisions_aliases", {}) or {}
-        _SUBDIVISIONS.update({fold(name): code for name, code in aliases.items()})
-        _SUBDIVISIONS.update({fold(code): code for code in holidays.NZ.subdivisions})
-    return _SUBDIVISIONS.get(fold(region))
+from models.places import anniversary_of
 
 
 @lru_cache(maxsize=64)
-def _holidays(code: str | None, year: int) -> frozenset[date]:
-    return frozenset(holidays.country_holidays("NZ", subdiv=code, years=year).keys())
+def _holidays(subdivision: str | None, year: int) -> frozenset[date]:
+    return frozenset(holidays.country_holidays("NZ", subdiv=subdivision, years=year).keys())
 
 
 class WorkingDays:
-    """The working days of one region (national holidays only if the region is unknown)."""
+    """The working days of one place: its region, district or town (national holidays only
+    if the place is unknown or split between two anniversary days)."""
 
     def __init__(self, region: str | None = None) -> None:
-        self.code = region_code(region)
+        anniversary = anniversary_of(region)
+        self.code = anniversary.subdivision if anniversary else None
 
     def is_working_day(self, day: date) -> bool:
         return day.weekday() < 5 and day not in _holidays(self.code, day.year)

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from models.working_days import WorkingDays, region_code
+from models.working_days import WorkingDays
 from scheduler.rules import (
     CheckinFacts,
     DeadlineFacts,
@@ -152,9 +152,7 @@ def test_a_reminder_on_a_day_off_goes_on_the_working_day_before(
     assert [r.slot for r in due_at] == [sent_on.isoformat()]
 
 
-def test_regions_map_to_their_anniversary_days() -> None:
-    assert region_code("Wellington") == "WGN" and region_code("otago") == "OTA"
-    assert region_code("Manawatū-Whanganui") == "MWT" and region_code("Atlantis") is None
+def test_places_keep_their_anniversary_days() -> None:
     assert not WorkingDays("Wellington").is_working_day(date(2027, 1, 25))
     assert WorkingDays("Otago").is_working_day(date(2027, 1, 25))
     # Christmas (Fri) and Boxing Day (Sat, observed Mon 28th) are days off.

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from slack_sdk.models.blocks import Block, DividerBlock
 
+from models.places import find_place, next_anniversary
 from models.tables import Member, Outcome, Trial
 from models.types import Role, Sector
 from ui.blocks.common import Message, context, header, section, to_dicts
@@ -76,7 +79,26 @@ def member_list(trial: Trial, members: list[Member]) -> Message:
     return Message(text=text, blocks=to_dicts(blocks[:50]))
 
 
-def trial_info(trial: Trial, leads: list[Member], outcomes: list[Outcome], members: int) -> Message:
+def place_words(region: str | None, today: date) -> str:
+    """Where the trial is and the anniversary day kept there, with its next date."""
+    if not region:
+        return "_not set_ (`/group set region <region, district or town>`)"
+    place = find_place(region)
+    if place is None:
+        return f"{said(region)} (not a place I know, so only national holidays are skipped)"
+    if place.anniversary is None:
+        return (
+            f"{said(place.where)}, which keeps two anniversary days: say the "
+            f"{'town' if place.district is None and place.name != place.region else 'district'} "
+            "with `/group set region …`"
+        )
+    day = next_anniversary(place.anniversary, today)
+    return f"{said(place.where)} · keeps {place.anniversary.name} ({format_date(day)})"
+
+
+def trial_info(
+    trial: Trial, leads: list[Member], outcomes: list[Outcome], members: int, today: date
+) -> Message:
     """The trial at a glance: lead, approach, outcomes, ages, dates, status."""
     not_set = "_not set_"
     lead_text = ", ".join(describe_member(m) for m in leads) or not_set
@@ -90,7 +112,7 @@ def trial_info(trial: Trial, leads: list[Member], outcomes: list[Outcome], membe
     outcome_text = "\n".join(f"• {said(o.name)}" for o in outcomes) or "_none recorded yet_"
     fields = [
         f"*Status*\n{STATUS_TITLES.get(trial.status, trial.status)}",
-        f"*Region*\n{trial.region or not_set}",
+        f"*Region*\n{place_words(trial.region, today)}",
         f"*Lead*\n{lead_text}",
         f"*Lead approach*\n{approach}",
         f"*Focus*\n{FOCUS_TITLES.get(trial.outcome_focus or '', not_set)}",
