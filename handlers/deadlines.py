@@ -72,14 +72,7 @@ def add(asker: Asker, tokens: list[Token]) -> Message:
             made = deadlines.add_national(
                 session=session, title=title, due_date=due, actor_user_id=asker.user_id
             )
-            return notice(
-                f":calendar: {mention(asker.user_id)} added “{title}”, due "
-                f"{format_date(due)}, to {len(made)} active trials (D-{made[0].id}–"
-                f"D-{made[-1].id}), each owned by its lead."
-                if made
-                else "There are no active trials to add it to.",
-                in_channel=bool(made),
-            )
+            return blocks.national_added(asker.user_id, title, due, made)
         group, trial = linked(asker, session)
         asker.require(Action.MANAGE_DEADLINES, group)
         owner = (

@@ -81,23 +81,30 @@ def add(
     return deadline
 
 
+REPORTING = (TrialStatus.ACTIVE.value, TrialStatus.TRANSITIONING.value)
+
+
 def add_national(
     *, session: Session, title: str, due_date: date, actor_user_id: str
-) -> list[Deadline]:
-    """The same deadline in every active trial, each owned by its lead."""
+) -> list[tuple[Trial, Deadline]]:
+    """The same deadline in every trial still reporting (active or transitioning; not
+    exited, concluded or locally-led), each owned by its lead."""
     key = str(uuid.uuid4())
     trials = session.exec(
-        select(Trial).where(Trial.status == TrialStatus.ACTIVE.value).order_by(col(Trial.name))
+        select(Trial).where(col(Trial.status).in_(REPORTING)).order_by(col(Trial.name))
     ).all()
     return [
-        add(
-            session=session,
-            trial=trial,
-            title=title,
-            due_date=due_date,
-            responsible=None,
-            actor_user_id=actor_user_id,
-            national_key=key,
+        (
+            trial,
+            add(
+                session=session,
+                trial=trial,
+                title=title,
+                due_date=due_date,
+                responsible=None,
+                actor_user_id=actor_user_id,
+                national_key=key,
+            ),
         )
         for trial in trials
     ]

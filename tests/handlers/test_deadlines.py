@@ -97,10 +97,15 @@ def test_deadlines_from_adding_to_submitting(group: Slack, database: Database) -
     assert "D-2" not in group.say("/deadline list", user=ARO, channel=GORE).text
 
 
-def test_a_national_deadline_goes_to_every_active_trial(group: Slack, database: Database) -> None:
+def test_a_national_deadline_goes_to_every_trial_still_reporting(
+    group: Slack, database: Database
+) -> None:
     group.say("/group setup Rānui lead <@UMARK|mark>", user=DIRECTOR, channel=RANUI)
+    group.say("/group status transitioning", user=DIRECTOR, channel=RANUI)
     group.say("/group setup Rotorua District", user=DIRECTOR, channel="CROTORUA")
     group.say("/group status exited", user=DIRECTOR, channel="CROTORUA")
+    group.say("/group setup Porirua", user=DIRECTOR, channel="CPORIRUA")
+    group.say("/group status locally-led", user=DIRECTOR, channel="CPORIRUA")
     refused = group.say(
         "/deadline add Report to the Joint Venture Board due 31/1/2027 national",
         user=LISA,
@@ -112,7 +117,10 @@ def test_a_national_deadline_goes_to_every_active_trial(group: Slack, database: 
         user=DIRECTOR,
         channel="CDIRECTORATE",
     )
-    assert "to 2 active trials" in added.text
+    assert (
+        "to 2 trials still reporting (D-1–D-2), each owned by its lead: Gore District, Rānui."
+        in (added.text)
+    )
     with database.session(write=False) as session:
         rows = session.exec(select(Deadline, Trial).join(Trial)).all()
     owners = {trial.name: d.responsible_member_id is not None for d, trial in rows}

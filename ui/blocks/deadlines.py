@@ -7,9 +7,10 @@ from datetime import date
 from slack_sdk.models.blocks import Block
 
 from models.deadlines import DeadlineRow
-from ui.blocks.common import Message, context, header, section, to_dicts
+from models.tables import Deadline, Trial
+from ui.blocks.common import Message, context, header, notice, section, to_dicts
 from ui.blocks.reminders import when
-from ui.formatting import mention, plural, said
+from ui.formatting import format_date, mention, plural, said
 
 
 def deadline_line(row: DeadlineRow, today: date, *, with_trial: bool = False) -> str:
@@ -44,3 +45,24 @@ def deadline_list(
         )
     )
     return Message(text=f"{title}: {plural(len(rows), 'open deadline')}", blocks=to_dicts(blocks))
+
+
+def national_added(
+    user_id: str, title: str, due: date, made: list[tuple[Trial, Deadline]]
+) -> Message:
+    """A national deadline added: to which trials, under which references."""
+    if not made:
+        return notice(
+            "No trial is still reporting (active or transitioning), so there is nothing to add "
+            "it to."
+        )
+    names = [said(trial.name) for trial, _ in made]
+    shown = ", ".join(names[:20]) + (f" and {len(names) - 20} more" if len(names) > 20 else "")
+    first, last = made[0][1].id, made[-1][1].id
+    references = f"D-{first}" if first == last else f"D-{first}–D-{last}"
+    return notice(
+        f":calendar: {mention(user_id)} added “{said(title)}”, due {format_date(due)}, to "
+        f"{plural(len(made), 'trial')} still reporting ({references}), each owned by its "
+        f"lead: {shown}.",
+        in_channel=True,
+    )
