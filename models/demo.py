@@ -1,9 +1,11 @@
 """Demo data: the sixteen Social Sector Trials of the seeds, with fictional people.
 
 Trial facts (names with their macrons, regions, lead approach and organisation, outcome
-focus, target ages, start dates, statuses through the 2016 transition) come from the
-seeds; members, tasks, updates, meetings and deadlines are invented, clearly marked
-"(demo)", and dated relative to today. No real person or contact appears. Loading twice
+focus, target ages, start dates, and what became of each in the 2016 transition) come
+from the seeds; members, tasks, updates, meetings and deadlines are invented, clearly
+marked "(demo)", and dated relative to today. The demo is the programme in full swing:
+every trial is active, so every command does something on it; `in_2016` keeps what
+happened to each trial then, for trying `/group status` (README, "The demo"). No real person or contact appears. Loading twice
 changes nothing: a trial that exists already is left alone.
 """
 
@@ -45,7 +47,7 @@ class TrialFacts:
     focus: str
     ages: str
     started: date
-    status: str
+    in_2016: str  # what the transition made of it: transitioning, exited, locally-led
     iwi: str
     actions: tuple[str, ...]
 
@@ -423,8 +425,7 @@ def _load_trial(
         outcome_focus=facts.focus,
         target_ages=facts.ages,
         start_date=facts.started,
-        end_date=date(2016, 12, 31) if facts.status == T else date(2016, 6, 30),
-        status=facts.status,
+        status="active",
         channel_id=channel_of(facts),
     )
     session.add(trial)
