@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from models.audit import record
 from models.errors import NotFound, UserError
-from models.periods import period_of
+from models.periods import Period, period_of
 from models.tables import Indicator, IndicatorValue, Outcome, Trial, pk
 from models.text import fold
 
@@ -29,6 +29,16 @@ class Series:
     @property
     def latest(self) -> IndicatorValue | None:
         return self.values[-1] if self.values else None
+
+    def latest_in(self, period: Period) -> IndicatorValue | None:
+        """The latest value whose period overlaps `period` (a 2026 figure counts in a report
+        on H2 2026; a 2013 one is not its latest)."""
+        inside = [
+            v
+            for v in self.values
+            if period_of(v.period).start <= period.end and period_of(v.period).end >= period.start
+        ]
+        return inside[-1] if inside else None
 
     def direction(self) -> str:
         """`up`, `down` or `flat` from the baseline (or first value) to the latest value."""
