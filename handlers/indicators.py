@@ -10,6 +10,7 @@ from handlers.permissions import Action
 from handlers.registry import Family, Sub
 from models import indicators, tasks
 from models.errors import ParseError
+from models.periods import period_of
 from models.tables import TITLE_LENGTH
 from ui import exports
 from ui.blocks import indicators as blocks
@@ -136,17 +137,15 @@ def show(asker: Asker, tokens: list[Token]) -> Message:
     with asker.services.database.session(write=False) as session:
         _, trial = linked(asker, session)
         series = indicators.find(session=session, trial=trial, name=join(tokens))
-    points = (
-        [(series.indicator.baseline_period or "baseline", series.indicator.baseline_value)]
-        if series.indicator.baseline_value is not None
-        else []
-    )
-    points += [(v.period, v.value) for v in series.values]
+    indicator = series.indicator
+    points = [(period_of(v.period), float(v.value)) for v in series.values]
+    if indicator.baseline_value is not None and indicator.baseline_period:
+        points.insert(0, (period_of(indicator.baseline_period), float(indicator.baseline_value)))
     if points and asker.channel_id:
         chart = exports.trend_chart(
-            f"{series.reference} {said(series.indicator.name)}"[:70],
-            [p for p, _ in points],
-            [float(v) for _, v in points],
+            f"{series.reference} {indicator.name}"[:70],  # drawn, not Slack markup
+            points,
+            as_of=asker.services.today(),
             target=series.indicator.target_value,
             unit=series.indicator.unit,
         )

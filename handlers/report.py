@@ -58,7 +58,12 @@ def draft_trial(asker: Asker, trial: Trial, period: Period, channel: str) -> Mes
         report = reports.report_data(
             session=session, trials=[trial], period=period, tz=services.settings.tz
         )[0]
-    draft = documents.trial_draft(report, services.today(), services.settings.tz)
+        measures = summaries.measures(
+            session=session, today=services.today(), now=services.now(), trial=trial
+        )[0]
+    draft = documents.trial_draft(
+        report, measures, services.today(), services.settings.tz, services.now()
+    )
     stem = f"{trial.name_key.replace(' ', '-')}-report-{slug(period.label)}"
     upload(asker, channel, stem, draft)
     return notice(
@@ -79,7 +84,9 @@ def draft_all(asker: Asker, period: Period, channel: str) -> Message:
         data = reports.report_data(
             session=session, trials=trials, period=period, tz=services.settings.tz
         )
-    draft = documents.national_draft(data, rows, period, services.today(), services.settings.tz)
+    draft = documents.national_draft(
+        data, rows, period, services.today(), services.settings.tz, services.now()
+    )
     upload(asker, channel, f"national-report-{slug(period.label)}", draft)
     return notice(
         f"The national draft report, {documents.period_words(period)}, is in the channel."

@@ -72,7 +72,7 @@ def export(asker: Asker, trial: Trial | None, *, every_trial: bool) -> Message:
             rows = summaries.measures(session=session, today=today, now=services.now())
             files = [
                 ("social-sector-trials.csv", exports.national_csv(rows, services.settings.tz)),
-                ("action-plan-progress.png", exports.national_chart(rows)),
+                ("action-plan-progress.png", exports.national_chart(rows, today)),
             ]
             title = "Every trial"
         else:
@@ -88,7 +88,7 @@ def export(asker: Asker, trial: Trial | None, *, every_trial: bool) -> Message:
                     f"{slug}-tasks.csv",
                     exports.tasks_csv(tasks, updates, today, services.settings.tz),
                 ),
-                (f"{slug}-progress.png", exports.outcome_chart(trial.name, outcomes)),
+                (f"{slug}-progress.png", exports.outcome_chart(trial.name, outcomes, today)),
             ]
             title = trial.name
     asker.client.files_upload_v2(

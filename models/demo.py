@@ -5,7 +5,7 @@ focus, target ages, start dates, and what became of each in the 2016 transition)
 from the seeds; members, tasks, updates, meetings and deadlines are invented, clearly
 marked "(demo)", and dated relative to today. The demo is the programme in full swing:
 every trial is active, so every command does something on it; `in_2016` keeps what
-happened to each trial then, for trying `/group status` (README, "The demo"). No real
+happened to each trial then, for trying a change of status (README, "The demo"). No real
 person or contact appears. Loading twice changes nothing: a trial that exists already is
 left alone.
 """

@@ -1,23 +1,39 @@
-"""The six-monthly progress report draft: one document model, written as Word (python-docx)
-and as Markdown. Empty sections say "Nothing recorded." rather than disappearing."""
+"""The six-monthly progress report draft: one document model, written as Word (ui/word.py)
+and as Markdown. It opens with an executive summary (status, the three things most needing
+attention, headline indicators); empty sections say "Nothing recorded." rather than
+disappearing; overdue actions are flagged with how overdue they are."""
 
 from __future__ import annotations
 
-import io
+import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from docx import Document
-
+from models.indicators import Series
 from models.reports import TaskLine, TrialReport, deadline_outcome
-from models.summaries import Measures
+from models.summaries import CLOSED_STATUSES, Measures
+from ui import word
 from ui.blocks.group import SECTOR_TITLES
 from ui.blocks.indicators import number
 from ui.formatting import format_date, format_datetime, format_day_of
-from ui.parsing import Period, parse_period
+from ui.parsing import Period
 
 NOTHING = "Nothing recorded."
+ALERT = "OVERDUE"
+ALERTS = re.compile(rf"{ALERT} by \d+ days?")  # shown in bold red
+STATUS_WORDS = {"red": "Red", "amber": "Amber", "green": "Green"}
+STATUS_FILLS = {"red": "F4C7C3", "amber": "FCE8B2", "green": "B7E1CD", "closed": "E0E0E0"}
+WIDE_4 = [5.0, 3.4, 4.2, 4.0]  # cm, within A4's text width (word.TEXT_WIDTH_CM)
+ROLLUP_WIDTHS = [3.4, 1.7, 2.1, 1.9, 1.9, 5.6]
+
+
+@dataclass
+class Table:
+    header: list[str]
+    rows: list[list[str]]
+    widths: list[float] | None = None  # cm
+    fills: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column) → RGB
 
 
 @dataclass
@@ -26,13 +42,17 @@ class Section:
     level: int
     paragraphs: list[str] = field(default_factory=list)
     bullets: list[str] = field(default_factory=list)
-    table: tuple[list[str], list[list[str]]] | None = None
+    table: Table | None = None
 
 
 @dataclass
 class Draft:
     title: str
     subtitle: str
+    subject: str  # the trial, or "Social Sector Trials"
+    period_label: str
+    running_header: str
+    created: datetime
     sections: list[Section] = field(default_factory=list)
 
 
@@ -40,12 +60,17 @@ def period_words(period: Period) -> str:
     return f"{format_date(period.start)} to {format_date(period.end)}"
 
 
+def status_words(m: Measures) -> str:
+    """`Red`, `Amber`, `Green`, or what became of a closed trial (`Exited`)."""
+    return STATUS_WORDS.get(m.status) or m.trial.status.capitalize()
+
+
 def overdue_by(due: date | None, today: date) -> str | None:
     """`OVERDUE by 12 days` for an open action past its due date, else None."""
     if due is None or due >= today:
         return None
     days = (today - due).days
-    return f"OVERDUE by {days} day{'s' if days != 1 else ''}"
+    return f"{ALERT} by {days} day{'s' if days != 1 else ''}"
 
 
 def _task(line: TaskLine, today: date, tz: ZoneInfo, *, with_update: bool) -> str:
@@ -62,6 +87,58 @@ def _task(line: TaskLine, today: date, tz: ZoneInfo, *, with_update: bool) -> st
     return text
 
 
+def indicator_row(series: Series, period: Period) -> list[str]:
+    """Indicator, baseline, the latest value within the period (or, with none, the last one
+    recorded with its period), source."""
+    indicator = series.indicator
+    baseline = (
+        "—"
+        if indicator.baseline_value is None
+        else number(indicator.baseline_value, indicator.unit)
+        + (f" ({indicator.baseline_period})" if indicator.baseline_period else "")
+    )
+    latest = series.latest_in(period)
+    if latest is not None:
+        shown = f"{number(latest.value, indicator.unit)} ({latest.period})"
+        source = latest.source or "—"
+    elif series.latest is not None:
+        last = series.latest
+        shown = (
+            f"None in this period; last recorded {number(last.value, indicator.unit)} "
+            f"({last.period})"
+        )
+        source = last.source or "—"
+    else:
+        shown, source = "None recorded yet", "—"
+    target = (
+        f", target {number(indicator.target_value, indicator.unit)}"
+        if indicator.target_value is not None
+        else ""
+    )
+    return [f"I-{indicator.id} {indicator.name}{target}", baseline, shown, source]
+
+
+def _attention(report: TrialReport, m: Measures, today: date, tz: ZoneInfo) -> list[str]:
+    """What most needs attention, worst first: overdue deadlines, overdue actions (longest
+    overdue first), blocked and at-risk actions, then the rating's other reasons."""
+    found = [
+        f"{overdue_by(d.due_date, today)}: D-{d.id} {d.title}, due {format_date(d.due_date)}"
+        for d in m.overdue_deadlines
+    ]
+    open_lines = sorted(report.in_progress + report.at_risk, key=lambda t: t.due_date or date.max)
+    found += [
+        _task(t, today, tz, with_update=False) for t in open_lines if overdue_by(t.due_date, today)
+    ]
+    found += [
+        ("Blocked: " if t.status == "blocked" else "At risk: ")
+        + _task(t, today, tz, with_update=True)
+        for t in report.at_risk
+        if not overdue_by(t.due_date, today)
+    ]
+    found += [reason for reason in m.reasons if "overdue" not in reason and "blocked" not in reason]
+    return found
+
+
 def trial_sections(report: TrialReport, today: date, tz: ZoneInfo, level: int = 1) -> list[Section]:
     """The sections of one trial's report."""
     trial = report.trial
@@ -70,13 +147,13 @@ def trial_sections(report: TrialReport, today: date, tz: ZoneInfo, level: int = 
     )
     sections = [
         Section(
-            trial.name,
+            trial.name + (f" ({trial.status})" if trial.status in CLOSED_STATUSES else ""),
             level,
             paragraphs=[
                 f"Period: {period_words(report.period)}. Region: {trial.region or 'not recorded'}. "
                 f"Lead approach: {approach}"
                 + (f" ({trial.lead_organisation})" if trial.lead_organisation else "")
-                + f". Status: {trial.status}."
+                + f". Trial status: {trial.status}."
             ],
         )
     ]
@@ -91,39 +168,12 @@ def trial_sections(report: TrialReport, today: date, tz: ZoneInfo, level: int = 
             continue
         section = Section(f"Outcome: {names[outcome_id]}", level + 1)
         if outcome_id is not None:
-            rows = []
-            for s in series:
-                latest = next(
-                    (
-                        v
-                        for v in reversed(s.values)
-                        if parse_period(v.period).start <= report.period.end
-                    ),
-                    None,
-                )
-                baseline = (
-                    "—"
-                    if s.indicator.baseline_value is None
-                    else (
-                        number(s.indicator.baseline_value, s.indicator.unit)
-                        + (
-                            f" ({s.indicator.baseline_period})"
-                            if s.indicator.baseline_period
-                            else ""
-                        )
-                    )
-                )
-                rows.append(
-                    [
-                        f"I-{s.indicator.id} {s.indicator.name}",
-                        baseline,
-                        f"{number(latest.value, s.indicator.unit)} ({latest.period})"
-                        if latest
-                        else "—",
-                        (latest.source or "—") if latest else "—",
-                    ]
-                )
-            section.table = (["Indicator", "Baseline", "Latest", "Source"], rows) if rows else None
+            rows = [indicator_row(s, report.period) for s in series]
+            section.table = (
+                Table(["Indicator", "Baseline", "Latest in the period", "Source"], rows, WIDE_4)
+                if rows
+                else None
+            )
             if not rows:
                 section.paragraphs.append(f"Indicators: {NOTHING}")
         section.bullets = (
@@ -174,70 +224,112 @@ def trial_sections(report: TrialReport, today: date, tz: ZoneInfo, level: int = 
     return [*sections, meetings, deadlines, risks]
 
 
-def trial_draft(report: TrialReport, today: date, tz: ZoneInfo) -> Draft:
+def trial_draft(
+    report: TrialReport, m: Measures, today: date, tz: ZoneInfo, now: datetime
+) -> Draft:
+    trial = report.trial
     draft = Draft(
-        f"{report.trial.name}: progress report (draft)",
+        f"{trial.name}: progress report (draft)",
         f"For the period {period_words(report.period)}. Drafted "
-        f"{format_date(today)} from the advisory group's records; check before sending.",
+        f"{format_datetime(now, tz)} from the advisory group's records; check before sending.",
+        subject=trial.name,
+        period_label=report.period.label,
+        running_header=f"{trial.name} · progress report, {period_words(report.period)} · DRAFT",
+        created=now,
     )
-    draft.sections = trial_sections(report, today, tz)
+    summary = Section("Executive summary", 1)
+    summary.paragraphs.append(f"Status: {status_words(m)}. {'; '.join(m.reasons)}.")
+    attention = _attention(report, m, today, tz)[:3]
+    summary.paragraphs.append(
+        "Most needing attention:" if attention else "Nothing needs particular attention."
+    )
+    summary.bullets = attention
+    headline = Section("Headline indicators", 2)
+    rows = [indicator_row(s, report.period) for s in m.indicators]
+    if rows:
+        headline.table = Table(
+            ["Indicator", "Baseline", "Latest in the period", "Source"], rows, WIDE_4
+        )
+    else:
+        headline.paragraphs.append(NOTHING)
+    draft.sections = [summary, headline, *trial_sections(report, today, tz)]
     return draft
 
 
 def national_draft(
-    reports: list[TrialReport], rows: list[Measures], period: Period, today: date, tz: ZoneInfo
+    reports: list[TrialReport],
+    rows: list[Measures],
+    period: Period,
+    today: date,
+    tz: ZoneInfo,
+    now: datetime,
 ) -> Draft:
     draft = Draft(
         "Social Sector Trials: national progress report (draft)",
         f"For the period {period_words(period)}, for the Joint Venture Board. Drafted "
-        f"{format_date(today)} from the trials' records; check before sending.",
-    )
-    rollup = Section(
-        "National roll-up",
-        1,
-        table=(
-            ["Trial", "Status", "Done", "Overdue", "Blocked", "Reasons"],
-            [
-                [
-                    m.trial.name,
-                    m.status,
-                    f"{m.done}/{m.total} ({m.percent}%)",
-                    str(m.overdue),
-                    str(m.blocked),
-                    "; ".join(m.reasons),
-                ]
-                for m in rows
-            ],
+        f"{format_datetime(now, tz)} from the trials' records; check before sending.",
+        subject="Social Sector Trials",
+        period_label=period.label,
+        running_header=(
+            f"Social Sector Trials · national progress report, {period_words(period)} · DRAFT"
         ),
+        created=now,
     )
-    draft.sections.append(rollup)
+    counts = {
+        w: sum(1 for m in rows if status_words(m) == w)
+        for w in dict.fromkeys(map(status_words, rows))
+    }
+    summary = Section("Executive summary", 1)
+    summary.paragraphs.append(
+        f"{len(rows)} trials: " + ", ".join(f"{n} {w.lower()}" for w, n in counts.items()) + "."
+    )
+    needing = [m for m in rows if m.status in ("red", "amber")][:3]
+    summary.paragraphs.append(
+        "The trials most needing attention:" if needing else "No trial needs particular attention."
+    )
+    summary.bullets = [
+        f"{m.trial.name} ({status_words(m)}): {'; '.join(m.reasons)}" for m in needing
+    ]
+    headline = Section("Headline indicators", 2)
+    indicator_rows = [
+        [m.trial.name, *indicator_row(s, period)[:3]] for m in rows for s in m.indicators[:1]
+    ]
+    if indicator_rows:
+        headline.table = Table(
+            ["Trial", "Indicator", "Baseline", "Latest in the period"],
+            indicator_rows,
+            [3.4, 5.4, 3.4, 4.4],
+        )
+    else:
+        headline.paragraphs.append(NOTHING)
+    rollup = Section("National roll-up", 1, table=rollup_table(rows))
+    draft.sections = [summary, headline, rollup]
     for report in reports:
         draft.sections += trial_sections(report, today, tz)
     return draft
 
 
+def rollup_table(rows: list[Measures]) -> Table:
+    """One row per trial, its status in words and colour; exited trials marked."""
+    table = Table(["Trial", "Status", "Done", "Overdue", "Blocked", "Reasons"], [], ROLLUP_WIDTHS)
+    for index, m in enumerate(rows):
+        closed = m.trial.status in CLOSED_STATUSES
+        table.rows.append(
+            [
+                m.trial.name + (f" ({m.trial.status})" if closed else ""),
+                status_words(m),
+                f"{m.done}/{m.total} ({m.percent}%)",
+                str(m.overdue),
+                str(m.blocked),
+                "; ".join(m.reasons),
+            ]
+        )
+        table.fills[(index, 1)] = STATUS_FILLS[m.status]
+    return table
+
+
 def to_docx(draft: Draft) -> bytes:
-    document = Document()
-    document.add_heading(draft.title, 0)
-    document.add_paragraph(draft.subtitle)
-    for section in draft.sections:
-        document.add_heading(section.heading, min(section.level, 9))
-        for paragraph in section.paragraphs:
-            document.add_paragraph(paragraph)
-        if section.table:
-            header, rows = section.table
-            table = document.add_table(rows=1, cols=len(header))
-            table.style = "Table Grid"
-            for cell, text in zip(table.rows[0].cells, header, strict=True):
-                cell.text = text
-            for row in rows:
-                for cell, text in zip(table.add_row().cells, row, strict=True):
-                    cell.text = text
-        for bullet in section.bullets:
-            document.add_paragraph(bullet, style="List Bullet")
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return word.to_docx(draft, alert=ALERTS)
 
 
 def to_markdown(draft: Draft) -> str:
@@ -246,14 +338,14 @@ def to_markdown(draft: Draft) -> str:
         lines += [f"{'#' * min(section.level + 1, 6)} {section.heading}", ""]
         lines += [paragraph + "\n" for paragraph in section.paragraphs]
         if section.table:
-            header, rows = section.table
-            lines.append("| " + " | ".join(header) + " |")
-            lines.append("|" + "---|" * len(header))
+            lines.append("| " + " | ".join(section.table.header) + " |")
+            lines.append("|" + "---|" * len(section.table.header))
             lines += [
-                "| " + " | ".join(cell.replace("|", "/") for cell in row) + " |" for row in rows
+                "| " + " | ".join(cell.replace("|", "/") for cell in row) + " |"
+                for row in section.table.rows
             ]
             lines.append("")
-        lines += [f"- {bullet}" for bullet in section.bullets]
+        lines += [f"- {ALERTS.sub(lambda found: f'**{found[0]}**', b)}" for b in section.bullets]
         if section.bullets:
             lines.append("")
     return "\n".join(lines)

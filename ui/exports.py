@@ -9,8 +9,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from models.local_time import file_time, local_date
+from models.periods import Period
 from models.summaries import Measures, OutcomeProgress
 from models.tasks import TaskRow
+from ui.formatting import format_date
 
 
 def _pyplot() -> Any:
@@ -131,23 +133,12 @@ def tasks_csv(
     )
 
 
-def progress_chart(labels: list[str], done: list[int], totals: list[int], title: str) -> bytes:
-    """A horizontal bar chart of percent done, as PNG bytes."""
-    percents = [round(100 * d / t) if t else 0 for d, t in zip(done, totals, strict=True)]
-    height = max(2.5, 0.45 * len(labels) + 1.2)
-    plt = _pyplot()
-    figure, axes = plt.subplots(figsize=(8, height), dpi=100)
+STATUS_COLOURS = {"red": "#c0392b", "amber": "#e6a019", "green": "#2e8b57", "closed": "#9ca3af"}
+PLAIN_BAR = "#2563eb"
+
+
+def _png(figure: Any, plt: Any) -> bytes:
     try:
-        positions = list(range(len(labels)))
-        axes.barh(positions, [100] * len(labels), color="#e5e7eb")
-        axes.barh(positions, percents, color="#2563eb")
-        axes.set_yticks(positions, labels=labels)
-        axes.invert_yaxis()
-        axes.set_xlim(0, 100)
-        axes.set_xlabel("Action Plan tasks done (%)")
-        axes.set_title(title)
-        for position, (d, t) in enumerate(zip(done, totals, strict=True)):
-            axes.text(101, position, f"{d}/{t}", va="center", fontsize=8)
         figure.tight_layout()
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png")
@@ -156,46 +147,93 @@ def progress_chart(labels: list[str], done: list[int], totals: list[int], title:
         plt.close(figure)
 
 
-def national_chart(rows: list[Measures]) -> bytes:
+def progress_chart(
+    labels: list[str],
+    done: list[int],
+    totals: list[int],
+    title: str,
+    *,
+    as_of: date,
+    colours: list[str] | None = None,
+) -> bytes:
+    """A horizontal bar chart of percent done, as PNG bytes, dated; each bar in its trial's
+    status colour when `colours` are given."""
+    percents = [round(100 * d / t) if t else 0 for d, t in zip(done, totals, strict=True)]
+    height = max(2.5, 0.45 * len(labels) + 1.4)
+    plt = _pyplot()
+    figure, axes = plt.subplots(figsize=(8, height), dpi=100)
+    positions = list(range(len(labels)))
+    axes.barh(positions, [100] * len(labels), color="#e5e7eb")
+    axes.barh(positions, percents, color=colours or PLAIN_BAR)
+    axes.set_yticks(positions, labels=labels)
+    axes.invert_yaxis()
+    axes.set_xlim(0, 100)
+    axes.set_xlabel("Action Plan tasks done (%)")
+    axes.set_title(f"{title}\nas of {format_date(as_of)}", fontsize=11, pad=22 if colours else 6)
+    for position, (d, t) in enumerate(zip(done, totals, strict=True)):
+        axes.text(101, position, f"{d}/{t}", va="center", fontsize=8)
+    if colours:
+        from matplotlib.patches import Patch
+
+        used = dict.fromkeys(zip(colours, legend_words(colours), strict=True))
+        axes.legend(
+            handles=[Patch(color=c, label=w) for c, w in used],
+            loc="lower center",
+            bbox_to_anchor=(0.5, 1.0),
+            ncol=len(used),
+            fontsize=8,
+            frameon=False,
+        )
+    return _png(figure, plt)
+
+
+def legend_words(colours: list[str]) -> list[str]:
+    words = {colour: status.capitalize() for status, colour in STATUS_COLOURS.items()}
+    return [words[c].replace("Closed", "Exited or concluded") for c in colours]
+
+
+def national_chart(rows: list[Measures], as_of: date) -> bytes:
     return progress_chart(
         [m.trial.name for m in rows],
         [m.done for m in rows],
         [m.total for m in rows],
         "Action Plan progress by trial",
+        as_of=as_of,
+        colours=[STATUS_COLOURS[m.status] for m in rows],
     )
 
 
-def outcome_chart(trial_name: str, outcomes: list[OutcomeProgress]) -> bytes:
+def outcome_chart(trial_name: str, outcomes: list[OutcomeProgress], as_of: date) -> bytes:
     return progress_chart(
         [o.name for o in outcomes] or ["No tasks yet"],
         [o.done for o in outcomes] or [0],
         [o.total for o in outcomes] or [0],
         f"{trial_name}: progress by outcome",
+        as_of=as_of,
     )
 
 
 def trend_chart(
     title: str,
-    labels: list[str],
-    values: list[float],
+    points: list[tuple[Period, float]],
     *,
+    as_of: date,
     target: float | None = None,
     unit: str | None = None,
 ) -> bytes:
-    """A small line chart of an indicator's values over its periods, as PNG bytes."""
+    """A line chart of an indicator's values, each at the middle of its period on a time
+    axis (2011 → 2013 twice as far as 2013 → 2014), dated, as PNG bytes."""
     plt = _pyplot()
-    figure, axes = plt.subplots(figsize=(6, 3), dpi=100)
-    try:
-        axes.plot(range(len(values)), values, marker="o", color="#2563eb")
-        axes.set_xticks(range(len(labels)), labels=labels, rotation=30, ha="right", fontsize=8)
-        if target is not None:
-            axes.axhline(target, color="#16a34a", linestyle="--", linewidth=1, label="target")
-            axes.legend(fontsize=8)
-        axes.set_ylabel(unit or "")
-        axes.set_title(title, fontsize=10)
-        figure.tight_layout()
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png")
-        return buffer.getvalue()
-    finally:
-        plt.close(figure)
+    figure, axes = plt.subplots(figsize=(6.5, 3.2), dpi=100)
+    middles = [p.start + (p.end - p.start) / 2 for p, _ in points]
+    axes.plot(middles, [v for _, v in points], marker="o", color=PLAIN_BAR)
+    axes.set_xticks(middles, labels=[p.label for p, _ in points], rotation=30, ha="right")
+    axes.tick_params(axis="x", labelsize=8)
+    if target is not None:
+        axes.axhline(
+            target, color=STATUS_COLOURS["green"], linestyle="--", linewidth=1, label="target"
+        )
+        axes.legend(fontsize=8)
+    axes.set_ylabel(unit or "")
+    axes.set_title(f"{title}\nas of {format_date(as_of)}", fontsize=10)
+    return _png(figure, plt)

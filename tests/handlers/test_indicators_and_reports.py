@@ -86,10 +86,14 @@ def test_one_series_in_the_summary_the_show_and_the_report(
 
     group.say("/report draft 2014", user=LISA, channel=GORE)
     text = _docx_text(fake_slack.files_named(".docx")[-1])
-    assert "I-1 Persistent truancy cases closed | 21% (2011) | 81% (2014) | —" in text
+    assert "I-1 Persistent truancy cases closed, target 90% | 21% (2011) | 81% (2014) | —" in text
     group.say("/report draft 2013", user=LISA, channel=GORE)
     older = _docx_text(fake_slack.files_named(".docx", count=2)[-1])
     assert any("78% (2013)" in line for line in older)  # the latest value in that period
+    group.say("/report draft H2 2026", user=LISA, channel=GORE)
+    now = _docx_text(fake_slack.files_named(".docx", count=3)[-1])
+    assert any("None in this period; last recorded 81% (2014)" in line for line in now)
+    assert not any("| 81% (2014) |" in line for line in now)  # 2014 is not 2026's latest
 
 
 def test_a_report_holds_exactly_what_happened_in_its_period(
