@@ -91,7 +91,7 @@ def add_national(
     exited, concluded or locally-led), each owned by its lead."""
     key = str(uuid.uuid4())
     trials = session.exec(
-        select(Trial).where(col(Trial.status).in_(REPORTING)).order_by(col(Trial.name))
+        select(Trial).where(col(Trial.status).in_(REPORTING)).order_by(col(Trial.name_key))
     ).all()
     return [
         (

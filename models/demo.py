@@ -34,6 +34,7 @@ from models.tables import (
 )
 from models.text import fold
 from models.types import utcnow
+from models.working_days import WorkingDays
 
 DIRECTOR = ("UDEMODIRECTOR", "director", "Director (demo)")
 
@@ -431,6 +432,7 @@ def _load_trial(
     )
     session.add(trial)
     session.flush()
+    days = WorkingDays(facts.region)  # the demo's dates fall on the trial's working days
     district = facts.name.replace(" District", "").replace(" Township", "").replace(" City", "")
     members = []
     for first, sector, organisation, role in PEOPLE:
@@ -464,7 +466,7 @@ def _load_trial(
     for index, title in enumerate(titles):
         state = STATES[(index + number) % len(STATES)]
         owner = members[(index + 1) % len(members)]
-        due = today + timedelta(days=(index * 9 + number) % 50 - 15)
+        due = days.on_or_after(today + timedelta(days=(index * 9 + number) % 50 - 15))
         touched = now - timedelta(days=(index * 11 + number) % 40)
         task = Task(
             trial_id=pk(trial),
@@ -501,16 +503,18 @@ def _load_trial(
         trial_id=pk(trial),
         created_by=members[0].slack_user_id,
         status="held",
-        starts_at=datetime.combine(today - timedelta(days=21), time(10), tz).astimezone(UTC),
+        starts_at=datetime.combine(
+            days.on_or_before(today - timedelta(days=21)), time(10), tz
+        ).astimezone(UTC),
         place=f"{district} community hall",
         minutes="Reviewed the Action Plan; agreed to share truancy figures monthly.",
     )
     coming = Meeting(
         trial_id=pk(trial),
         created_by=members[0].slack_user_id,
-        starts_at=datetime.combine(today + timedelta(days=7 + number % 7), time(10), tz).astimezone(
-            UTC
-        ),
+        starts_at=datetime.combine(
+            days.on_or_after(today + timedelta(days=7 + number % 7)), time(10), tz
+        ).astimezone(UTC),
         place=f"{district} community hall",
     )
     session.add_all([held, coming])
@@ -538,7 +542,7 @@ def _load_trial(
         Deadline(
             trial_id=pk(trial),
             title="Six-monthly progress report to Ministers",
-            due_date=_next_report_due(today),
+            due_date=days.on_or_after(_next_report_due(today)),
             responsible_member_id=pk(members[0]),
             created_by=DIRECTOR[0],
         )
@@ -547,7 +551,7 @@ def _load_trial(
         Deadline(
             trial_id=pk(trial),
             title="Monthly report to the Joint Venture Board",
-            due_date=today + timedelta(days=(number % 12) - 3),
+            due_date=days.on_or_after(today + timedelta(days=(number % 12) - 3)),
             responsible_member_id=pk(members[0]),
             created_by=DIRECTOR[0],
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -12,6 +12,7 @@ from sqlmodel import func, select
 from models import demo
 from models.db import Database
 from models.tables import Deadline, Meeting, Member, ProgressUpdate, Task, Trial
+from models.working_days import WorkingDays
 
 TODAY = date(2026, 11, 23)
 NZ = ZoneInfo("Pacific/Auckland")
@@ -115,3 +116,18 @@ def test_the_demo_has_no_contact_details() -> None:
     source = Path(demo.__file__).read_text()
     assert not re.search(r"\b0\d{1,2}[ -]\d{3}[ -]\d{3,4}\b", source)  # NZ phone numbers
     assert not re.search(r"[\w.]+@[\w-]+\.[\w.]+", source)  # e-mail addresses
+
+
+def test_the_demos_dates_fall_on_working_days_where_each_trial_is(database: Database) -> None:
+    with database.session() as session:
+        demo.load(session=session, today=TODAY, tz=NZ)
+    with database.session(write=False) as session:
+        trials = {t.id: WorkingDays(t.region) for t in session.exec(select(Trial)).all()}
+        meetings = [
+            (m.trial_id, m.starts_at.astimezone(NZ).date()) for m in session.exec(select(Meeting))
+        ]
+        deadlines = [(d.trial_id, d.due_date) for d in session.exec(select(Deadline))]
+        due = [(t.trial_id, t.due_date) for t in session.exec(select(Task)) if t.due_date]
+    for trial_id, day in meetings + deadlines + due:
+        assert trials[trial_id].is_working_day(day), (trial_id, day)
+    assert {day for _, day in meetings} & {TODAY + timedelta(days=n) for n in range(7, 20)}
