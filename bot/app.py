@@ -13,6 +13,7 @@ from bot.config import Settings
 from handlers import register_all
 from handlers.background import Background
 from handlers.context import Services
+from models import metrics
 from models.db import Database
 from models.types import utcnow
 from slack_api.client import SlackClient, SlackPace, retry_handlers
@@ -69,4 +70,6 @@ def create_app(
             background=background,
         ),
     )
+    standing = getattr(app.client, "standing", None)
+    metrics.watch(database.ping, lambda: standing is None or standing.token_refused is None)
     return app

@@ -13,11 +13,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot import logs
 from bot.app import create_app, make_client
 from bot.config import ConfigError, Mode, Settings, load_settings
 from bot.console import Console
 from bot.manifest import manifest_yaml
-from bot.server import http_server, socket_mode_handler
+from bot.server import http_server, metrics_server, socket_mode_handler
 from handlers.background import Background
 from models import demo
 from models.db import Database
@@ -75,10 +76,17 @@ def run(args: argparse.Namespace) -> int:
         handler = socket_mode_handler(app, settings.slack_app_token)
         signal.signal(signal.SIGTERM, on_signal)
         signal.signal(signal.SIGINT, on_signal)
+        scrape = None
+        if settings.metrics_port is not None:
+            scrape = metrics_server(app, database, host=args.host, port=settings.metrics_port)
+            threading.Thread(target=scrape.run, name="metrics", daemon=True).start()
+            log.info("Metrics at http://%s:%s/metrics", args.host, settings.metrics_port)
         handler.connect()
         log.info("advisory-bot is running in Socket Mode.")
         stop.wait()
         handler.close()
+        if scrape is not None:
+            scrape.close()
     else:
         assert settings.slack_signing_secret is not None  # required in HTTP mode
         server = http_server(
@@ -273,16 +281,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    # Bolt's own warnings quote whole request bodies (what people typed, live response
-    # URLs); its errors still show.
-    logging.getLogger("advisory_bot.bolt").setLevel(logging.ERROR)
     args = build_parser().parse_args(argv)
-    if args.command in ("console", "demo", "manifest"):
-        logging.getLogger().setLevel(logging.WARNING)  # the terminal is for the conversation
     try:
+        settings = load_settings(Mode.OFFLINE)
+        logs.configure(
+            log_format=settings.log_format,
+            level=settings.log_level,
+            quiet=args.command in ("console", "demo", "manifest"),
+        )
         return int(args.func(args))
     except ConfigError as error:
         print(f"advisory-bot: {error}", file=sys.stderr)

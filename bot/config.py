@@ -7,6 +7,7 @@ Nothing here runs at import time: call `load_settings()`.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
@@ -48,6 +49,10 @@ class Settings:
     timezone: str = "Pacific/Auckland"
     director_user_ids: frozenset[str] = field(default_factory=frozenset)
     director_channel_id: str | None = None
+    metrics_port: int | None = None  # Socket Mode: where GET /metrics is served
+    log_format: str = "text"  # or "json": one object a line
+    log_level: str = "INFO"
+    command_prefix: str = ""  # "sst": /sst-task, /sst-meeting, …
 
     @property
     def socket_mode(self) -> bool:
@@ -125,6 +130,27 @@ def load_settings(
     else:
         problems.append(f"PORT must be a number from 1 to 65535, not {port_text!r}")
 
+    metrics_text = values.get("METRICS_PORT")
+    metrics_port = None
+    if metrics_text is not None:
+        if metrics_text.isdigit() and 0 < int(metrics_text) < 65536:
+            metrics_port = int(metrics_text)
+        else:
+            problems.append(f"METRICS_PORT must be a number from 1 to 65535, not {metrics_text!r}")
+    log_format = values.get("LOG_FORMAT", "text").lower()
+    if log_format not in ("text", "json"):
+        problems.append(f"LOG_FORMAT must be text or json, not {log_format!r}")
+    log_level = values.get("LOG_LEVEL", "INFO").upper()
+    if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+        problems.append(
+            f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, not {log_level!r}"
+        )
+    prefix = values.get("COMMAND_PREFIX", "").strip().lower().strip("/-")
+    if prefix and not re.fullmatch(r"[a-z0-9][a-z0-9_]{0,11}", prefix):
+        problems.append(
+            f"COMMAND_PREFIX must be a short word of letters and digits (e.g. sst), not {prefix!r}"
+        )
+
     timezone = values.get("TIMEZONE", "Pacific/Auckland")
     try:
         ZoneInfo(timezone)
@@ -159,4 +185,8 @@ def load_settings(
         timezone=timezone,
         director_user_ids=directors,
         director_channel_id=values.get("DIRECTOR_CHANNEL_ID"),
+        metrics_port=metrics_port,
+        log_format=log_format,
+        log_level=log_level,
+        command_prefix=prefix,
     )

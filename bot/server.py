@@ -13,24 +13,31 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from waitress.server import create_server
 
 from bot.gate import MAX_BODY_BYTES, gated
+from models import metrics
 from models.db import Database
 
 log = logging.getLogger("advisory_bot.server")
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+METRICS_PATH = "/metrics"
 HTTP_THREADS = 16
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 
-def wsgi_app(app: App, database: Database, *, signing_secret: str) -> WSGIApp:
-    """Slack requests at POST /slack/events, behind the gate; GET /healthz reports the
-    database; anything else is 404."""
-    slack = gated(SlackRequestHandler(app, path=EVENTS_PATH), signing_secret)
+def service_app(app: App, database: Database, slack: WSGIApp | None = None) -> WSGIApp:
+    """GET /healthz reports the database and Slack; GET /metrics is Prometheus' text
+    format; Slack's requests at POST /slack/events when `slack` is given; else 404."""
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == METRICS_PATH:
+            body, content_type = metrics.exposition()
+            start_response(
+                "200 OK", [("Content-Type", content_type), ("Content-Length", str(len(body)))]
+            )
+            return [body]
         if environ.get("PATH_INFO") == HEALTH_PATH:
             database_ok = database.ping()
             token_refused = getattr(getattr(app.client, "standing", None), "token_refused", None)
@@ -47,12 +54,26 @@ def wsgi_app(app: App, database: Database, *, signing_secret: str) -> WSGIApp:
                 [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
             )
             return [body]
-        if environ.get("PATH_INFO") == EVENTS_PATH:
+        if slack is not None and environ.get("PATH_INFO") == EVENTS_PATH:
             return slack(environ, start_response)
         start_response("404 Not Found", [("Content-Length", "0")])
         return [b""]
 
     return application
+
+
+def wsgi_app(app: App, database: Database, *, signing_secret: str) -> WSGIApp:
+    """Slack requests at POST /slack/events, behind the gate, beside /healthz and /metrics."""
+    return service_app(
+        app, database, gated(SlackRequestHandler(app, path=EVENTS_PATH), signing_secret)
+    )
+
+
+def metrics_server(app: App, database: Database, *, host: str, port: int) -> Any:
+    """Socket Mode's /metrics and /healthz on METRICS_PORT (no Slack requests come here)."""
+    return create_server(
+        service_app(app, database), host=host, port=port, threads=2, ident="advisory-bot"
+    )
 
 
 def http_server(app: App, database: Database, *, signing_secret: str, host: str, port: int) -> Any:

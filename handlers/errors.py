@@ -85,7 +85,9 @@ def message_for(error: Exception, *, what: str) -> Message:
             "runs the bot needs to replace SLACK_BOT_TOKEN."
         )
     reference = new_reference()
-    log.error("%s: unhandled error in %s", reference, what, exc_info=error)
+    log.error(
+        "%s: unhandled error in %s", reference, what, exc_info=error, extra={"reference": reference}
+    )
     return apology(reference)
 
 

@@ -10,7 +10,9 @@
 
 from __future__ import annotations
 
+import logging
 import re
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -25,14 +27,18 @@ from handlers.context import (
 )
 from handlers.errors import BUSY, Busy, message_for, outcome
 from handlers.registry import Family
+from models import log_context, metrics
 from models.db import is_busy
 from slack_api.reply import send, tell
 from ui.blocks.common import Message, error_message
+
+log = logging.getLogger("advisory_bot.listeners")
 
 ClickWork = Callable[[Asker, dict[str, Any], dict[str, Any]], Message | None]
 
 ACK_LOCK_WAIT_SECONDS = 2.0
 PREPARED = "advisory_prepared"  # the context key of a reply made before the ack
+RECEIVED = "advisory_received"  # ...and of when the request reached the bot (monotonic)
 
 
 def before_ack(
@@ -52,6 +58,7 @@ def on_command(app: App, family: Family, services: Services) -> None:
     """Wire one slash command: each subcommand runs as the registry declares it."""
 
     def acknowledge(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+        context[RECEIVED] = time.monotonic()
         try:
             sub, tokens = family.route(body.get("text", ""))
         except Exception as error:
@@ -71,22 +78,31 @@ def on_command(app: App, family: Family, services: Services) -> None:
             except Busy:
                 ack(text=BUSY)
                 context[PREPARED] = [None]
+                _answered(asker, _name(family, sub), error_message(BUSY), None, kind="command")
                 return
         ack()
 
     def reply(body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
         asker = asker_from_command(body, services, respond)
+        received = context.get(RECEIVED)
+        try:
+            sub, tokens = family.route(body.get("text", ""))
+        except Exception:  # answered before the ack, as a refusal
+            sub, tokens = None, []
+        name = _name(family, sub)
         if PREPARED in context:
-            _deliver(asker, respond, context[PREPARED][0])
+            if context[PREPARED][0] is not None:
+                _deliver(asker, respond, context[PREPARED][0], name, received)
             return
-        sub, tokens = family.route(body.get("text", ""))
         if sub is None:
-            _deliver(asker, respond, family.help_message())
+            _deliver(asker, respond, family.help_message(), name, received)
             return
         what = f"{family.command} {sub.name}".strip()
 
         def work() -> None:
-            _deliver(asker, respond, outcome(lambda: sub.run_with(asker, tokens), what=what))
+            with log_context.bound(command=name, user=asker.user_id, channel=asker.channel_id):
+                message = outcome(lambda: sub.run_with(asker, tokens), what=what)
+                _deliver(asker, respond, message, name, received)
 
         if sub.slow:
             services.background.slowly(work)
@@ -112,6 +128,7 @@ def on_click(
     def acknowledge(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext
     ) -> None:
+        context[RECEIVED] = time.monotonic()
         if changes(action) if callable(changes) else changes:
             asker = asker_from_action(body, services)
             try:
@@ -130,19 +147,20 @@ def on_click(
         body: dict[str, Any], action: dict[str, Any], context: BoltContext, respond: Respond
     ) -> None:
         asker = asker_from_action(body, services, respond)
+        name = f"button {action.get('action_id')}"
 
         def answer(message: Message | None) -> None:
             if message is not None:
                 tell(asker.client, asker.user_id, respond, body, for_here(asker, message))
+            _answered(asker, name, message, context.get(RECEIVED), kind="click")
 
         if PREPARED in context:
             answer(context[PREPARED][0])
             return
 
         def later() -> None:
-            answer(
-                outcome(lambda: work(asker, action, body), what=f"button {action.get('action_id')}")
-            )
+            with log_context.bound(command=name, user=asker.user_id, channel=asker.channel_id):
+                answer(outcome(lambda: work(asker, action, body), what=name))
 
         if slow:
             services.background.slowly(later)
@@ -152,6 +170,35 @@ def on_click(
     app.action(action_id)(ack=acknowledge, lazy=[reply])
 
 
-def _deliver(asker: Asker, respond: Respond, message: Message | None) -> None:
+def _name(family: Family, sub: Any) -> str:
+    """`/task add`: a command's name for counting (never what was typed after it)."""
+    return f"{family.command} {sub.name}".strip() if sub is not None else family.command
+
+
+def _answered(
+    asker: Asker, name: str, message: Message | None, received: float | None, *, kind: str
+) -> None:
+    """Count it, and log one line naming the command (never what was typed after it)."""
+    result = message.outcome if message is not None else "done"
+    seconds = time.monotonic() - received if received is not None else None
+    metrics.answered(name, result, seconds, kind=kind)
+    log.info(
+        "Answered %s (%s)",
+        name,
+        result,
+        extra={
+            "command": name,
+            "outcome": result,
+            "user": asker.user_id,
+            "channel": asker.channel_id,
+            "duration_ms": round(seconds * 1000) if seconds is not None else None,
+        },
+    )
+
+
+def _deliver(
+    asker: Asker, respond: Respond, message: Message | None, name: str, received: float | None
+) -> None:
     if message is not None:
         send(respond, for_here(asker, message))
+    _answered(asker, name, message, received, kind="command")

@@ -27,6 +27,7 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 
 from models.db import Database
 from models.groups import mark_unreachable
+from models.metrics import REMINDER_BACKLOG, REMINDERS
 from models.programme import Programme
 from models.reminders import (
     Details,
@@ -236,9 +237,12 @@ def sweep(
         return result
     missed = record_missed(database=database, reminders=plan.missed, now=now)
     result.missed = len(missed)
+    for reminder in missed:
+        REMINDERS.labels(kind=reminder.kind, result="missed").inc()
     if missed and client is not None:
         tell_leads_what_was_missed(client, facts, missed, settings)
     if not pending:
+        REMINDER_BACKLOG.set(0)
         return result
     assert client is not None
     with database.session(write=False) as session:
@@ -249,6 +253,7 @@ def sweep(
     for reminder in interleave(pending):
         buckets[zlib.crc32((reminder.recipient or "").encode()) % SENDERS].append(reminder)
     lock = threading.Lock()
+    attempted = [0]
 
     def send_all(bucket: list[rules.Reminder]) -> None:
         pacer = Pacer(pace, stop)
@@ -256,8 +261,10 @@ def sweep(
             if stop is not None and stop.is_set():
                 return  # the bot is stopping: the rest are still due for the next sweep
             outcome = send_one(reminder, pacer)
+            REMINDERS.labels(kind=reminder.kind, result=outcome).inc()
             with lock:
                 setattr(result, outcome, getattr(result, outcome) + 1)
+                attempted[0] += 1
 
     standing = getattr(client, "standing", None)
 
@@ -361,4 +368,6 @@ def sweep(
     with ThreadPoolExecutor(max_workers=SENDERS, thread_name_prefix="reminders") as pool:
         for future in [pool.submit(send_all, bucket) for bucket in buckets if bucket]:
             future.result()
+    # Still due for the next sweep: failed, held, or not reached before the bot stopped.
+    REMINDER_BACKLOG.set(result.failed + result.held + len(pending) - attempted[0])
     return result

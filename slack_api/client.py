@@ -22,6 +22,7 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web import SlackResponse
 
+from models.metrics import SLACK_CALLS
 from slack_api.refusals import TOKEN_ERRORS, SlackStanding, error_code
 
 log = logging.getLogger("advisory_bot.slack")
@@ -97,6 +98,7 @@ class PacedRateLimitRetryHandler(RateLimitErrorRetryHandler):
         error: Exception | None = None,
     ) -> bool:
         if response is not None and response.status_code == 429:
+            SLACK_CALLS.labels(method=method_of(request.url), result="ratelimited").inc()
             self.pace.refused(method_of(request.url), retry_after(response))
         return super().can_retry(state=state, request=request, response=response, error=error)
 
@@ -147,9 +149,10 @@ class SlackClient(WebClient):
     ) -> SlackResponse:
         self.pace.wait_turn(api_method)
         try:
-            return super().api_call(api_method, *args, **kwargs)  # type: ignore[return-value]
+            response = super().api_call(api_method, *args, **kwargs)
         except SlackApiError as error:
             code = error_code(error)
+            SLACK_CALLS.labels(method=api_method, result=code or "error").inc()
             if code in TOKEN_ERRORS and self.standing.token_refused is None:
                 log.critical(
                     "Slack refuses the bot's token (%s): nothing can be sent until "
@@ -158,3 +161,8 @@ class SlackClient(WebClient):
                 )
                 self.standing.refused(code)
             raise
+        except Exception:
+            SLACK_CALLS.labels(method=api_method, result="unreachable").inc()
+            raise
+        SLACK_CALLS.labels(method=api_method, result="ok").inc()
+        return response  # type: ignore[return-value]

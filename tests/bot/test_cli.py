@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import time
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,20 +65,28 @@ class Running:
     process: subprocess.Popen[str]
     port: int
     socket_server: LoopbackSocketMode | None
+    metrics_port: int | None = None
 
 
 @pytest.fixture
 def running(
     database: Database, fake_slack: FakeSlack, tmp_path: Path, request: pytest.FixtureRequest
 ) -> Iterator[Running]:
-    """`advisory-bot run` in HTTP mode (or Socket Mode, with param "socket")."""
+    """`advisory-bot run` in HTTP mode (or with param "socket", Socket Mode with its
+    metrics on METRICS_PORT; "json", HTTP with JSON logs)."""
     port = free_port()
     env = bot_env(database, fake_slack, port, DIRECTOR_USER_IDS=f"{DIRECTOR},UOTHER")
     socket_server = None
-    if getattr(request, "param", "http") == "socket":
+    metrics_port = None
+    kind = getattr(request, "param", "http")
+    if kind == "socket":
         socket_server = LoopbackSocketMode().start()
         fake_slack.websocket_url = socket_server.url
         env["SLACK_APP_TOKEN"] = "xapp-1-test"
+        metrics_port = free_port()
+        env["METRICS_PORT"] = str(metrics_port)
+    if kind == "json":
+        env["LOG_FORMAT"] = "json"
     process = subprocess.Popen(
         [SCRIPT, "run", "--host", "127.0.0.1"],
         cwd=tmp_path,
@@ -90,7 +100,7 @@ def running(
             wait_healthy(port, process)
         else:
             socket_server.wait_connected(timeout=30)
-        yield Running(process, port, socket_server)
+        yield Running(process, port, socket_server, metrics_port)
     finally:
         process.terminate()
         output, _ = process.communicate(timeout=20)
@@ -137,6 +147,31 @@ def test_advisory_bot_run_in_socket_mode(running: Running, fake_slack: FakeSlack
     refused = server.say(fake_slack, f"/group add <@{ARO}|aro> council", user=HEMI, channel=GORE)
     assert "Only the lead of Gore District" in refused.text
     assert fake_slack.calls_to("apps.connections.open")
+    assert running.metrics_port is not None
+    metrics = f"http://127.0.0.1:{running.metrics_port}/metrics"
+    with urllib.request.urlopen(metrics, timeout=10) as response:
+        scraped = response.read().decode()
+    assert 'advisory_commands_total{name="/group add",outcome="refused"} 1.0' in scraped
+    assert "advisory_database_up 1.0" in scraped
+
+
+@pytest.mark.parametrize("running", ["json"], indirect=True)
+def test_json_logs_are_one_object_a_line_and_never_say_what_was_typed(
+    running: Running, fake_slack: FakeSlack
+) -> None:
+    slack = Slack(f"http://127.0.0.1:{running.port}/slack/events", SIGNING_SECRET, fake_slack)
+    slack.say(f"/group setup Gore District lead <@{LISA}|lisa>", user=DIRECTOR, channel=GORE)
+    slack.say("/task add Confidential whānau matter due 15/12", user=LISA, channel=GORE)
+    time.sleep(0.3)
+    running.process.terminate()
+    output, _ = running.process.communicate(timeout=20)
+    lines = [json.loads(line) for line in output.splitlines() if line.strip()]
+    assert lines and all({"time", "level", "logger", "message"} <= set(line) for line in lines)
+    answered = [line for line in lines if line.get("command") == "/task add"]
+    assert answered and answered[0]["user"] == LISA and answered[0]["outcome"] == "done"
+    assert isinstance(answered[0]["duration_ms"], int)
+    assert "Confidential" not in output and "whānau" not in output
+    assert "xoxb" not in output and SIGNING_SECRET not in output
 
 
 def test_what_people_type_never_reaches_the_log(running: Running, fake_slack: FakeSlack) -> None:

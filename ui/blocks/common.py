@@ -24,6 +24,7 @@ class Message:
     text: str
     blocks: list[dict[str, Any]] = field(default_factory=list)
     in_channel: bool = False
+    outcome: str = "done"  # or "refused" (the person's mistake, a refusal) or "failed"
 
 
 def to_dicts(blocks: list[Block]) -> list[dict[str, Any]]:
@@ -58,16 +59,20 @@ def notice(text: str, *, in_channel: bool = False) -> Message:
 
 def error_message(text: str) -> Message:
     """A user's mistake or a refusal: only they see it, and nothing changed."""
-    return notice(f":warning: {text}")
+    message = notice(f":warning: {text}")
+    message.outcome = "refused"
+    return message
 
 
 def apology(reference: str) -> Message:
     """An internal failure: nothing changed, and a reference to find it in the log."""
-    return notice(
+    message = notice(
         ":warning: Sorry, something went wrong on our side and nothing was changed. "
         f"Please try again in a minute; if it keeps happening, give the reference `{reference}` "
         "to whoever runs the bot."
     )
+    message.outcome = "failed"
+    return message
 
 
 def help_message(command: str, summary: str, usages: list[tuple[str, str]]) -> Message:
