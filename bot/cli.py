@@ -8,6 +8,7 @@ import signal
 import sys
 import threading
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from types import FrameType
 from zoneinfo import ZoneInfo
 
@@ -21,7 +22,9 @@ from bot.manifest import manifest_yaml
 from bot.server import http_server, metrics_server, socket_mode_handler
 from handlers.background import Background
 from models import demo
+from models.backup import backup
 from models.db import Database
+from models.errors import UserError
 from models.migrate import upgrade
 from models.types import utcnow
 from scheduler.runner import start as start_scheduler
@@ -51,6 +54,20 @@ def db_upgrade(_args: argparse.Namespace) -> int:
     settings = load_settings(Mode.OFFLINE)
     _database(settings).dispose()
     print("The database is up to date.")
+    return 0
+
+
+def db_backup(args: argparse.Namespace) -> int:
+    """Copy the database to a file while the bot runs (SQLite's online backup, pg_dump)."""
+    settings = load_settings(Mode.OFFLINE)
+    database = Database(settings.database_url)
+    try:
+        print(backup(database, Path(args.file)))
+    except UserError as error:
+        print(f"advisory-bot: {error}", file=sys.stderr)
+        return 1
+    finally:
+        database.dispose()
     return 0
 
 
@@ -245,6 +262,9 @@ def build_parser() -> argparse.ArgumentParser:
     db_parser = commands.add_parser("db", help="database maintenance")
     db_commands = db_parser.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_commands.add_parser("upgrade", help=db_upgrade.__doc__).set_defaults(func=db_upgrade)
+    backup_parser = db_commands.add_parser("backup", help=db_backup.__doc__)
+    backup_parser.add_argument("file", help="the backup to write (a new file)")
+    backup_parser.set_defaults(func=db_backup)
 
     reminders_parser = commands.add_parser("reminders", help=reminders.__doc__)
     reminders_parser.add_argument(
