@@ -10,15 +10,21 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.config import Settings
-from handlers import register_all
+from handlers import FAMILIES, register_all
 from handlers.background import Background
 from handlers.context import Services
 from models import metrics
 from models.db import Database
 from models.types import utcnow
 from slack_api.client import SlackClient, SlackPace, retry_handlers
+from ui.command_names import CommandNames
 
 WEB_API_TIMEOUT_SECONDS = 10
+
+
+def command_names(settings: Settings) -> CommandNames:
+    """The commands as this workspace names them (COMMAND_PREFIX)."""
+    return CommandNames(settings.command_prefix, tuple(f.command for f in FAMILIES))
 
 
 def make_client(settings: Settings) -> WebClient:
@@ -27,6 +33,7 @@ def make_client(settings: Settings) -> WebClient:
     pace = SlackPace()
     return SlackClient(
         pace=pace,
+        names=command_names(settings),
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url,
         timeout=WEB_API_TIMEOUT_SECONDS,
@@ -68,6 +75,7 @@ def create_app(
             clock=clock,
             client=app.client,
             background=background,
+            names=command_names(settings),
         ),
     )
     standing = getattr(app.client, "standing", None)

@@ -238,7 +238,8 @@ def console(args: argparse.Namespace) -> int:
 
 def print_manifest(args: argparse.Namespace) -> int:
     """Print the Slack app manifest (YAML): Socket Mode, or HTTP with --url."""
-    print(manifest_yaml(url=args.url), end="")
+    prefix = load_settings(Mode.OFFLINE).command_prefix
+    print(manifest_yaml(url=args.url, prefix=prefix), end="")
     return 0
 
 

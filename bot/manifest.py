@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 
 from handlers import FAMILIES
+from ui.command_names import CommandNames
 
 # The Web API methods the bot calls, and the bot scope each needs (None: no scope).
 WEB_API_SCOPES: dict[str, str | None] = {
@@ -38,15 +39,19 @@ def bot_scopes() -> list[str]:
     return sorted({*BASE_SCOPES, *(s for s in needed if s)})
 
 
-def manifest(*, url: str | None = None, name: str = "Advisory bot") -> dict[str, Any]:
-    """The manifest as a dict: Socket Mode unless a public base URL is given."""
+def manifest(
+    *, url: str | None = None, name: str = "Advisory bot", prefix: str = ""
+) -> dict[str, Any]:
+    """The manifest as a dict: Socket Mode unless a public base URL is given; each command
+    named with COMMAND_PREFIX when there is one (`/sst-task`)."""
     request_url = f"{url.rstrip('/')}{EVENTS_PATH}" if url else None
+    names = CommandNames(prefix, tuple(f.command for f in FAMILIES))
     commands = []
     for family in FAMILIES:
         entry: dict[str, Any] = {
-            "command": family.command,
-            "description": family.description,
-            "usage_hint": family.usage_hint(),
+            "command": names.name(family.command),
+            "description": names.text(family.description),
+            "usage_hint": names.text(family.usage_hint()),
             "should_escape": True,
         }
         if request_url:
@@ -71,8 +76,10 @@ def manifest(*, url: str | None = None, name: str = "Advisory bot") -> dict[str,
         "features": {
             "app_home": {
                 "home_tab_enabled": True,
+                # The Messages tab shows what the bot sends people (reminders, check-ins);
+                # typing there would reach nothing, so it is read-only (README, "Installing").
                 "messages_tab_enabled": True,
-                "messages_tab_read_only_enabled": False,
+                "messages_tab_read_only_enabled": True,
             },
             "bot_user": {"display_name": "advisory-bot", "always_online": True},
             "slash_commands": commands,
@@ -82,5 +89,5 @@ def manifest(*, url: str | None = None, name: str = "Advisory bot") -> dict[str,
     }
 
 
-def manifest_yaml(*, url: str | None = None) -> str:
-    return yaml.safe_dump(manifest(url=url), sort_keys=False, allow_unicode=True)
+def manifest_yaml(*, url: str | None = None, prefix: str = "") -> str:
+    return yaml.safe_dump(manifest(url=url, prefix=prefix), sort_keys=False, allow_unicode=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -21,6 +21,7 @@ from models.tables import Trial
 from models.tasks import active_member
 from slack_api.reply import post
 from ui.blocks.common import Message
+from ui.command_names import CommandNames
 from ui.formatting import said
 
 
@@ -34,6 +35,7 @@ class Services:
     # The app's own client (one pace for every caller), not Bolt's copy for each request.
     client: WebClient
     background: Background
+    names: CommandNames = field(default_factory=CommandNames)  # /task, or /sst-task
 
     def now(self) -> datetime:
         """The current time in the programme's time zone."""
@@ -108,7 +110,9 @@ def asker_from_action(
 
 def for_here(asker: Asker, message: Message) -> Message:
     """What is posted in a DM or in a channel linked to no trial is only for the person who
-    asked (the Director's own channel excepted): nobody else there belongs to the group."""
+    asked (the Director's own channel excepted): nobody else there belongs to the group.
+    The commands it names are named as this workspace types them."""
+    message = asker.services.names.message(message)
     if not message.in_channel or asker.channel_id is None:
         return message
     settings = asker.services.settings

@@ -109,7 +109,7 @@ def on_command(app: App, family: Family, services: Services) -> None:
         else:
             work()
 
-    app.command(family.command)(ack=acknowledge, lazy=[reply])
+    app.command(services.names.name(family.command))(ack=acknowledge, lazy=[reply])
 
 
 def on_click(

@@ -118,7 +118,7 @@ def draft(asker: Asker, rest: list[Token]) -> Message:
             f"Drafting the report for {documents.period_words(period)}… it will be "
             "in the channel in a moment."
         ),
-    )
+    )  # names no command
     if every_trial:
         return draft_all(asker, period, asker.channel_id)
     return draft_trial(asker, trial, period, asker.channel_id)

@@ -237,7 +237,7 @@ def page_turned(asker: Asker, action: dict[str, Any], body: dict[str, Any]) -> N
     except Exception as error:
         tell(asker.client, asker.user_id, respond, body, message_for(error, what="task list page"))
         return
-    send(respond, page, replace_original=True)
+    send(respond, asker.services.names.message(page), replace_original=True)
 
 
 def register(app: App, services: Services) -> None:

@@ -24,6 +24,7 @@ from slack_sdk.web import SlackResponse
 
 from models.metrics import SLACK_CALLS
 from slack_api.refusals import TOKEN_ERRORS, SlackStanding, error_code
+from ui.command_names import CommandNames
 
 log = logging.getLogger("advisory_bot.slack")
 
@@ -138,16 +139,25 @@ class SlackClient(WebClient):
     when Slack refuses the bot's token (`SlackStanding`)."""
 
     def __init__(
-        self, *args: Any, pace: SlackPace, standing: SlackStanding | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        pace: SlackPace,
+        standing: SlackStanding | None = None,
+        names: CommandNames | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.pace = pace
         self.standing = standing or SlackStanding()
+        self.names = names or CommandNames()
 
     def api_call(  # type: ignore[override]
         self, api_method: str, *args: Any, **kwargs: Any
     ) -> SlackResponse:
         self.pace.wait_turn(api_method)
+        for part in ("json", "params", "data"):  # what is said names this workspace's commands
+            if isinstance(kwargs.get(part), dict):
+                kwargs[part] = self.names.payload(kwargs[part])
         try:
             response = super().api_call(api_method, *args, **kwargs)
         except SlackApiError as error:
