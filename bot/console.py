@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import queue
+import re
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -20,58 +22,31 @@ from typing import IO, Any
 from urllib.parse import urlencode
 
 from slack_bolt.request import BoltRequest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.app import create_app
 from bot.config import Settings
+from bot.console_forms import fill_modal
+from bot.console_slack import ConsoleSlack
 from models import demo
 from models.db import Database
+from models.errors import ParseError
 from models.tables import Member, Trial
 from scheduler.sweep import process_name, sweep
-from simulator.web_api import Call, FakeSlack
-from ui.parsing import fold
+from ui.formatting import format_datetime
+from ui.parsing import fold, local_datetime, split_date_time, tokenize
 from ui.render import Action, render_message
 
+PERSON = re.compile(r"\b[UW][A-Z0-9]{5,}\b")
 FIRST_REPLY_SECONDS = 5.0
 QUIET_SECONDS = 0.3
 HELP = """Type a slash command as in Slack, e.g. /group help, /task list, /summary.
   a number        press that button (or menu option) of the last message
   :as @name       act as someone else (a member's handle, `director`, or a user ID)
   :channel #name  move to another channel (a trial's #name, or a new one to set up)
-  :remind [time]  what the reminder scheduler would send now (or at an ISO time)
+  :remind [when]  what the reminder scheduler would send now, or then (14/12 9am)
+  :home           your App Home tab, as Slack shows it
   :help           this help          :quit  leave"""
-
-
-class ConsoleSlack:
-    """The simulator, watched: what the bot sends is queued for the console to print."""
-
-    def __init__(self, files_dir: Path) -> None:
-        self.outputs: queue.Queue[tuple[str, dict[str, Any]]] = queue.Queue()
-        self.fake = FakeSlack(files_dir=files_dir)
-        self.fake.watch(self._seen)
-        self.fake.start()
-
-    @property
-    def url(self) -> str:
-        return self.fake.url
-
-    def response_url(self) -> str:
-        return self.fake.new_response_url()
-
-    def stop(self) -> None:
-        self.fake.stop()
-
-    def _seen(self, call: Call) -> None:
-        if call.method in ("response_url", "chat.postMessage"):
-            self.outputs.put(("message", call.params))
-        elif call.method == "views.open":
-            self.outputs.put(("modal", call.view))
-        elif call.method == "files.completeUploadExternal":
-            files = call.params.get("files")
-            for entry in json.loads(files) if isinstance(files, str) else files or []:
-                path = self.fake.saved_path(entry["id"])
-                if path is not None:
-                    self.outputs.put(("file", {"path": str(path)}))
 
 
 class Console:
@@ -100,6 +75,10 @@ class Console:
         self.stdin, self.stdout = stdin, stdout
         self.actions: list[Action] = []
         self.action_channel: str | None = None
+        self._printing = threading.Lock()  # one writer on the terminal at a time
+        self._waiting = threading.Event()  # set while the prompt waits for a line
+        self._closed = threading.Event()
+        self._prompt = ""
 
     # ----- people and channels ------------------------------------------------------
 
@@ -129,23 +108,22 @@ class Console:
         return found.pop() if len(found) == 1 else None
 
     def channel_named(self, name: str) -> str:
+        """A trial's channel by the trial's name or the channel's (`#rānui`, `ranui`,
+        `Gore District`, `#gore-district`), else a new channel of that name."""
+        wanted = fold(name.lstrip("#")).replace("-", " ")
         with self.database.session(write=False) as session:
-            known = demo.demo_channels(session=session)
-            trials = session.exec(select(Trial)).all()
-        wanted = name if name.startswith("#") else "#" + fold(name).replace(" ", "-")
-        if wanted in known:
-            return known[wanted]
+            trials = session.exec(select(Trial).where(col(Trial.channel_id).is_not(None))).all()
         for trial in trials:
-            if trial.channel_id and fold(name) == trial.name_key:
+            if trial.channel_id and wanted == trial.name_key:
                 return trial.channel_id
         if name.startswith("C") and name.isupper():
             return name
-        return "C" + "".join(ch for ch in wanted.upper() if ch.isalnum())[:20]
+        return "C" + "".join(ch for ch in wanted.upper() if ch.isascii() and ch.isalnum())[:20]
 
     def channel_label(self) -> str:
         with self.database.session(write=False) as session:
             trial = session.exec(select(Trial).where(Trial.channel_id == self.channel)).first()
-        return f"#{trial.name_key.replace(' ', '-')}" if trial else self.channel
+        return f"#{trial.name.lower().replace(' ', '-')}" if trial else self.channel
 
     def escape_mentions(self, text: str) -> str:
         """Slack sends a picked `@name` as `<@U…|name>`; do the same for known people."""
@@ -177,25 +155,38 @@ class Console:
 
     def _show(self, first_wait: float = FIRST_REPLY_SECONDS) -> None:
         for kind, payload in self._collect(first_wait):
-            if kind == "file":
-                self.say(f"📎 file saved: {payload['path']}")
-            elif kind == "modal":
-                self.fill_modal(payload)
-            else:
-                where = payload.get("channel")
-                if where and where != self.channel:
-                    label = (
-                        "direct message to @" + self.name_of(where)
-                        if where.startswith(("U", "W"))
-                        else f"posted in {where}"
-                    )
-                    self.say(f"({label})")
-                elif payload.get("response_type", "ephemeral") == "ephemeral" and not where:
-                    self.say("(only you can see this)")
-                self.actions = []
-                rendered = render_message(payload, self.name_of, self.actions)
-                self.action_channel = where if where else self.channel
-                self.say(rendered.text + "\n")
+            self._print(kind, payload)
+
+    def _print(self, kind: str, payload: dict[str, Any], *, late: bool = False) -> None:
+        if kind == "home":
+            self.say(f"(App Home of @{self.name_of(self.user)})")
+            self.actions = []
+            rendered = render_message(
+                {"blocks": payload.get("blocks", [])}, self.name_of, self.actions
+            )
+            self.action_channel = None
+            self.say(rendered.text + "\n")
+        elif kind == "modal" and late:
+            self.say("(a form came too late to fill in here; run the command again)")
+        elif kind == "file":
+            self.say(f"📎 file saved: {payload['path']}")
+        elif kind == "modal":
+            fill_modal(self, payload)
+        else:
+            where = payload.get("channel")
+            if where and where != self.channel:
+                label = (
+                    "direct message to @" + self.name_of(where)
+                    if where.startswith(("U", "W"))
+                    else f"posted in {where}"
+                )
+                self.say(f"({label})")
+            elif payload.get("response_type", "ephemeral") == "ephemeral" and not where:
+                self.say("(only you can see this)")
+            self.actions = []
+            rendered = render_message(payload, self.name_of, self.actions)
+            self.action_channel = where if where else self.channel
+            self.say(rendered.text + "\n")
 
     def command(self, line: str) -> None:
         name, _, text = line.partition(" ")
@@ -255,76 +246,6 @@ class Console:
         self._dispatch(urlencode({"payload": json.dumps(payload)}))
         self._show()
 
-    def fill_modal(self, view: dict[str, Any]) -> None:
-        """Ask for each input of a form in turn, then submit it; a blank answer keeps the
-        default; `:cancel` closes the form."""
-        self.say(
-            f"\n[{view.get('title', {}).get('text', 'Form')}] (blank keeps the default, "
-            ":cancel closes)"
-        )
-        inputs = [b for b in view.get("blocks", []) if b.get("type") == "input"]
-        answers: dict[str, dict[str, Any]] = {}
-        pending = inputs
-        while pending:
-            for block in pending:
-                state = self._ask(block)
-                if state is None:
-                    self.say("Form closed; nothing was saved.")
-                    return
-                answers[block["block_id"]] = {block["element"]["action_id"]: state}
-            payload = {
-                "type": "view_submission",
-                "user": {"id": self.user},
-                "team": {"id": "TCONSOLE"},
-                "api_app_id": "ACONSOLE",
-                "token": "console",
-                "trigger_id": f"{time.time()}.console",
-                "view": {**view, "id": "VCONSOLE", "state": {"values": answers}},
-            }
-            response = self._dispatch(urlencode({"payload": json.dumps(payload)}))
-            errors = json.loads(response.body).get("errors", {}) if response.body else {}
-            if not errors:
-                self.say("Saved.")
-                self._show(first_wait=2.0)
-                return
-            for message in errors.values():
-                self.say(f"  ⚠ {message}")
-            pending = [b for b in inputs if b["block_id"] in errors]
-
-    def _ask(self, block: dict[str, Any]) -> dict[str, Any] | None:
-        element = block["element"]
-        label = block.get("label", {}).get("text", block["block_id"])
-        kind = element["type"]
-        if kind == "static_select":
-            options = element.get("options", [])
-            for number, option in enumerate(options, start=1):
-                self.say(f"    [{number}] {option['text']['text']}")
-            initial = element.get("initial_option")
-            answer = self.read(
-                f"  {label}{' (' + initial['text']['text'] + ')' if initial else ''}: "
-            )
-            if answer is None or answer == ":cancel":
-                return None
-            chosen = (
-                options[int(answer) - 1]
-                if answer.isdigit() and 0 < int(answer) <= len(options)
-                else initial
-            )
-            return {"type": kind, "selected_option": chosen}
-        if kind == "users_select":
-            initial = element.get("initial_user")
-            answer = self.read(
-                f"  {label} (@name{', blank: @' + self.name_of(initial) if initial else ''}): "
-            )
-            if answer is None or answer == ":cancel":
-                return None
-            return {"type": kind, "selected_user": self.user_named(answer) if answer else initial}
-        initial_value = element.get("initial_value")
-        answer = self.read(f"  {label}{' [' + initial_value + ']' if initial_value else ''}: ")
-        if answer is None or answer == ":cancel":
-            return None
-        return {"type": kind, "value": answer or initial_value}
-
     # ----- the terminal -------------------------------------------------------------
 
     def say(self, text: str) -> None:
@@ -332,15 +253,73 @@ class Console:
         self.stdout.flush()
 
     def read(self, prompt: str) -> str | None:
-        self.stdout.write(prompt)
-        self.stdout.flush()
+        with self._printing:
+            self.stdout.write(prompt)
+            self.stdout.flush()
+            self._prompt = prompt
+            self._waiting.set()
         line = self.stdin.readline()
+        with self._printing:  # a late reply being printed finishes first
+            self._waiting.clear()
         return None if line == "" else line.rstrip("\n").strip()
 
-    def remind(self, at: str) -> None:
-        now = datetime.fromisoformat(at) if at else datetime.now(self.settings.tz)
-        if now.tzinfo is None:
-            now = now.replace(tzinfo=self.settings.tz)
+    def _print_late(self) -> None:
+        """What the bot sends while nobody is typing (a report drafted after the reply,
+        a post from another person's action) is printed as it arrives, then the prompt."""
+        while not self._closed.is_set():
+            if not self._waiting.wait(timeout=0.2):
+                continue
+            with self._printing:
+                if not self._waiting.is_set():
+                    continue
+                try:
+                    kind, payload = self.slack.outputs.get_nowait()
+                except queue.Empty:
+                    pass
+                else:
+                    self.stdout.write("\n")
+                    self._print(kind, payload, late=True)
+                    self.stdout.write(self._prompt)
+                    self.stdout.flush()
+                    continue
+            time.sleep(0.1)
+
+    def home(self) -> None:
+        """The person's App Home tab, as Slack would show it when they open it."""
+        self.slack.home_for = self.user
+        event = {
+            "type": "event_callback",
+            "token": "console",
+            "team_id": "TCONSOLE",
+            "api_app_id": "ACONSOLE",
+            "event": {"type": "app_home_opened", "user": self.user, "tab": "home"},
+            "event_id": f"EvConsole{time.time_ns()}",
+            "event_time": int(time.time()),
+        }
+        self.app.dispatch(
+            BoltRequest(body=json.dumps(event), headers={"content-type": ["application/json"]})
+        )
+        self._show()
+
+    def when(self, typed: str) -> datetime:
+        """`14/12 9am`, `monday 9:00`, `2026-12-14T09:00` or nothing (now): the commands'
+        own dates and times, in TIMEZONE."""
+        tz = self.settings.tz
+        if not typed:
+            return datetime.now(tz)
+        try:
+            at = datetime.fromisoformat(typed)
+        except ValueError:
+            day, clock = split_date_time(tokenize(typed), today=datetime.now(tz).date())
+            return local_datetime(day, clock, tz)
+        return at if at.tzinfo is not None else local_datetime(at.date(), at.time(), tz)
+
+    def remind(self, typed: str) -> None:
+        try:
+            now = self.when(typed)
+        except ParseError as error:
+            self.say(f"⚠ {error.message} For example: :remind 14/12 9am")
+            return
         result = sweep(
             now=now,
             database=self.database,
@@ -349,15 +328,20 @@ class Console:
             me=process_name(),
             dry_run=True,
         )
-        self.say(f"At {now:%a %d %b %Y %H:%M} the scheduler would send {len(result.lines)}:")
-        for line in result.lines:
-            self.say("  " + line)
+        self.say(
+            f"At {format_datetime(now, self.settings.tz)} the scheduler would send "
+            f"{len(result.lines)}:"
+        )
+        for line in result.lines:  # people by their handles, as in the rest of the console
+            self.say("  " + PERSON.sub(lambda found: "@" + self.name_of(found[0]), line))
 
     def run(self) -> int:
         self.say("advisory-bot console. :help for help, :quit to leave.")
+        threading.Thread(target=self._print_late, name="console-late", daemon=True).start()
         while True:
             line = self.read(f"@{self.name_of(self.user)} in {self.channel_label()}> ")
             if line is None or line in (":quit", ":q", ":exit"):
+                self._closed.set()
                 self.say("Bye.")
                 self.slack.stop()
                 return 0
@@ -379,6 +363,8 @@ class Console:
                 self.say(f"You are now in {self.channel_label()}.")
             elif line.startswith(":remind"):
                 self.remind(line[7:].strip())
+            elif line == ":home":
+                self.home()
             elif line == ":help":
                 self.say(HELP)
             else:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from models.tables import (
     AgendaItem,
@@ -586,12 +586,3 @@ def _load_indicators(session: Session, facts: TrialFacts, outcomes: list[Outcome
                 for period, value in values
             ]
         )
-
-
-def demo_channels(*, session: Session) -> dict[str, str]:
-    """Channel names the console accepts (#gore-district) → channel IDs, for linked trials."""
-    return {
-        "#" + t.name_key.replace(" ", "-"): t.channel_id
-        for t in session.exec(select(Trial).where(col(Trial.channel_id).is_not(None))).all()
-        if t.channel_id
-    }

@@ -200,11 +200,18 @@ def measures_now(database: Database, settings: Programme, now: datetime) -> list
         return measures(session=session, today=now.astimezone(settings.tz).date(), now=now)
 
 
-def describe(reminder: rules.Reminder, trial_name: str) -> str:
-    """One line of `--dry-run`: kind, reference, recipient, trial."""
+def describe(reminder: rules.Reminder, trial_name: str, message: Message | None = None) -> str:
+    """One line of `--dry-run`: kind, reference, recipient, trial, and the message's first
+    line as people would read it."""
     recipient = reminder.recipient or "-"
     behalf = f" (for {reminder.on_behalf_of}, away)" if reminder.on_behalf_of else ""
-    return f"{reminder.kind:<11} {reminder.target:<10} {recipient + behalf:<24} {trial_name}"
+    line = f"{reminder.kind:<11} {reminder.target:<10} {recipient + behalf:<24} {trial_name}"
+    if reminder.kind == "digest":
+        return f"{line} · “Weekly digest”"
+    if message is not None and message.text:
+        first = message.text.splitlines()[0].replace("*", "")
+        return f"{line} · “{first[:100]}”"
+    return line
 
 
 def sweep(
@@ -230,8 +237,14 @@ def sweep(
     pending = [r for r in plan.due if getattr(states.get(r.key), "state", None) not in done]
     result = SweepResult(due=len(plan.due), taken=len(plan.due) - len(pending))
     if dry_run:
+        with database.session(write=False) as session:
+            details = load_details(session=session, reminders=pending)
         result.lines = [
-            describe(r, facts.trials[r.trial_id].name if r.trial_id else "every trial")
+            describe(
+                r,
+                facts.trials[r.trial_id].name if r.trial_id else "every trial",
+                None if r.kind == "digest" else message_for(r, details, settings, local_now),
+            )
             for r in pending
         ]
         return result

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import subprocess
+import threading
+import time
 from pathlib import Path
 
 from models.db import Database
@@ -53,3 +55,62 @@ def test_a_conversation_in_the_console(database: Database, tmp_path: Path) -> No
     assert out.rstrip().endswith("Bye.")
     for raw in ('{"', "'blocks'", '"type":', "Traceback"):
         assert raw not in out, raw
+
+
+def _console(database: Database, tmp_path: Path) -> subprocess.Popen[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL"))}
+    env["DATABASE_URL"] = database.url.render_as_string(hide_password=False)
+    return subprocess.Popen(
+        [SCRIPT, "console", "--demo"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+
+
+def test_the_console_takes_the_commands_dates_finds_channels_shows_home_and_late_replies(
+    database: Database, tmp_path: Path
+) -> None:
+    process = _console(database, tmp_path)
+    assert process.stdin is not None and process.stdout is not None
+    seen: list[str] = []
+    reader = threading.Thread(target=lambda: seen.extend(iter(process.stdout.readline, "")))
+    reader.start()
+
+    def type_and_wait(line: str, expect: str, timeout: float = 60) -> str:
+        assert process.stdin is not None
+        start = len(seen)
+        process.stdin.write(line + "\n")
+        process.stdin.flush()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if expect in "".join(seen[start:]):
+                return "".join(seen[start:])
+            time.sleep(0.05)
+        raise AssertionError(f"{line!r} never printed {expect!r}: {''.join(seen[start:])}")
+
+    try:
+        remind = type_and_wait(":remind 14/12 9am", "the scheduler would send")
+        assert "At Mon 14 Dec 2026, 09:00" in remind and " · “" in remind  # each first line
+        assert "There is no 31 February" in type_and_wait(":remind 31/2 9am", "⚠")
+        assert "#rānui" in type_and_wait(":channel ranui", "You are now in")
+        assert "#gore-district" in type_and_wait(":channel Gore District", "You are now in")
+        assert "#rānui" in type_and_wait(":channel #Rānui", "You are now in")
+        wrong = type_and_wait("/meetings", "There is no /meetings command")
+        assert "@app.command" not in wrong and "Bolt" not in wrong
+        type_and_wait(":as aroha.gor", "You are now @aroha.gor.")
+        type_and_wait(":channel #gore-district", "You are now in")
+        home = type_and_wait(":home", "(App Home of @aroha.gor)")
+        assert "Your open tasks" in home or "Your open tasks" in type_and_wait("", "Your open")
+        # A report is drafted after the reply: it is printed when it comes, with no more typing.
+        type_and_wait("/report draft", "📎 file saved")
+    finally:
+        process.stdin.write(":quit\n")
+        process.stdin.flush()
+        process.wait(timeout=30)
+        reader.join(timeout=10)
+    out = "".join(seen)
+    assert "Traceback" not in out and out.rstrip().endswith("Bye.")
