@@ -24,10 +24,12 @@ from urllib.parse import urlencode
 from slack_bolt.request import BoltRequest
 from sqlmodel import col, select
 
-from bot.app import create_app
+from bot.app import command_names, create_app
 from bot.config import Settings
 from bot.console_forms import fill_modal
 from bot.console_slack import ConsoleSlack
+from handlers import FAMILIES
+from handlers.registry import nearest_word
 from models import demo
 from models.db import Database
 from models.errors import ParseError
@@ -208,7 +210,11 @@ class Console:
         )
         response = self._dispatch(body)
         if response.status == 404:
-            self.say(f"There is no {name} command. Try /group help.")
+            names = command_names(self.settings)
+            known = [names.name(f.command) for f in FAMILIES]
+            nearest = nearest_word(name.lower(), known)
+            guess = f" Did you mean {nearest}?" if nearest else ""
+            self.say(f"There is no {name} command.{guess} Try {names.name('/group')} help.")
             return
         self._show()
 

@@ -4,6 +4,7 @@ command tables all come from here."""
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -13,6 +14,12 @@ from ui.parsing import ParseError, Token, tokenize
 
 Run = Callable[[Asker, list[Token]], Message | None]
 HELP_WORDS = ("help", "?")
+
+
+def nearest_word(typed: str, words: list[str]) -> str | None:
+    """The word the person most likely meant (`lsit` → `list`), if one is close enough."""
+    found = difflib.get_close_matches(typed, words, n=1, cutoff=0.6)
+    return found[0] if found else None
 
 
 @dataclass(frozen=True)
@@ -89,8 +96,10 @@ class Family:
             return sub, tokens[1:]
         if self.otherwise is not None:
             return self.otherwise, tokens
+        nearest = nearest_word(first.text.lower(), [w for w in self._by_word if w])
+        guess = f" Did you mean `{self.command} {nearest}`?" if nearest else ""
         raise ParseError(
-            f"I don't know `{self.command} {first.text[:40]}`. Try `{self.command} help`."
+            f"I don't know `{self.command} {first.text[:40]}`.{guess} Try `{self.command} help`."
         )
 
     def usage_hint(self) -> str:

@@ -100,6 +100,7 @@ def test_the_console_takes_the_commands_dates_finds_channels_shows_home_and_late
         assert "#gore-district" in type_and_wait(":channel Gore District", "You are now in")
         assert "#rānui" in type_and_wait(":channel #Rānui", "You are now in")
         wrong = type_and_wait("/meetings", "There is no /meetings command")
+        assert "Did you mean /meeting?" in wrong
         assert "@app.command" not in wrong and "Bolt" not in wrong
         type_and_wait(":as aroha.gor", "You are now @aroha.gor.")
         type_and_wait(":channel #gore-district", "You are now in")
