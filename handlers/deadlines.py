@@ -17,7 +17,7 @@ from handlers.context import (
 from handlers.listeners import on_click, on_command
 from handlers.permissions import Action
 from handlers.registry import Family, Sub
-from handlers.tasks import member_named
+from handlers.task_ops import member_named
 from models import deadlines, groups
 from models.errors import ParseError, UserError
 from models.tables import TITLE_LENGTH, Deadline, Trial
@@ -184,6 +184,52 @@ def remind(asker: Asker, tokens: list[Token]) -> Message:
     )
 
 
+def _may_change(asker: Asker, session: Session, deadline: Deadline, trial: Trial) -> None:
+    """The lead changes the trial's own deadlines; the Director the national ones."""
+    group = groups.load_group(session=session, user_id=asker.user_id, trial=trial)
+    asker.require(Action.NATIONAL if deadline.national_key else Action.MANAGE_DEADLINES, group)
+
+
+def waive(asker: Asker, tokens: list[Token]) -> Message:
+    """Lead (the Director for national ones): the deadline is waived; reminders stop."""
+    example = "/deadline waive D-3 The Ministry has combined it with the June report"
+    if len(tokens) < 2:
+        raise ParseError("Say why it is waived, after the deadline.", example=example)
+    reason = parse_title(join(tokens[1:]), what="reason", limit=TITLE_LENGTH)
+    with asker.services.database.session() as session:
+        deadline, trial = deadline_here(asker, session, tokens, example, lock=True)
+        _may_change(asker, session, deadline, trial)
+        if not deadlines.waive(
+            session=session, deadline=deadline, reason=reason, actor_user_id=asker.user_id
+        ):
+            return notice(f"*D-{deadline.id}* was waived already. Nothing changed.")
+    return notice(
+        f":no_entry_sign: {mention(asker.user_id)} waived *D-{deadline.id}* "
+        f"“{said(deadline.title)}” for {said(trial.name)}: {said(reason)}. No more reminders; "
+        "reports count it as waived.",
+        in_channel=True,
+    )
+
+
+def move_due(asker: Asker, tokens: list[Token]) -> Message:
+    """Lead (the Director for national ones): a new due date; reminders follow it."""
+    example = "/deadline due D-3 31/1/2027"
+    if len(tokens) < 2:
+        raise ParseError("Give the new due date after the deadline.", example=example)
+    due = parse_date_to_come(join(tokens[1:]), today=asker.services.today(), example=example)
+    with asker.services.database.session() as session:
+        deadline, trial = deadline_here(asker, session, tokens, example, lock=True)
+        _may_change(asker, session, deadline, trial)
+        previous = deadlines.set_due(
+            session=session, deadline=deadline, due_date=due, actor_user_id=asker.user_id
+        )
+    return notice(
+        f":calendar: {mention(asker.user_id)} moved *D-{deadline.id}* “{said(deadline.title)}” "
+        f"from {format_date(previous)} to {format_date(due)}; its reminders follow the new date.",
+        in_channel=True,
+    )
+
+
 FAMILY = Family(
     command="/deadline",
     description="Reporting deadlines and their reminders",
@@ -225,6 +271,25 @@ FAMILY = Family(
             remind,
             (("/deadline remind D-3 21,14,7,1,0", "choose the days before to be reminded."),),
             who="Lead",
+            changes=True,
+        ),
+        Sub(
+            "waive",
+            waive,
+            (
+                (
+                    "/deadline waive D-3 The Ministry has combined it with the June report",
+                    "it is no longer needed: reminders stop, the group is told.",
+                ),
+            ),
+            who="Lead (the Director for national deadlines)",
+            changes=True,
+        ),
+        Sub(
+            "due",
+            move_due,
+            (("/deadline due D-3 31/1/2027", "move the due date; reminders follow it."),),
+            who="Lead (the Director for national deadlines)",
             changes=True,
         ),
     ),

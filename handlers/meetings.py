@@ -16,7 +16,7 @@ from handlers.context import (
 from handlers.listeners import on_click, on_command
 from handlers.permissions import Action
 from handlers.registry import Family, Sub
-from handlers.tasks import member_named
+from handlers.task_ops import member_named
 from models import groups, meetings
 from models.errors import ParseError, UserError
 from models.tables import TITLE_LENGTH, Meeting, Member, Trial

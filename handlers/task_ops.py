@@ -14,11 +14,14 @@ from sqlmodel import Session
 from handlers.context import Asker, in_this_trial
 from handlers.permissions import Action
 from models import groups, tasks
+from models.errors import ParseError, UserError
 from models.home import deadlines_of, meetings_of, memberships_of
 from models.tables import Member, Task, Trial
 from models.types import TaskStatus, UpdateSource
 from ui.blocks.home import home_view
 from ui.blocks.tasks import update_note
+from ui.formatting import mention, said
+from ui.parsing import Token, is_mention, parse_mention, parse_reference
 
 log = logging.getLogger("advisory_bot.tasks")
 
@@ -31,6 +34,28 @@ class TaskChange:
     changed: bool
     first_done: bool
     text: str
+
+
+def member_named(asker: Asker, session: Session, trial: Trial, token: Token) -> Member:
+    """The active member a mention names; refused if they're not in the group."""
+    if not is_mention(token):
+        raise ParseError(f"“{token.text[:40]}” is not a person. Mention them with @.")
+    user_id, _ = groups.resolve_person(
+        session=session, trial=trial, mention=parse_mention(token.text)
+    )
+    member = tasks.active_member(session=session, trial=trial, user_id=user_id)
+    if member is None:
+        raise UserError(
+            f"{mention(user_id)} isn't in the {said(trial.name)} group. The lead can add them with "
+            "`/group add`."
+        )
+    return member
+
+
+def one_task(tokens: list[Token], example: str) -> int:
+    if not tokens:
+        raise ParseError("Say which task.", example=example)
+    return parse_reference(tokens[0].text, "T").number
 
 
 def locate(asker: Asker, session: Session, task: Task) -> Trial:

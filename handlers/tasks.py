@@ -13,22 +13,29 @@ from handlers.context import Asker, Services, linked
 from handlers.listeners import on_command
 from handlers.permissions import Action
 from handlers.registry import Family, Sub
-from handlers.task_ops import already_done, locate, owner_of, refresh_home, update_task
+from handlers.task_edits import assign, drop, due, rename
+from handlers.task_ops import (
+    already_done,
+    locate,
+    member_named,
+    one_task,
+    refresh_home,
+    update_task,
+)
 from models import groups, meetings, tasks
 from models.errors import ParseError, UserError
-from models.tables import TITLE_LENGTH, Member, Trial
+from models.tables import TITLE_LENGTH
 from models.types import TaskStatus, UpdateSource
 from ui.blocks import tasks as blocks
 from ui.blocks.common import Message, notice
 from ui.blocks.modals import create_task_modal
-from ui.formatting import format_date, format_datetime, mention, said
+from ui.formatting import format_datetime, mention, said
 from ui.parsing import (
     Token,
     is_mention,
     join,
     parse_date_to_come,
     parse_mention,
-    parse_reference,
     parse_title,
     split_keywords,
     take_reference,
@@ -36,22 +43,6 @@ from ui.parsing import (
 
 ADD_EXAMPLE = "/task add Hire a truancy officer owner @hemi due 15/12 outcome Reduce truancy"
 PAGE_SIZE = 15
-
-
-def member_named(asker: Asker, session: Session, trial: Trial, token: Token) -> Member:
-    """The active member a mention names; refused if they're not in the group."""
-    if not is_mention(token):
-        raise ParseError(f"“{token.text[:40]}” is not a person. Mention them with @.")
-    user_id, _ = groups.resolve_person(
-        session=session, trial=trial, mention=parse_mention(token.text)
-    )
-    member = tasks.active_member(session=session, trial=trial, user_id=user_id)
-    if member is None:
-        raise UserError(
-            f"{mention(user_id)} isn't in the {said(trial.name)} group. The lead can add them with "
-            "`/group add`."
-        )
-    return member
 
 
 def add(asker: Asker, tokens: list[Token]) -> Message:
@@ -202,15 +193,9 @@ def origin_text(session: Session, row: tasks.TaskRow, tz: ZoneInfo) -> str | Non
     )
 
 
-def _one_task(tokens: list[Token], example: str) -> int:
-    if not tokens:
-        raise ParseError("Say which task.", example=example)
-    return parse_reference(tokens[0].text, "T").number
-
-
 def show(asker: Asker, tokens: list[Token]) -> Message:
     """Anyone in the channel: a task with its update history."""
-    task_id = _one_task(tokens, "/task show T-12")
+    task_id = one_task(tokens, "/task show T-12")
     with asker.services.database.session(write=False) as session:
         task = tasks.get_task(session=session, number=task_id)
         locate(asker, session, task)
@@ -229,7 +214,7 @@ def show(asker: Asker, tokens: list[Token]) -> Message:
 
 def done(asker: Asker, tokens: list[Token]) -> Message:
     """Owner or lead: mark a task done, with an optional note."""
-    task_id = _one_task(tokens, "/task done T-12 Officer started Monday")
+    task_id = one_task(tokens, "/task done T-12 Officer started Monday")
     note = parse_title(join(tokens[1:]), what="note", limit=2900) if len(tokens) > 1 else ""
     change = update_task(
         asker,
@@ -243,57 +228,6 @@ def done(asker: Asker, tokens: list[Token]) -> Message:
         return notice(already_done(change))
     refresh_home(asker, {change.row.owner_user_id})
     return blocks.update_note(change.row, asker.user_id, note, first_done=True)
-
-
-def assign(asker: Asker, tokens: list[Token]) -> Message:
-    """Owner or lead: give a task to someone else in the group."""
-    example = "/task assign T-12 @aroha"
-    task_id = _one_task(tokens, example)
-    if len(tokens) != 2:
-        raise ParseError("Say who should own it.", example=example)
-    with asker.services.database.session() as session:
-        task = tasks.get_task(session=session, number=task_id, lock=True)
-        trial = locate(asker, session, task)
-        group = groups.load_group(session=session, user_id=asker.user_id, trial=trial)
-        asker.require(Action.EDIT_TASK, group, owner_user_id=owner_of(session, task))
-        owner = member_named(asker, session, trial, tokens[1])
-        previous = tasks.assign_task(
-            session=session, task=task, owner=owner, actor_user_id=asker.user_id
-        )
-    if previous is None:
-        return notice(f"T-{task_id} is already {mention(owner.slack_user_id)}'s. Nothing changed.")
-    refresh_home(asker, {previous, owner.slack_user_id})
-    return notice(
-        f"{mention(asker.user_id)} gave *T-{task_id}* {said(task.title)} to "
-        f"{mention(owner.slack_user_id)}" + (f" (was {mention(previous)})." if previous else "."),
-        in_channel=True,
-    )
-
-
-def due(asker: Asker, tokens: list[Token]) -> Message:
-    """Owner or lead: move a task's due date (`none` clears it)."""
-    example = "/task due T-12 next friday"
-    task_id = _one_task(tokens, example)
-    if len(tokens) < 2:
-        raise ParseError("Say the new due date.", example=example)
-    today = asker.services.today()
-    words = join(tokens[1:])
-    new_due = (
-        None
-        if words.lower() in ("none", "never", "-")
-        else parse_date_to_come(words, today=today, example=example, past_with_year=True)
-    )
-    with asker.services.database.session() as session:
-        task = tasks.get_task(session=session, number=task_id, lock=True)
-        trial = locate(asker, session, task)
-        group = groups.load_group(session=session, user_id=asker.user_id, trial=trial)
-        owner = owner_of(session, task)
-        asker.require(Action.EDIT_TASK, group, owner_user_id=owner)
-        tasks.set_due(session=session, task=task, due_date=new_due, actor_user_id=asker.user_id)
-    refresh_home(asker, {owner})
-    when = format_date(new_due) if new_due else "no date"
-    late = " That date has passed, so it shows as overdue." if new_due and new_due < today else ""
-    return notice(f"*T-{task_id}* {said(task.title)} is now due {when}.{late}", in_channel=True)
 
 
 def open_create_modal(asker: Asker, _tokens: list[Token]) -> None:
@@ -358,6 +292,25 @@ FAMILY = Family(
             "due",
             due,
             (("/task due T-12 next friday", "move the due date."),),
+            who="Owner or lead",
+            changes=True,
+        ),
+        Sub(
+            "rename",
+            rename,
+            (("/task rename T-12 Hire a school attendance officer", "give it a new title."),),
+            who="Owner or lead",
+            changes=True,
+        ),
+        Sub(
+            "drop",
+            drop,
+            (
+                (
+                    "/task drop T-12 The school runs its own programme now",
+                    "take it off the plan (it stays in the history).",
+                ),
+            ),
             who="Owner or lead",
             changes=True,
         ),

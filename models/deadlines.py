@@ -9,7 +9,7 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from models.audit import record
-from models.errors import NotFound
+from models.errors import NotFound, UserError
 from models.tables import Deadline, Member, Trial, pk
 from models.types import DeadlineStatus, Role, TrialStatus, utcnow
 
@@ -175,3 +175,42 @@ def snooze(*, session: Session, deadline: Deadline, until: date, actor_user_id: 
         trial_id=deadline.trial_id,
         detail={"until": until},
     )
+
+
+def waive(*, session: Session, deadline: Deadline, reason: str, actor_user_id: str) -> bool:
+    """The Ministry no longer needs it: waived, reminders stop; False if it already was."""
+    if deadline.status == DeadlineStatus.WAIVED.value:
+        return False
+    if deadline.status == DeadlineStatus.SUBMITTED.value:
+        raise UserError(f"D-{deadline.id} was submitted already, so it can't be waived.")
+    deadline.status = DeadlineStatus.WAIVED.value
+    session.add(deadline)
+    record(
+        session=session,
+        actor_user_id=actor_user_id,
+        action="deadline.waived",
+        entity="deadline",
+        entity_id=deadline.id,
+        trial_id=deadline.trial_id,
+        detail={"reason": reason},
+    )
+    return True
+
+
+def set_due(*, session: Session, deadline: Deadline, due_date: date, actor_user_id: str) -> date:
+    """Move the due date (its reminders follow it); the previous date."""
+    if deadline.status != DeadlineStatus.OPEN.value:
+        raise UserError(f"D-{deadline.id} is {deadline.status}; its date no longer matters.")
+    previous = deadline.due_date
+    deadline.due_date, deadline.snoozed_until = due_date, None
+    session.add(deadline)
+    record(
+        session=session,
+        actor_user_id=actor_user_id,
+        action="deadline.due",
+        entity="deadline",
+        entity_id=deadline.id,
+        trial_id=deadline.trial_id,
+        detail={"from": previous, "to": due_date},
+    )
+    return previous

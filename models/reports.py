@@ -161,8 +161,8 @@ def report_data(
 
 def deadline_outcome(deadline: Deadline, today: date, tz: ZoneInfo) -> str:
     """`met`, `late`, `missed`, `waived` or `due`, for the report."""
-    if deadline.status == "waived":
-        return "waived"
     if deadline.status == "submitted" and deadline.submitted_at is not None:
         return "met" if local_date(deadline.submitted_at, tz) <= deadline.due_date else "late"
+    if deadline.status == "waived":
+        return "waived"
     return "missed" if deadline.due_date < today else "due"

@@ -324,7 +324,7 @@ def record_update(
     new_status = status.value if status else task.status
     if new_status == TaskStatus.NOT_STARTED.value and (percent or text):
         new_status = TaskStatus.ON_TRACK.value
-    if previous == TaskStatus.DONE.value and new_status == previous:
+    if previous in (TaskStatus.DONE.value, TaskStatus.DROPPED.value) and new_status == previous:
         return UpdateResult(False, previous, None)
     if previous in (TaskStatus.DONE.value, TaskStatus.DROPPED.value) and status is None:
         raise ClosedRecord(
@@ -393,3 +393,20 @@ def set_due(*, session: Session, task: Task, due_date: date | None, actor_user_i
         trial_id=task.trial_id,
         detail={"from": previous, "to": due_date},
     )
+
+
+def rename_task(*, session: Session, task: Task, title: str, actor_user_id: str) -> str:
+    """A new title; the previous one stays in the audit log."""
+    previous = task.title
+    task.title, task.updated_at = title, utcnow()
+    session.add(task)
+    record(
+        session=session,
+        actor_user_id=actor_user_id,
+        action="task.renamed",
+        entity="task",
+        entity_id=task.id,
+        trial_id=task.trial_id,
+        detail={"from": previous, "to": title},
+    )
+    return previous
