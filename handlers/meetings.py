@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from slack_bolt import App
-from sqlmodel import Session
 
 from handlers.context import (
     Asker,
@@ -14,12 +13,20 @@ from handlers.context import (
     linked,
 )
 from handlers.listeners import on_click, on_command
+from handlers.meeting_ops import meeting_here
+from handlers.minutes import (
+    cancel_change,
+    confirm,
+    decide,
+    list_decisions,
+    record_message,
+    record_minutes,
+)
 from handlers.permissions import Action
 from handlers.registry import Family, Sub
-from handlers.task_ops import member_named
-from models import groups, meetings
+from models import groups, meetings, minutes
 from models.errors import ParseError, UserError
-from models.tables import TITLE_LENGTH, Meeting, Member, Trial
+from models.tables import TITLE_LENGTH
 from ui.blocks import ids
 from ui.blocks import meetings as blocks
 from ui.blocks.common import Message, notice
@@ -28,11 +35,9 @@ from ui.formatting import format_datetime, mention, said
 from ui.ics import meeting_ics
 from ui.parsing import (
     Token,
-    is_mention,
     join,
     local_datetime,
     parse_link,
-    parse_reference,
     parse_title,
     split_date_time,
     split_keywords,
@@ -40,16 +45,6 @@ from ui.parsing import (
 
 SCHEDULE_EXAMPLE = "/meeting schedule 15/12 10am at Gore Library"
 MINUTES_EXAMPLE = "/meeting minutes M-5 present @hemi @aroha Agreed to fund the breakfast club."
-
-
-def meeting_here(
-    asker: Asker, session: Session, tokens: list[Token], example: str, *, lock: bool = False
-) -> tuple[Meeting, Trial]:
-    if not tokens:
-        raise ParseError("Say which meeting.", example=example)
-    number = parse_reference(tokens[0].text, "M").number
-    meeting = meetings.get_meeting(session=session, number=number, lock=lock)
-    return meeting, in_this_trial(asker, session, meeting.trial_id, f"M-{number}")
 
 
 def schedule(asker: Asker, tokens: list[Token]) -> Message:
@@ -78,6 +73,7 @@ def schedule(asker: Asker, tokens: list[Token]) -> Message:
             place=place,
             actor_user_id=asker.user_id,
         )
+        minutes.join_waiting(session=session, meeting=meeting)  # items not reached before
     return blocks.meeting_scheduled(trial.name, meeting, services.settings.tz, asker.user_id)
 
 
@@ -92,19 +88,10 @@ def list_meetings(asker: Asker, tokens: list[Token]) -> Message:
 
 
 def show(asker: Asker, tokens: list[Token]) -> Message:
-    """A meeting's agenda, attendance by sector and minutes."""
+    """A meeting's agenda with outcomes and decisions, attendance by sector, minutes."""
     with asker.services.database.session(write=False) as session:
         meeting, trial = meeting_here(asker, session, tokens, "/meeting show M-5")
-        items = meetings.agenda(session=session, meeting=meeting)
-        present = meetings.attendance(session=session, meeting=meeting)
-    return blocks.meeting_record(
-        trial.name,
-        meeting,
-        items,
-        present,
-        meetings.sectors_absent(present),
-        asker.services.settings.tz,
-    )
+        return record_message(asker, session, trial, meeting)
 
 
 def cancel(asker: Asker, tokens: list[Token]) -> Message:
@@ -121,53 +108,6 @@ def cancel(asker: Asker, tokens: list[Token]) -> Message:
         f"*M-{meeting.id}* on "
         f"{format_datetime(meeting.starts_at, asker.services.settings.tz)}.",
         in_channel=True,
-    )
-
-
-def minutes(asker: Asker, tokens: list[Token]) -> Message:
-    """Lead or chair: mark a meeting held, with its minutes and who attended."""
-    rest = tokens[1:]
-    attendees: list[Token] = []
-    if rest and rest[0].is_word("present"):
-        rest = rest[1:]
-        while rest and is_mention(rest[0]):
-            attendees.append(rest.pop(0))
-        if not attendees:
-            raise ParseError("Mention who was present after `present`.", example=MINUTES_EXAMPLE)
-    if not rest:
-        raise ParseError(
-            "Write the minutes after the meeting (and who was present).", example=MINUTES_EXAMPLE
-        )
-    text = parse_title(join(rest), what="minutes", limit=2900)
-    services = asker.services
-    with services.database.session() as session:
-        meeting, trial = meeting_here(asker, session, tokens, MINUTES_EXAMPLE, lock=True)
-        group = groups.load_group(session=session, user_id=asker.user_id, trial=trial)
-        asker.require(Action.MANAGE_MEETINGS, group)
-        held_later = meeting.starts_at.astimezone(services.settings.tz).date() > services.today()
-        if held_later and meeting.status != "cancelled":
-            raise UserError(
-                f"M-{meeting.id} is on "
-                f"{format_datetime(meeting.starts_at, services.settings.tz)}; "
-                "record its minutes once it has been held."
-            )
-        present: list[Member] = [member_named(asker, session, trial, t) for t in attendees]
-        meetings.record_minutes(
-            session=session,
-            meeting=meeting,
-            minutes=text,
-            present=present,
-            actor_user_id=asker.user_id,
-        )
-        items = meetings.agenda(session=session, meeting=meeting)
-    return blocks.meeting_record(
-        trial.name,
-        meeting,
-        items,
-        present,
-        meetings.sectors_absent(present),
-        services.settings.tz,
-        minutes_posted_by=asker.user_id,
     )
 
 
@@ -208,15 +148,34 @@ FAMILY = Family(
         ),
         Sub(
             "minutes",
-            minutes,
+            record_minutes,
             (
                 (
-                    "/meeting minutes M-5 present @hemi @aroha Agreed to fund the breakfast club.",
-                    "mark it held, record who came and the minutes.",
+                    "/meeting minutes M-5 present @hemi @aroha apologies @tama Agreed to fund the "
+                    "breakfast club.",
+                    "mark it held, record who came, who sent apologies, and the minutes (up to "
+                    "12,000 characters; minutes already kept are replaced or added to, after "
+                    "asking).",
+                ),
+                (
+                    "/meeting minutes 25/11 10am at Gore Library present @hemi Agreed to ...",
+                    "a meeting that was never scheduled, recorded as held.",
                 ),
             ),
             who="Lead or chair",
             changes=True,
+        ),
+        Sub(
+            "decide",
+            decide,
+            (("/meeting decide A-7 Fund the breakfast club for two terms", "record a decision."),),
+            who="Lead or chair",
+            changes=True,
+        ),
+        Sub(
+            "decisions",
+            list_decisions,
+            (("/meeting decisions", "The group's decisions, newest first, with their tasks."),),
         ),
     ),
 )
@@ -279,6 +238,24 @@ def register(app: App, services: Services) -> None:
         lambda asker, action, _body: upload_calendar(asker, int(action["value"])),
         changes=False,
         slow=True,
+    )
+    on_click(
+        app,
+        ids.MINUTES_REPLACE,
+        services,
+        lambda asker, action, _body: confirm(asker, int(action["value"]), add=False),
+    )
+    on_click(
+        app,
+        ids.MINUTES_ADD,
+        services,
+        lambda asker, action, _body: confirm(asker, int(action["value"]), add=True),
+    )
+    on_click(
+        app,
+        ids.MINUTES_CANCEL,
+        services,
+        lambda asker, action, _body: cancel_change(asker, int(action["value"])),
     )
     on_click(
         app,

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from models.audit import record
 from models.errors import NotFound, UserError
 from models.tables import AgendaItem, Meeting, MeetingAttendance, Member, Trial
-from models.types import AgendaStatus, MeetingStatus, Sector
+from models.types import AttendanceKind, MeetingStatus, Sector
 
 
 @dataclass(frozen=True)
@@ -113,52 +113,15 @@ def cancel(*, session: Session, meeting: Meeting, actor_user_id: str) -> bool:
     return True
 
 
-def record_minutes(
-    *,
-    session: Session,
-    meeting: Meeting,
-    minutes: str,
-    present: Sequence[Member],
-    actor_user_id: str,
-) -> None:
-    """Mark the meeting held, keep its minutes and who attended; its items were discussed."""
-    if meeting.status == MeetingStatus.CANCELLED.value:
-        raise UserError(f"M-{meeting.id} was cancelled, so it has no minutes.")
-    meeting.status = MeetingStatus.HELD.value
-    meeting.minutes = minutes
-    session.add(meeting)
-    existing = session.exec(
-        select(MeetingAttendance).where(MeetingAttendance.meeting_id == meeting.id)
-    ).all()
-    for row in existing:
-        session.delete(row)
-    session.flush()
-    for member in {m.id: m for m in present}.values():
-        session.add(MeetingAttendance(meeting_id=meeting.id, member_id=member.id))  # type: ignore[arg-type]
-    for item in session.exec(
-        select(AgendaItem).where(
-            AgendaItem.meeting_id == meeting.id, AgendaItem.status == AgendaStatus.PROPOSED.value
-        )
-    ).all():
-        item.status = AgendaStatus.DISCUSSED.value
-        session.add(item)
-    record(
-        session=session,
-        actor_user_id=actor_user_id,
-        action="meeting.minutes",
-        entity="meeting",
-        entity_id=meeting.id,
-        trial_id=meeting.trial_id,
-        detail={"present": sorted(m.slack_user_id for m in present)},
-    )
-
-
 def attendance(*, session: Session, meeting: Meeting) -> list[Member]:
     return list(
         session.exec(
             select(Member)
             .join(MeetingAttendance, col(MeetingAttendance.member_id) == Member.id)
-            .where(MeetingAttendance.meeting_id == meeting.id)
+            .where(
+                MeetingAttendance.meeting_id == meeting.id,
+                MeetingAttendance.kind == AttendanceKind.PRESENT.value,
+            )
             .order_by(col(Member.sector), col(Member.id))
         ).all()
     )
@@ -183,7 +146,10 @@ def sectors_absent_from_last_two(*, session: Session, trial: Trial) -> list[str]
     present = session.exec(
         select(Member.sector)
         .join(MeetingAttendance, col(MeetingAttendance.member_id) == Member.id)
-        .where(col(MeetingAttendance.meeting_id).in_(last_two))
+        .where(
+            col(MeetingAttendance.meeting_id).in_(last_two),
+            MeetingAttendance.kind == AttendanceKind.PRESENT.value,
+        )
         .distinct()
     ).all()
     return [s.value for s in Sector if s.value not in set(present)]

@@ -31,7 +31,7 @@ from models.tables import (
     pk,
 )
 from models.tasks import OPEN_STATUSES
-from models.types import MeetingStatus, Sector, TaskStatus
+from models.types import AttendanceKind, MeetingStatus, Sector, TaskStatus
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,11 @@ def report_data(
     meetings: dict[int, MeetingRecord] = {}
     for meeting, sector in session.execute(
         sa_select(Meeting, col(Member.sector))
-        .outerjoin(MeetingAttendance, col(MeetingAttendance.meeting_id) == Meeting.id)
+        .outerjoin(
+            MeetingAttendance,
+            (col(MeetingAttendance.meeting_id) == Meeting.id)
+            & (col(MeetingAttendance.kind) == AttendanceKind.PRESENT.value),
+        )
         .outerjoin(Member, col(Member.id) == MeetingAttendance.member_id)
         .where(
             col(Meeting.trial_id).in_(ids),

@@ -30,7 +30,14 @@ from models.tables import (
 )
 from models.tasks import OPEN_STATUSES, TaskRow, task_rows_query
 from models.text import fold
-from models.types import DeadlineStatus, MeetingStatus, Sector, TaskStatus, TrialStatus
+from models.types import (
+    AttendanceKind,
+    DeadlineStatus,
+    MeetingStatus,
+    Sector,
+    TaskStatus,
+    TrialStatus,
+)
 
 STALE_AFTER = timedelta(days=30)
 CLOSED_STATUSES = (TrialStatus.EXITED.value, TrialStatus.CONCLUDED.value)
@@ -289,7 +296,11 @@ def _absent_from_last_two(session: Session, ids: list[int]) -> dict[int, list[st
     present: dict[int, set[str]] = defaultdict(set)
     for trial_id, meeting_id, sector in session.execute(
         sa_select(ranked.c.trial_id, ranked.c.meeting_id, col(Member.sector))
-        .outerjoin(MeetingAttendance, col(MeetingAttendance.meeting_id) == ranked.c.meeting_id)
+        .outerjoin(
+            MeetingAttendance,
+            (col(MeetingAttendance.meeting_id) == ranked.c.meeting_id)
+            & (col(MeetingAttendance.kind) == AttendanceKind.PRESENT.value),
+        )
         .outerjoin(Member, col(Member.id) == col(MeetingAttendance.member_id))
         .where(ranked.c.rank <= 2)
     ).all():

@@ -10,6 +10,7 @@ from sqlmodel import Field, SQLModel
 
 from models.types import (
     AgendaStatus,
+    AttendanceKind,
     DeadlineStatus,
     LeadApproach,
     LedgerState,
@@ -131,15 +132,33 @@ class Meeting(SQLModel, table=True):
     place: str | None = Field(default=None, max_length=TITLE_LENGTH)
     status: str = Field(default=MeetingStatus.SCHEDULED.value, max_length=16)
     minutes: str | None = Field(default=None, sa_column=Column(Text))
+    # A document kept as the minutes of record (Slack's file permalink) and its name.
+    minutes_file: str | None = Field(default=None, max_length=500)
+    minutes_file_name: str | None = Field(default=None, max_length=TITLE_LENGTH)
+    # A repeating meeting: the first of its series, and how it repeats.
+    series_id: int | None = Field(default=None, foreign_key="meeting.id", ondelete="SET NULL")
+    repeat: str | None = Field(default=None, max_length=16)
     created_by: str = Field(max_length=USER_ID_LENGTH)
     created_at: datetime = _created_at()
 
 
 class MeetingAttendance(SQLModel, table=True):
-    """Who attended a held meeting."""
+    """Who attended a held meeting, or sent apologies."""
+
+    __table_args__ = (one_of("kind", AttendanceKind),)
 
     meeting_id: int = Field(foreign_key="meeting.id", ondelete="CASCADE", primary_key=True)
     member_id: int = Field(foreign_key="member.id", ondelete="CASCADE", primary_key=True)
+    kind: str = Field(default=AttendanceKind.PRESENT.value, max_length=16)
+
+
+class MeetingGuest(SQLModel, table=True):
+    """Someone at the table who is not a member: a guest, with their organisation."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", ondelete="CASCADE", index=True)
+    name: str = Field(max_length=NAME_LENGTH)
+    organisation: str | None = Field(default=None, max_length=TITLE_LENGTH)
 
 
 class AgendaItem(SQLModel, table=True):
@@ -156,6 +175,9 @@ class AgendaItem(SQLModel, table=True):
     proposer_user_id: str = Field(max_length=USER_ID_LENGTH)
     position: int
     status: str = Field(default=AgendaStatus.PROPOSED.value, max_length=16)
+    decision: str | None = Field(default=None, sa_column=Column(Text))
+    # Not reached at an earlier meeting, and brought to this one.
+    carried_from_id: int | None = Field(default=None, foreign_key="meeting.id", ondelete="SET NULL")
     created_at: datetime = _created_at()
 
 
@@ -293,6 +315,17 @@ class ReminderLedger(SQLModel, table=True):
     claimed_at: datetime = _created_at()
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_error: str | None = Field(default=None, max_length=500)
+
+
+class PendingChange(SQLModel, table=True):
+    """A change someone asked for that waits for their click (*Replace*, *Move it here*):
+    what it would do, kept until they confirm or cancel."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: str = Field(max_length=USER_ID_LENGTH)
+    kind: str = Field(max_length=32)
+    payload: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = _created_at()
 
 
 class AuditLog(SQLModel, table=True):

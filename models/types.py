@@ -95,6 +95,11 @@ class MeetingStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class AttendanceKind(StrEnum):
+    PRESENT = "present"
+    APOLOGY = "apology"
+
+
 class AgendaStatus(StrEnum):
     PROPOSED = "proposed"
     DISCUSSED = "discussed"

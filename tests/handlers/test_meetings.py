@@ -250,7 +250,7 @@ BAD = [
     ("/meeting cancel T-1", "is a task"),
     ("/meeting cancel M-9", "There is no meeting M-9"),
     ("/meeting minutes M-1", "Write the minutes"),
-    ("/meeting minutes M-1 present Agreed", "Mention who was present"),
+    ("/meeting minutes M-1 present Agreed", "Mention who after `present`"),
     ("/meeting minutes M-1 present <@UNOBODY> Agreed", "isn't in the Gore District group"),
     ("/agenda add", "agenda item is missing"),
     ("/agenda add Item for M-9", "There is no meeting M-9"),

@@ -8,6 +8,13 @@ TASK_LIST_PAGE = "task_list_page"  # value: JSON {"q": list arguments, "p": page
 
 MEETING_CALENDAR = "meeting_calendar"  # value: meeting id
 AGENDA_TO_TASK = "agenda_to_task"  # value: agenda item id
+MINUTES_REPLACE = "minutes_replace"  # value: pending change id
+MINUTES_ADD = "minutes_add"  # value: pending change id
+MINUTES_CANCEL = "minutes_cancel"  # value: pending change id
+MINUTES_FORM = "minutes_form"  # value: meeting id; opens the attendance and minutes form
+MINUTES_MODAL = "minutes_modal"  # callback id of that form
+GROUP_MOVE = "group_move"  # value: pending change id
+GROUP_MOVE_CANCEL = "group_move_cancel"  # value: pending change id
 
 DEADLINE_SUBMIT = "deadline_submit"  # value: deadline id
 DEADLINE_SNOOZE = "deadline_snooze"  # value: deadline id

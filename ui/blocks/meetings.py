@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from slack_sdk.models.blocks import Block, ButtonElement, DividerBlock, SectionBlock
+from slack_sdk.models.blocks import Block, ButtonElement, SectionBlock
 
 from models.meetings import MeetingRow
 from models.tables import AgendaItem, Meeting, Member
@@ -149,55 +149,3 @@ def attendance_text(present: list[Member], absent_sectors: list[str]) -> str:
             + "."
         )
     return truncate("\n".join(lines), 3000)
-
-
-def meeting_record(
-    trial_name: str,
-    meeting: Meeting,
-    items: list[AgendaItem],
-    present: list[Member],
-    absent_sectors: list[str],
-    tz: ZoneInfo,
-    *,
-    minutes_posted_by: str | None = None,
-) -> Message:
-    """A meeting: agenda, attendance by sector, minutes, and a button to turn each item
-    into a task. The minutes message (posted to the channel) is the same record."""
-    blocks: list[Block] = []
-    if minutes_posted_by:
-        blocks.append(
-            section(
-                f":memo: {mention(minutes_posted_by)} recorded the minutes of *M-{meeting.id}*."
-            )
-        )
-    blocks += [
-        header(f"{trial_name} · M-{meeting.id} · {STATUS_WORDS[meeting.status]}"),
-        section(f"*{format_datetime(meeting.starts_at, tz)}*{where(meeting)}"),
-    ]
-    if meeting.status == "held":
-        blocks += [
-            section(f"*Attendance*\n{attendance_text(present, absent_sectors)}"),
-            section(f"*Minutes*\n{said(meeting.minutes or '', 2900)}"),
-        ]
-    blocks.append(DividerBlock())
-    blocks.append(section("*Agenda*" if items else "*Agenda*\n_Nothing was on the agenda._"))
-    for item in items[:ITEMS_SHOWN]:
-        line = (
-            f"{item.position}. {said(item.title, 200)} — {mention(item.proposer_user_id)} "
-            f"_(A-{item.id})_"
-        )
-        accessory = (
-            ButtonElement(text="Make a task", action_id=ids.AGENDA_TO_TASK, value=str(item.id))
-            if meeting.status == "held"
-            else None
-        )
-        blocks.append(SectionBlock(text=markdown(line, 3000), accessory=accessory))
-    if len(items) > ITEMS_SHOWN:
-        blocks.append(
-            context(f"…and {len(items) - ITEMS_SHOWN} more items: `/agenda show M-{meeting.id}`.")
-        )
-    if meeting.status == "held":
-        blocks.append(context("Turn an item into an action: `/task add <title> from A-<n>`."))
-    text = f"{said(trial_name)} M-{meeting.id} ({meeting.status}), "
-    f"{format_datetime(meeting.starts_at, tz)}"
-    return Message(text=text, blocks=to_dicts(blocks[:50]), in_channel=bool(minutes_posted_by))
