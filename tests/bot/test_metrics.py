@@ -4,6 +4,7 @@ database and Slack are reachable."""
 
 from __future__ import annotations
 
+import time
 import urllib.request
 from datetime import datetime
 
@@ -55,6 +56,11 @@ def test_commands_refusals_reminders_and_rate_limits_are_counted(
 
     def grew(metric: str, **labels: str) -> float:
         return value(after, metric, **labels) - value(before, metric, **labels)
+
+    deadline = time.monotonic() + 10  # a reply is counted just after it is sent
+    while grew("advisory_reply_seconds_count", kind="command") < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+        after = scrape(served_slack)
 
     assert grew("advisory_commands_total", name="/task add", outcome="done") == 1
     assert grew("advisory_commands_total", name="/task show", outcome="refused") == 1
