@@ -7,8 +7,14 @@ from typing import Any
 from slack_bolt import App
 
 from handlers.context import Asker, Services, linked
-from handlers.listeners import on_command
-from handlers.people import names_of
+from handlers.group_setup import (
+    cancel_move,
+    confirm_move,
+    first_mention,
+    learn_names_later,
+    setup,
+)
+from handlers.listeners import on_click, on_command
 from handlers.permissions import Action
 from handlers.registry import Family, Sub
 from models import groups
@@ -17,17 +23,15 @@ from models.places import Place, find_place, next_anniversary
 from models.tables import NAME_LENGTH, TITLE_LENGTH
 from models.types import LeadApproach, OutcomeFocus, Role, Sector, TrialStatus
 from ui.blocks import group as blocks
+from ui.blocks import ids
 from ui.blocks.common import Message, notice
 from ui.formatting import format_date, mention, said
 from ui.parsing import (
-    Mention,
     Token,
     choice,
-    is_mention,
     join,
     parse_date,
     parse_date_to_come,
-    parse_mention,
     parse_title,
     split_keywords,
 )
@@ -60,87 +64,10 @@ def _vocabulary(options: dict[str, Any]) -> dict[str, str]:
     return {key: value.value for key, value in options.items()}
 
 
-def _first_mention(tokens: list[Token], example: str) -> Mention:
-    if not tokens:
-        raise ParseError("Say who: mention them with @.", example=example)
-    if not is_mention(tokens[0]):
-        raise ParseError(
-            f"“{tokens[0].text[:40]}” is not a person. Mention them with @ and pick them "
-            "from Slack's list.",
-            example=example,
-        )
-    return parse_mention(tokens[0].text)
-
-
-def _learn_names_later(asker: Asker, who: Mention | None) -> None:
-    """After the reply, ask Slack for a mentioned person's names (so a plain `@name`
-    finds them later): the change is saved first, and no lock waits on the network."""
-    if who is None or who.user_id is None:
-        return
-    user_id, handle, services = who.user_id, who.name, asker.services
-
-    def learn() -> None:
-        names = names_of(asker.client, user_id, handle=handle)
-        with services.database.session() as session:
-            groups.learn_names(session=session, user_id=user_id, names=names)
-
-    services.background.soon(learn)
-
-
-def setup(asker: Asker, tokens: list[Token]) -> Message:
-    """Director: link this channel to a trial, creating it if new."""
-    head, keywords = split_keywords(tokens, {"lead"})
-    name = parse_title(join(head), what="trial name", limit=NAME_LENGTH)
-    lead_mention = None
-    if "lead" in keywords:
-        lead_mention = _first_mention(keywords["lead"], "/group setup Gore District lead @lisa")
-    if asker.channel_id is None:
-        raise UserError("Type `/group setup` in the channel of the trial's group.")
-    db = asker.services.database
-    with db.session() as session:
-        group = groups.load_group(
-            session=session, channel_id=asker.channel_id, user_id=asker.user_id
-        )
-        asker.require(Action.LINK_CHANNEL, group)
-        result = groups.link_channel(
-            session=session, actor_user_id=asker.user_id, name=name, channel_id=asker.channel_id
-        )
-        trial = result.trial
-        lead_text = ""
-        if lead_mention is not None:
-            user_id, handle = groups.resolve_person(
-                session=session, trial=trial, mention=lead_mention
-            )
-            approach = trial.lead_approach
-            groups.add_member(
-                session=session,
-                actor_user_id=asker.user_id,
-                trial=trial,
-                user_id=user_id,
-                names=groups.Names(handle=handle),
-                sector=Sector.PROVIDER if approach == LeadApproach.NGO.value else Sector.COMMUNITY,
-                organisation=trial.lead_organisation,
-                role=Role.LEAD,
-            )
-            lead_text = f" Lead: {mention(user_id)}."
-    _learn_names_later(asker, lead_mention)
-    how = "a new trial" if result.created else "an existing trial"
-    moved = (
-        f" (it was linked to <#{result.previous_channel_id}> before)"
-        if result.previous_channel_id
-        else ""
-    )
-    return notice(
-        f":link: This channel is now the advisory group of *{said(trial.name)}*, {how}{moved}."
-        f"{lead_text} See `/group help` to add members.",
-        in_channel=True,
-    )
-
-
 def add(asker: Asker, tokens: list[Token]) -> Message:
     """Lead: add a member, or change their sector, organisation or role."""
     head, keywords = split_keywords(tokens, {"as"})
-    who = _first_mention(head, ADD_EXAMPLE)
+    who = first_mention(head, ADD_EXAMPLE)
     if len(head) < 2:
         raise ParseError(
             "Say which sector they represent: iwi, council, agency, community or provider.",
@@ -169,13 +96,13 @@ def add(asker: Asker, tokens: list[Token]) -> Message:
             organisation=organisation,
             role=role,
         )
-    _learn_names_later(asker, who)
+    learn_names_later(asker, who)
     return blocks.member_added(trial, change.member, change.change, asker.user_id)
 
 
 def remove(asker: Asker, tokens: list[Token]) -> Message:
     """Lead: deactivate a member; their history stays."""
-    who = _first_mention(tokens, "/group remove @hemi")
+    who = first_mention(tokens, "/group remove @hemi")
     if len(tokens) > 1:
         raise ParseError("Remove one person at a time.", example="/group remove @hemi")
     with asker.services.database.session() as session:
@@ -457,3 +384,15 @@ FAMILY = Family(
 def register(app: App, services: Services) -> None:
     """Wire `/group` into the app."""
     on_command(app, FAMILY, services)
+    on_click(
+        app,
+        ids.GROUP_MOVE,
+        services,
+        lambda asker, action, _body: confirm_move(asker, int(action["value"])),
+    )
+    on_click(
+        app,
+        ids.GROUP_MOVE_CANCEL,
+        services,
+        lambda asker, action, _body: cancel_move(asker, int(action["value"])),
+    )

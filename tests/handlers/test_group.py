@@ -12,7 +12,7 @@ from models.tables import AuditLog, Member, Trial
 from simulator.web_api import FakeSlack
 from tests.conftest import ARO, DIRECTOR, GORE, HEMI, LISA, RANUI
 from tests.harness.checks import assert_refused
-from tests.harness.slack_requests import Slack
+from tests.harness.slack_requests import Interactions, Slack
 
 
 def test_setting_up_gore_district(gore: Slack, database: Database) -> None:
@@ -82,9 +82,21 @@ def test_a_channel_holds_one_trial_and_a_trial_moves_channel(
 ) -> None:
     refused = gore.say("/group setup Rotorua District", user=DIRECTOR, channel=GORE)
     assert "already the channel of Gore District" in refused.text
-    moved = gore.say("/group setup gore district", user=DIRECTOR, channel="CGORE2")
-    assert "it was linked to <#CGORE> before" in moved.text
+    before = len(_audit(database))
+    asked = gore.say("/group setup gore district", user=DIRECTOR, channel="CGORE2")
+    assert asked.ephemeral and "is the trial of <#CGORE>. Move it here?" in asked.text
+    assert len(_audit(database)) == before  # nothing moved before the click
+    buttons = {
+        e["action_id"]: e for b in asked.blocks if b["type"] == "actions" for e in b["elements"]
+    }
+    clicks = Interactions(gore)
+    clicks.click(buttons["group_move"], user=LISA, channel="CGORE2")  # only the Director's
+    assert gore.say("/group info", user=LISA, channel=GORE).text.count("Gore District") >= 1
+    moved = clicks.click(buttons["group_move"], user=DIRECTOR, channel="CGORE2")
+    reply = gore.fake.wait_for("response_url", hook=moved.hook)[0].params["text"]
+    assert "it was linked to <#CGORE> before" in reply
     assert gore.say("/group list", user=LISA, channel="CGORE2").text.count(f"<@{LISA}>") == 1
+    assert "isn't linked" in gore.say("/group list", user=LISA, channel=GORE).text
 
 
 def test_roles_updates_and_rejoining(gore: Slack, database: Database) -> None:

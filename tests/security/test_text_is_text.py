@@ -111,7 +111,7 @@ def test_names_that_only_differ_by_invisible_characters_are_one_trial(
 
     slack.say("/group setup Gore District", user=DIRECTOR, channel=GORE)
     again = slack.say("/group setup Gore\u200b District", user=DIRECTOR, channel="COTHER")
-    assert "an existing trial" in again.text
+    assert "*Gore District* is the trial of <#CGORE>" in again.text  # the same trial, moving
 
 
 def test_text_stored_before_is_escaped_where_it_is_shown(

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from slack_sdk.models.blocks import Block, DividerBlock
+from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, DividerBlock
 
 from models.places import find_place, next_anniversary
 from models.tables import Member, Outcome, Trial
 from models.types import Role, Sector
+from ui.blocks import ids
 from ui.blocks.common import Message, context, header, section, to_dicts
 from ui.formatting import format_date, mention, plural, said
 
@@ -168,3 +169,21 @@ def channel_gone_notice(trial_name: str, channel_id: str, what: str) -> Message:
         f"group's agenda calls, notes and summaries can't be posted there. {fix}"
     )
     return Message(text=text, blocks=to_dicts([section(text)]))
+
+
+def move_prompt(trial: Trial, pending_id: int) -> Message:
+    """Before a trial leaves the channel it is linked to for this one."""
+    text = (
+        f"*{said(trial.name)}* is the trial of <#{trial.channel_id}>. Move it here? Its group, "
+        "plan and records come with it, and that channel is no longer linked. Nothing has "
+        "changed yet."
+    )
+    buttons = ActionsBlock(
+        elements=[
+            ButtonElement(
+                text="Move it here", action_id=ids.GROUP_MOVE, value=str(pending_id), style="danger"
+            ),
+            ButtonElement(text="Cancel", action_id=ids.GROUP_MOVE_CANCEL, value=str(pending_id)),
+        ]
+    )
+    return Message(text=text, blocks=to_dicts([section(text), buttons]))

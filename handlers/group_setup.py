@@ -1,0 +1,137 @@
+"""`/group setup`: a channel becomes a trial's, asking first before a trial leaves another
+channel; and the small helpers that mentions of people need."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from sqlmodel import Session
+
+from handlers.context import Asker
+from handlers.people import names_of
+from handlers.permissions import Action
+from models import groups, pending
+from models.errors import ParseError, UserError
+from models.people import Mention
+from models.tables import NAME_LENGTH
+from models.types import LeadApproach, Role, Sector
+from ui.blocks import group as blocks
+from ui.blocks.common import Message, notice
+from ui.formatting import mention, said
+from ui.parsing import Token, is_mention, join, parse_mention, parse_title, split_keywords
+
+
+def first_mention(tokens: list[Token], example: str) -> Mention:
+    if not tokens:
+        raise ParseError("Say who: mention them with @.", example=example)
+    if not is_mention(tokens[0]):
+        raise ParseError(
+            f"“{tokens[0].text[:40]}” is not a person. Mention them with @ and pick them "
+            "from Slack's list.",
+            example=example,
+        )
+    return parse_mention(tokens[0].text)
+
+
+def learn_names_later(asker: Asker, who: Mention | None) -> None:
+    """After the reply, ask Slack for a mentioned person's names (so a plain `@name`
+    finds them later): the change is saved first, and no lock waits on the network."""
+    if who is None or who.user_id is None:
+        return
+    user_id, handle, services = who.user_id, who.name, asker.services
+
+    def learn() -> None:
+        names = names_of(asker.client, user_id, handle=handle)
+        with services.database.session() as session:
+            groups.learn_names(session=session, user_id=user_id, names=names)
+
+    services.background.soon(learn)
+
+
+def setup(asker: Asker, tokens: list[Token]) -> Message:
+    """Director: link this channel to a trial, creating it if new; a trial linked to another
+    channel moves here only after asking."""
+    head, keywords = split_keywords(tokens, {"lead"})
+    name = parse_title(join(head), what="trial name", limit=NAME_LENGTH)
+    lead = None
+    if "lead" in keywords:
+        lead = first_mention(keywords["lead"], "/group setup Gore District lead @lisa")
+    if asker.channel_id is None:
+        raise UserError("Type `/group setup` in the channel of the trial's group.")
+    with asker.services.database.session() as session:
+        group = groups.load_group(
+            session=session, channel_id=asker.channel_id, user_id=asker.user_id
+        )
+        asker.require(Action.LINK_CHANNEL, group)
+        existing = groups.find_trial_by_name(session=session, name=name)
+        if existing and existing.channel_id and existing.channel_id != asker.channel_id:
+            pending_id = pending.propose(
+                session=session,
+                user_id=asker.user_id,
+                kind="group_move",
+                payload={
+                    "name": name,
+                    "channel": asker.channel_id,
+                    "lead": keywords["lead"][0].text if lead is not None else None,
+                },
+            )
+            return blocks.move_prompt(existing, pending_id)
+        return _link(asker, session, name, lead)
+
+
+def _link(asker: Asker, session: Session, name: str, lead: Mention | None) -> Message:
+    assert asker.channel_id is not None
+    result = groups.link_channel(
+        session=session, actor_user_id=asker.user_id, name=name, channel_id=asker.channel_id
+    )
+    trial = result.trial
+    lead_text = ""
+    if lead is not None:
+        user_id, handle = groups.resolve_person(session=session, trial=trial, mention=lead)
+        approach = trial.lead_approach
+        groups.add_member(
+            session=session,
+            actor_user_id=asker.user_id,
+            trial=trial,
+            user_id=user_id,
+            names=groups.Names(handle=handle),
+            sector=Sector.PROVIDER if approach == LeadApproach.NGO.value else Sector.COMMUNITY,
+            organisation=trial.lead_organisation,
+            role=Role.LEAD,
+        )
+        lead_text = f" Lead: {mention(user_id)}."
+    learn_names_later(asker, lead)
+    how = "a new trial" if result.created else "an existing trial"
+    moved = (
+        f" (it was linked to <#{result.previous_channel_id}> before)"
+        if result.previous_channel_id
+        else ""
+    )
+    return notice(
+        f":link: This channel is now the advisory group of *{said(trial.name)}*, {how}{moved}."
+        f"{lead_text} See `/group help` to add members.",
+        in_channel=True,
+    )
+
+
+def confirm_move(asker: Asker, pending_id: int) -> Message:
+    """*Move it here*: the trial leaves its old channel for this one."""
+    with asker.services.database.session() as session:
+        change = pending.take(
+            session=session, pending_id=pending_id, user_id=asker.user_id, kind="group_move"
+        )
+        asker = replace(asker, channel_id=str(change["channel"]))
+        group = groups.load_group(
+            session=session, channel_id=asker.channel_id, user_id=asker.user_id
+        )
+        asker.require(Action.LINK_CHANNEL, group)
+        lead = parse_mention(change["lead"]) if change.get("lead") else None
+        return _link(asker, session, str(change["name"]), lead)
+
+
+def cancel_move(asker: Asker, pending_id: int) -> Message:
+    with asker.services.database.session() as session:
+        pending.take(
+            session=session, pending_id=pending_id, user_id=asker.user_id, kind="group_move"
+        )
+    return notice("Left the trial where it was. Nothing changed.")
