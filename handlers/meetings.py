@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from slack_bolt import App
 
@@ -24,9 +25,10 @@ from handlers.minutes import (
 )
 from handlers.permissions import Action
 from handlers.registry import Family, Sub
-from models import groups, meetings, minutes
+from models import groups, meetings, minutes, series
 from models.errors import ParseError, UserError
 from models.tables import TITLE_LENGTH
+from models.working_days import WorkingDays
 from ui.blocks import ids
 from ui.blocks import meetings as blocks
 from ui.blocks.common import Message, notice
@@ -35,8 +37,11 @@ from ui.formatting import format_datetime, mention, said
 from ui.ics import meeting_ics
 from ui.parsing import (
     Token,
+    choice,
     join,
     local_datetime,
+    parse_date,
+    parse_date_to_come,
     parse_link,
     parse_title,
     split_date_time,
@@ -47,9 +52,25 @@ SCHEDULE_EXAMPLE = "/meeting schedule 15/12 10am at Gore Library"
 MINUTES_EXAMPLE = "/meeting minutes M-5 present @hemi @aroha Agreed to fund the breakfast club."
 
 
+def _repeat(words: list[Token], first: Any, today: Any) -> tuple[str, list[Any]]:
+    """`repeat monthly until 30/6/2027`: how it repeats, and the dates it falls on."""
+    example = "/meeting schedule 1/12 10am at Gore Library repeat monthly until 30/6/2027"
+    if not words:
+        raise ParseError("Say how it repeats: weekly, fortnightly or monthly.", example=example)
+    how = choice(words[0].text, {r: r for r in series.REPEATS}, what="repeat", example=example)
+    until = None
+    if len(words) > 1:
+        if not words[1].is_word("until") or len(words) < 3:
+            raise ParseError("After how it repeats, say `until` and a date.", example=example)
+        until = parse_date_to_come(join(words[2:]), today=today, example=example)
+        if until < first:
+            raise ParseError("The series has to end after its first meeting.", example=example)
+    return how, series.occurrences(first, how, until)
+
+
 def schedule(asker: Asker, tokens: list[Token]) -> Message:
-    """Lead or chair: schedule a meeting at a date, time and place."""
-    head, keywords = split_keywords(tokens, {"at"})
+    """Lead or chair: schedule a meeting at a date, time and place, or a series of them."""
+    head, keywords = split_keywords(tokens, {"at", "repeat"})
     services = asker.services
     day, at = split_date_time(head, today=services.today())
     starts_at = local_datetime(day, at, services.settings.tz)
@@ -63,18 +84,72 @@ def schedule(asker: Asker, tokens: list[Token]) -> Message:
         words = keywords["at"]
         link = parse_link(words[0].text) if len(words) == 1 else None
         place = link or parse_title(join(words), what="place", limit=TITLE_LENGTH)
+    repeat, days = None, [day]
+    if "repeat" in keywords:
+        repeat, days = _repeat(keywords["repeat"], day, services.today())
+    tz = services.settings.tz
     with services.database.session() as session:
         group, trial = linked(asker, session)
         asker.require(Action.MANAGE_MEETINGS, group)
-        meeting = meetings.schedule(
-            session=session,
-            trial=trial,
-            starts_at=starts_at,
-            place=place,
-            actor_user_id=asker.user_id,
+        if repeat is None:
+            made = [
+                meetings.schedule(
+                    session=session,
+                    trial=trial,
+                    starts_at=starts_at,
+                    place=place,
+                    actor_user_id=asker.user_id,
+                )
+            ]
+        else:
+            made = meetings.schedule_series(
+                session=session,
+                trial=trial,
+                starts=[local_datetime(d, at, tz) for d in days],
+                place=place,
+                repeat=repeat,
+                actor_user_id=asker.user_id,
+            )
+        minutes.join_waiting(session=session, meeting=made[0])  # items not reached before
+    calendar = WorkingDays(trial.region)
+    holidays = [
+        (m, name)
+        for m in made
+        if (name := calendar.holiday(m.starts_at.astimezone(tz).date())) is not None
+    ]
+    return blocks.meeting_scheduled(trial.name, made, tz, asker.user_id, holidays=holidays)
+
+
+def move(asker: Asker, tokens: list[Token]) -> Message:
+    """Lead or chair: one meeting to another date (and time); of a series, this one alone."""
+    example = "/meeting move M-5 16/12 2pm"
+    if len(tokens) < 2:
+        raise ParseError("Give the meeting and its new date (and time).", example=example)
+    services, tz = asker.services, asker.services.settings.tz
+    with services.database.session() as session:
+        meeting, trial = meeting_here(asker, session, tokens, example, lock=True)
+        group = groups.load_group(session=session, user_id=asker.user_id, trial=trial)
+        asker.require(Action.MANAGE_MEETINGS, group)
+        try:
+            day, at = split_date_time(tokens[1:], today=services.today())
+        except ParseError:
+            day = parse_date(join(tokens[1:]), today=services.today())
+            at = meeting.starts_at.astimezone(tz).time()  # the same time, another day
+        starts_at = local_datetime(day, at, tz)
+        if starts_at <= services.now():
+            raise ParseError(
+                f"{format_datetime(starts_at, tz)} has passed. Give a time to come.",
+                example=example,
+            )
+        previous = meetings.move(
+            session=session, meeting=meeting, starts_at=starts_at, actor_user_id=asker.user_id
         )
-        minutes.join_waiting(session=session, meeting=meeting)  # items not reached before
-    return blocks.meeting_scheduled(trial.name, meeting, services.settings.tz, asker.user_id)
+    return notice(
+        f":spiral_calendar_pad: {mention(asker.user_id)} moved the {said(trial.name)} meeting "
+        f"*M-{meeting.id}* from {format_datetime(previous, tz)} to "
+        f"{format_datetime(starts_at, tz)}{blocks.where(meeting)}.",
+        in_channel=True,
+    )
 
 
 def list_meetings(asker: Asker, tokens: list[Token]) -> Message:
@@ -83,7 +158,7 @@ def list_meetings(asker: Asker, tokens: list[Token]) -> Message:
         raise ParseError("`/meeting list` takes nothing after it.", example="/meeting list")
     with asker.services.database.session(write=False) as session:
         _, trial = linked(asker, session)
-        rows = meetings.upcoming(session=session, trial=trial, now=asker.services.now())
+        rows = meetings.upcoming(session=session, trial=trial, now=asker.services.now(), limit=100)
     return blocks.meeting_list(trial.name, rows, asker.services.settings.tz)
 
 
@@ -125,7 +200,18 @@ FAMILY = Family(
                     "/meeting schedule 15/12 10am at Gore Library",
                     "schedule a meeting (a link works as the place).",
                 ),
+                (
+                    "/meeting schedule 1/12 10am at Gore Library repeat monthly until 30/6/2027",
+                    "a series: weekly, fortnightly, or monthly on the same weekday of the month.",
+                ),
             ),
+            who="Lead or chair",
+            changes=True,
+        ),
+        Sub(
+            "move",
+            move,
+            (("/meeting move M-5 16/12 2pm", "another date or time (of a series, this one)."),),
             who="Lead or chair",
             changes=True,
         ),

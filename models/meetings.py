@@ -262,3 +262,62 @@ def origin_of(*, session: Session, item_id: int | None) -> Origin | None:
     if item is None or meeting is None:
         return None
     return Origin(item.id, item.title, meeting.id, meeting.starts_at)  # type: ignore[arg-type]
+
+
+def schedule_series(
+    *,
+    session: Session,
+    trial: Trial,
+    starts: list[datetime],
+    place: str | None,
+    repeat: str,
+    actor_user_id: str,
+) -> list[Meeting]:
+    """A repeating meeting: each occurrence its own M- reference, the first names the series."""
+    made: list[Meeting] = []
+    for starts_at in starts:
+        meeting = Meeting(
+            trial_id=trial.id,  # type: ignore[arg-type]
+            starts_at=starts_at,
+            place=place,
+            created_by=actor_user_id,
+            repeat=repeat,
+            series_id=made[0].id if made else None,
+        )
+        session.add(meeting)
+        session.flush()
+        if not made:
+            meeting.series_id = meeting.id
+            session.add(meeting)
+        made.append(meeting)
+    record(
+        session=session,
+        actor_user_id=actor_user_id,
+        action="meeting.series",
+        entity="meeting",
+        entity_id=made[0].id,
+        trial_id=trial.id,
+        detail={"repeat": repeat, "meetings": [m.id for m in made], "place": place},
+    )
+    return made
+
+
+def move(
+    *, session: Session, meeting: Meeting, starts_at: datetime, actor_user_id: str
+) -> datetime:
+    """A new date or time for one meeting (of a series, this one alone); the previous."""
+    if meeting.status != MeetingStatus.SCHEDULED.value:
+        raise UserError(f"M-{meeting.id} is {meeting.status}; only a scheduled meeting moves.")
+    previous = meeting.starts_at
+    meeting.starts_at = starts_at
+    session.add(meeting)
+    record(
+        session=session,
+        actor_user_id=actor_user_id,
+        action="meeting.moved",
+        entity="meeting",
+        entity_id=meeting.id,
+        trial_id=meeting.trial_id,
+        detail={"from": previous, "to": starts_at},
+    )
+    return previous

@@ -17,6 +17,11 @@ def _holidays(subdivision: str | None, year: int) -> frozenset[date]:
     return frozenset(holidays.country_holidays("NZ", subdiv=subdivision, years=year).keys())
 
 
+@lru_cache(maxsize=64)
+def _named(subdivision: str | None, year: int) -> dict[date, str]:
+    return dict(holidays.country_holidays("NZ", subdiv=subdivision, years=year).items())
+
+
 class WorkingDays:
     """The working days of one place: its region, district or town (national holidays only
     if the place is unknown or split between two anniversary days)."""
@@ -24,6 +29,10 @@ class WorkingDays:
     def __init__(self, region: str | None = None) -> None:
         anniversary = anniversary_of(region)
         self.code = anniversary.subdivision if anniversary else None
+
+    def holiday(self, day: date) -> str | None:
+        """The public holiday (or anniversary day) kept there on that day, if any."""
+        return _named(self.code, day.year).get(day)
 
     def is_working_day(self, day: date) -> bool:
         return day.weekday() < 5 and day not in _holidays(self.code, day.year)

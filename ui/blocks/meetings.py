@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import Block, ButtonElement, SectionBlock
 
+from models import series
 from models.meetings import MeetingRow
 from models.tables import AgendaItem, Meeting, Member
 from ui.blocks import ids
@@ -59,11 +60,30 @@ def meeting_list(trial_name: str, rows: list[MeetingRow], tz: ZoneInfo) -> Messa
                 "`/meeting schedule 15/12 10am at Gore Library`."
             )
         )
+    later: dict[int, list[MeetingRow]] = {}  # a series shows once, with its next date
+    shown: list[MeetingRow] = []
     for row in rows:
+        key = row.meeting.series_id
+        if key is not None and key in later:
+            later[key].append(row)
+            continue
+        if key is not None:
+            later[key] = []
+        shown.append(row)
+    for row in shown[:45]:
+        line = meeting_line(row, tz)
+        key = row.meeting.series_id
+        if key is not None:
+            first = row.meeting.starts_at.astimezone(tz).date()
+            line += f"\n      _repeats {series.describe(first, row.meeting.repeat or 'weekly')}_"
+            if later[key]:
+                last = later[key][-1].meeting
+                line += (
+                    f" · {plural(len(later[key]), 'more meeting')} to "
+                    f"{format_datetime(last.starts_at, tz)}"
+                )
         blocks.append(
-            SectionBlock(
-                text=markdown(meeting_line(row, tz)), accessory=calendar_button(row.meeting)
-            )
+            SectionBlock(text=markdown(line, 3000), accessory=calendar_button(row.meeting))
         )
     blocks.append(context("“Add to calendar” puts an .ics file in the channel for everyone."))
     return Message(
@@ -71,15 +91,43 @@ def meeting_list(trial_name: str, rows: list[MeetingRow], tz: ZoneInfo) -> Messa
     )
 
 
-def meeting_scheduled(trial_name: str, meeting: Meeting, tz: ZoneInfo, actor: str) -> Message:
-    text = (
-        f":spiral_calendar_pad: {mention(actor)} scheduled a {said(trial_name)} meeting: "
-        f"*M-{meeting.id}* {format_datetime(meeting.starts_at, tz)}{where(meeting)}. "
-        "Add agenda items with `/agenda add <item>`."
-    )
+def meeting_scheduled(
+    trial_name: str,
+    made: list[Meeting],
+    tz: ZoneInfo,
+    actor: str,
+    *,
+    holidays: list[tuple[Meeting, str]] | None = None,
+) -> Message:
+    """A meeting scheduled, or a series of them; any that falls on a public holiday there
+    is flagged so the lead can move it."""
+    meeting = made[0]
+    if len(made) == 1:
+        text = (
+            f":spiral_calendar_pad: {mention(actor)} scheduled a {said(trial_name)} meeting: "
+            f"*M-{meeting.id}* {format_datetime(meeting.starts_at, tz)}{where(meeting)}. "
+            "Add agenda items with `/agenda add <item>`."
+        )
+    else:
+        first_day = meeting.starts_at.astimezone(tz).date()
+        text = (
+            f":spiral_calendar_pad: {mention(actor)} scheduled {len(made)} {said(trial_name)} "
+            f"meetings, {series.describe(first_day, meeting.repeat or 'weekly')} at "
+            f"{meeting.starts_at.astimezone(tz):%H:%M}{where(meeting)}: *M-{meeting.id}* "
+            f"{format_datetime(meeting.starts_at, tz)} to *M-{made[-1].id}* "
+            f"{format_datetime(made[-1].starts_at, tz)}. Each can be moved or cancelled alone."
+        )
     blocks: list[Block] = [
         SectionBlock(text=markdown(text, 3000), accessory=calendar_button(meeting))
     ]
+    if holidays:
+        flagged = "; ".join(
+            f"M-{m.id} {format_datetime(m.starts_at, tz)} is {name}" for m, name in holidays[:10]
+        )
+        blocks.append(
+            context(f":warning: A public holiday there: {flagged}. Move it with `/meeting move`.")
+        )
+        text += f" Public holiday: {flagged}."
     return Message(text=text, blocks=to_dicts(blocks), in_channel=True)
 
 
