@@ -20,6 +20,7 @@ from models.indicators import Series, series_of
 from models.local_time import days_between, local_date
 from models.periods import Period
 from models.tables import (
+    AgendaItem,
     Deadline,
     Meeting,
     MeetingAttendance,
@@ -51,6 +52,7 @@ class TaskLine:
 class MeetingRecord:
     meeting: Meeting
     sectors: dict[str, int] = field(default_factory=dict)
+    decisions: list[tuple[str, str]] = field(default_factory=list)  # (agenda item, decision)
 
     @property
     def absent(self) -> list[str]:
@@ -150,6 +152,16 @@ def report_data(
             reports[meeting.trial_id].meetings.append(record)
         if sector:
             record.sectors[sector] = record.sectors.get(sector, 0) + 1
+    if meetings:
+        for item in session.exec(
+            select(AgendaItem)
+            .where(
+                col(AgendaItem.meeting_id).in_(list(meetings)),
+                col(AgendaItem.decision).is_not(None),
+            )
+            .order_by(col(AgendaItem.meeting_id), col(AgendaItem.position))
+        ).all():
+            meetings[item.meeting_id].decisions.append((item.title, item.decision or ""))
     for deadline in session.exec(
         select(Deadline)
         .where(

@@ -87,6 +87,11 @@ def _task(line: TaskLine, today: date, tz: ZoneInfo, *, with_update: bool) -> st
     return text
 
 
+def _excerpt(text: str, most: int = 300) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= most else flat[: most - 1].rstrip() + "…"
+
+
 def indicator_row(series: Series, period: Period) -> list[str]:
     """Indicator, baseline, the latest value within the period (or, with none, the last one
     recorded with its period), source."""
@@ -201,7 +206,9 @@ def trial_sections(report: TrialReport, today: date, tz: ZoneInfo, level: int = 
             f"M-{record.meeting.id} {format_datetime(record.meeting.starts_at, tz)}: "
             f"attendance {present or 'not recorded'}"
             + (f"; not at the table: {missing}" if missing else "")
-            + f". Decisions: {record.meeting.minutes or NOTHING}"
+            + ". Decisions: "
+            + ("; ".join(f"{title}: {decision}" for title, decision in record.decisions) or NOTHING)
+            + (f". Minutes: {_excerpt(record.meeting.minutes)}" if record.meeting.minutes else "")
         )
     if not meetings.bullets:
         meetings.paragraphs.append(NOTHING)

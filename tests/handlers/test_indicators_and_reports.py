@@ -16,7 +16,15 @@ from bot.app import make_client
 from bot.config import Settings
 from models import reports, summaries
 from models.db import Database
-from models.tables import AuditLog, Meeting, MeetingAttendance, Member, Task, Trial
+from models.tables import (
+    AgendaItem,
+    AuditLog,
+    Meeting,
+    MeetingAttendance,
+    Member,
+    Task,
+    Trial,
+)
 from scheduler.sweep import sweep
 from simulator.web_api import FakeSlack
 from tests.conftest import ARO, DIRECTOR, GORE, HEMI, LISA, NZ
@@ -155,6 +163,14 @@ def test_a_report_holds_exactly_what_happened_in_its_period(
             [
                 MeetingAttendance(meeting_id=held.id, member_id=members[HEMI].id),
                 MeetingAttendance(meeting_id=held.id, member_id=members[ARO].id),
+                AgendaItem(
+                    meeting_id=held.id,
+                    title="Breakfast clubs",
+                    proposer_user_id=HEMI,
+                    position=1,
+                    status="discussed",
+                    decision="Fund them for two terms",
+                ),
             ]
         )
     refused = group.say("/report draft H1 2026", user=HEMI, channel=GORE)
@@ -169,7 +185,8 @@ def test_a_report_holds_exactly_what_happened_in_its_period(
     assert "Youth hub lease" not in text and "Hire a truancy officer" not in text  # after it
     assert (
         "attendance Government agencies 1, Iwi 1; not at the table: Council, Community, "
-        "Social-service providers. Decisions: Agreed to fund the breakfast clubs." in text
+        "Social-service providers. Decisions: Breakfast clubs: Fund them for two terms. "
+        "Minutes: Agreed to fund the breakfast clubs." in text
     )
     assert "Out of the period" not in text
     assert "Reporting deadlines\nNothing recorded." in text
