@@ -30,7 +30,8 @@ EVENT_SCOPES: dict[str, str | None] = {
     "group_left": "groups:read",
 }
 # Slash commands need the `commands` scope whatever else the bot calls.
-BASE_SCOPES = ("commands",)
+# The minutes form's file input (a document kept as the minutes of record) needs files:read.
+BASE_SCOPES = ("commands", "files:read")
 EVENTS_PATH = "/slack/events"
 
 

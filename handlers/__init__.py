@@ -12,6 +12,7 @@ from handlers import (
     group,
     indicators,
     meetings,
+    minutes_form,
     report,
     summary,
     task_actions,
@@ -43,6 +44,7 @@ def register_all(app: App, services: Services) -> None:
     updates.register(app, services)
     task_actions.register(app, services)
     meetings.register(app, services)
+    minutes_form.register(app, services)
     agenda.register(app, services)
     deadlines.register(app, services)
     summary.register(app, services)

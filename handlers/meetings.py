@@ -23,6 +23,7 @@ from handlers.minutes import (
     record_message,
     record_minutes,
 )
+from handlers.minutes_form import form_command
 from handlers.permissions import Action
 from handlers.registry import Family, Sub
 from models import groups, meetings, minutes, series
@@ -250,6 +251,8 @@ FAMILY = Family(
             ),
             who="Lead or chair",
             changes=True,
+            form=form_command,
+            form_words=1,
         ),
         Sub(
             "decide",

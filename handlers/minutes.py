@@ -103,6 +103,7 @@ def record_message(
         minutes_posted_by=posted_by,
         carried_to=carried_to,
         carried=len(carried or []),
+        started=meeting.starts_at <= asker.services.now(),
     )
 
 

@@ -56,8 +56,10 @@ def test_the_manifest_lists_exactly_the_registered_commands(slack: Slack) -> Non
 def test_the_scopes_cover_every_web_api_call_and_no_more() -> None:
     called = set(re.findall(r"\bclient\.\s*([a-z][a-zA-Z_0-9]+)\(", _sources()))
     assert called <= set(WEB_API_SCOPES), called - set(WEB_API_SCOPES)
+    form_files = {"files:read"} if '"type": "file_input"' in _sources() else set()
     needed = (
         {"commands"}
+        | form_files
         | {WEB_API_SCOPES[m] for m in called if WEB_API_SCOPES[m]}
         | {scope for scope in EVENT_SCOPES.values() if scope}
     )

@@ -137,3 +137,59 @@ def test_items_deferred_go_to_the_next_meeting_or_wait_for_one(
     assert (items[2].meeting_id, items[2].carried_from_id, items[2].status) == (2, 1, "proposed")
     agenda = group.say("/meeting show M-2", user=HEMI, channel=GORE).text
     assert "Truancy figures" in agenda and "carried over from M-1" in agenda
+
+
+def test_the_form_records_attendance_apologies_a_guest_outcomes_and_a_document(
+    group: Slack, database: Database, fake_slack: FakeSlack
+) -> None:
+    from models.tables import Member
+
+    group.say("/meeting schedule today 11am at Gore Library", user=LISA, channel=GORE)
+    group.say("/agenda add Breakfast club funding", user=HEMI, channel=GORE)
+    group.say("/agenda add Youth hub lease", user=HEMI, channel=GORE)
+    group.say("/meeting schedule 15/12 10am", user=LISA, channel=GORE)
+    opened = group.command("/meeting", "minutes M-1", user=ARO, channel=GORE)  # the chair
+    view = fake_slack.answer_to(opened.hook).view
+    assert view["callback_id"] == "minutes_modal"
+    assert len(view["blocks"]) <= 100 and fake_slack.violations == []
+    with database.session(write=False) as session:
+        ids = {m.slack_user_id: str(m.id) for m in session.exec(select(Member))}
+    document = {
+        "id": "F0MINUTES",
+        "name": "Minutes 23 Nov.docx",
+        "permalink": "https://trials.slack.com/files/U1/F0MINUTES/minutes.docx",
+    }
+    clicks = Interactions(group)
+    refused = clicks.submit(view, {}, user=ARO)
+    assert refused["response_action"] == "errors" and "minutes_0" in refused["errors"]
+    saved = clicks.submit(
+        view,
+        {
+            "present_iwi_0": [ids[HEMI]],
+            "present_agency_0": [ids[ARO]],
+            "apologies_community_0": [ids[LISA]],
+            "guests": "Mere Tūhoe, Southern District Health Board",
+            "minutes_0": "Talked about the breakfast clubs.",
+            "minutes_file": [document],
+            "item_1_outcome": "discussed",
+            "item_1_decision": "Fund the clubs for two terms",
+            "item_2_outcome": "deferred",
+        },
+        user=ARO,
+    )
+    assert saved == {}
+    posted = fake_slack.wait_for("chat.postMessage")[-1]
+    text = str(posted.params)
+    assert "Apologies" in text and "Mere Tūhoe (Southern District Health Board)" in text
+    assert "Minutes of record" in text and "F0MINUTES" in text
+    assert "Fund the clubs for two terms" in text
+    assert "carried over to M-2" in text
+    with database.session(write=False) as session:
+        items = {i.id: i for i in session.exec(select(AgendaItem))}
+        meeting = session.get(Meeting, 1)
+    assert meeting is not None and meeting.status == "held"
+    assert meeting.minutes_file_name == "Minutes 23 Nov.docx"
+    assert (items[2].meeting_id, items[2].carried_from_id) == (2, 1)
+    shown = group.say("/meeting show M-1", user=HEMI, channel=GORE).text
+    assert "Not at the table: council, community, social-service providers" in shown
+    assert "*Apologies*: <@ULISA>" in shown

@@ -251,11 +251,10 @@ class Interactions:
         result.hook = hook
         return result
 
-    def submit(
-        self, view: dict[str, Any], answers: dict[str, str | None], *, user: str
-    ) -> dict[str, Any]:
-        """Submit a modal the app opened, answering its inputs by block id; returns the
-        app's response body (empty for a plain ack)."""
+    def submit(self, view: dict[str, Any], answers: dict[str, Any], *, user: str) -> dict[str, Any]:
+        """Submit a modal the app opened, answering its inputs by block id (checkboxes: a
+        list of option values; a file input: a list of files); returns the app's response
+        body (empty for a plain ack)."""
         values: dict[str, dict[str, Any]] = {}
         for block in view["blocks"]:
             if block["type"] != "input":
@@ -272,6 +271,16 @@ class Interactions:
                 )
             elif element["type"] == "users_select":
                 state["selected_user"] = answer or element.get("initial_user")
+            elif element["type"] == "checkboxes":
+                options = {o["value"]: o for o in element["options"]}
+                state["selected_options"] = [options[v] for v in answer or []]
+            elif element["type"] == "radio_buttons":
+                options = {o["value"]: o for o in element["options"]}
+                state["selected_option"] = (
+                    options.get(answer) if answer else element.get("initial_option")
+                )
+            elif element["type"] == "file_input":
+                state["files"] = answer or []
             values[block["block_id"]] = {element["action_id"]: state}
         payload = {
             "type": "view_submission",

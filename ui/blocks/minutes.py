@@ -75,6 +75,7 @@ def meeting_record(
     minutes_posted_by: str | None = None,
     carried_to: Meeting | None = None,
     carried: int = 0,
+    started: bool = False,
 ) -> Message:
     """A meeting: agenda with outcomes and decisions, attendance by sector, apologies,
     guests, the minutes in as many sections as they need, and a button to turn each item
@@ -117,6 +118,19 @@ def meeting_record(
             blocks.append(
                 context(f":page_facing_up: Minutes of record: <{meeting.minutes_file}|{name}>")
             )
+    if meeting.status == "scheduled" and started:
+        blocks.append(
+            ActionsBlock(
+                elements=[
+                    ButtonElement(
+                        text="Record minutes",
+                        action_id=ids.MINUTES_FORM,
+                        value=str(meeting.id),
+                        style="primary",
+                    )
+                ]
+            )
+        )
     blocks.append(DividerBlock())
     items = record.items
     blocks.append(section("*Agenda*" if items else "*Agenda*\n_Nothing was on the agenda._"))
