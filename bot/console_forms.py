@@ -51,7 +51,21 @@ def _ask(console: Console, block: dict[str, Any]) -> dict[str, Any] | None:
     element = block["element"]
     label = block.get("label", {}).get("text", block["block_id"])
     kind = element["type"]
-    if kind == "static_select":
+    if kind == "file_input":  # no files in a terminal: the form goes without one
+        return {"type": kind, "files": []}
+    if kind == "checkboxes":
+        options = element.get("options", [])
+        for number, option in enumerate(options, start=1):
+            console.say(f"    [{number}] {option['text']['text']}")
+        answer = console.read(f"  {label} (numbers, e.g. 1,3; blank: none): ")
+        if answer is None or answer == ":cancel":
+            return None
+        picked = [int(p) for p in answer.replace(" ", "").split(",") if p.isdigit()]
+        return {
+            "type": kind,
+            "selected_options": [options[n - 1] for n in picked if 0 < n <= len(options)],
+        }
+    if kind in ("static_select", "radio_buttons"):
         options = element.get("options", [])
         for number, option in enumerate(options, start=1):
             console.say(f"    [{number}] {option['text']['text']}")
