@@ -21,13 +21,13 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urlencode
 
-from slack_bolt.request import BoltRequest
 from sqlmodel import col, select
 
 from bot.app import command_names, create_app
 from bot.config import Settings
 from bot.console_forms import fill_modal
 from bot.console_slack import ConsoleSlack
+from bot.requests import SlackRequest
 from handlers import FAMILIES
 from handlers.registry import nearest_word
 from models import demo
@@ -139,7 +139,7 @@ class Console:
 
     def _dispatch(self, body: str) -> Any:
         return self.app.dispatch(
-            BoltRequest(body=body, headers={"content-type": ["application/x-www-form-urlencoded"]})
+            SlackRequest(body=body, headers={"content-type": ["application/x-www-form-urlencoded"]})
         )
 
     def _collect(
@@ -303,7 +303,7 @@ class Console:
             "event_time": int(time.time()),
         }
         self.app.dispatch(
-            BoltRequest(body=json.dumps(event), headers={"content-type": ["application/json"]})
+            SlackRequest(body=json.dumps(event), headers={"content-type": ["application/json"]})
         )
         self._show()
 

@@ -9,10 +9,10 @@ from typing import Any
 
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
-from slack_bolt.adapter.wsgi import SlackRequestHandler
 from waitress.server import create_server
 
 from bot.gate import MAX_BODY_BYTES, gated
+from bot.requests import RequestHandler
 from models import metrics
 from models.db import Database
 
@@ -64,9 +64,7 @@ def service_app(app: App, database: Database, slack: WSGIApp | None = None) -> W
 
 def wsgi_app(app: App, database: Database, *, signing_secret: str) -> WSGIApp:
     """Slack requests at POST /slack/events, behind the gate, beside /healthz and /metrics."""
-    return service_app(
-        app, database, gated(SlackRequestHandler(app, path=EVENTS_PATH), signing_secret)
-    )
+    return service_app(app, database, gated(RequestHandler(app, path=EVENTS_PATH), signing_secret))
 
 
 def metrics_server(app: App, database: Database, *, host: str, port: int) -> Any:

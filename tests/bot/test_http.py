@@ -287,3 +287,14 @@ def test_a_locked_sqlite_database_never_holds_health_probes_or_acks(
         locker.rollback()
         locker.close()
         database.dispose()
+
+
+def test_a_command_whose_text_says_payload_is_answered(slack: Slack, database: Database) -> None:
+    """Bolt reads any form body containing "payload" as an interactive payload; ours does
+    not, over HTTP and in the lazy listener's copy of the request."""
+    slack.say(f"/group setup Gore District lead <@{LISA}|lisa>", user=DIRECTOR, channel=GORE)
+    slack.say("/meeting schedule 15/12 10am", user=LISA, channel=GORE)
+    added = slack.say("/agenda add Payload of the data van", user=LISA, channel=GORE)
+    assert "Payload of the data van" in added.text
+    listed = slack.say("/task add Review the payload figures due 15/12", user=LISA, channel=GORE)
+    assert "T-1" in listed.text

@@ -17,8 +17,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from slack_bolt import App
-from slack_bolt.request import BoltRequest
 
+from bot.requests import SlackRequest
 from simulator.web_api import FakeSlack
 
 
@@ -103,7 +103,7 @@ class Slack:
         started = time.monotonic()
         if self.app is not None:
             response = self.app.dispatch(
-                BoltRequest(
+                SlackRequest(
                     body=body.decode(),
                     headers={name.lower(): [value] for name, value in all_headers.items()},
                 )
