@@ -113,15 +113,15 @@ def cancel(*, session: Session, meeting: Meeting, actor_user_id: str) -> bool:
     return True
 
 
-def attendance(*, session: Session, meeting: Meeting) -> list[Member]:
+def attendance(
+    *, session: Session, meeting: Meeting, kind: AttendanceKind = AttendanceKind.PRESENT
+) -> list[Member]:
+    """Who was present (or, with `kind`, who sent apologies), by sector."""
     return list(
         session.exec(
             select(Member)
             .join(MeetingAttendance, col(MeetingAttendance.member_id) == Member.id)
-            .where(
-                MeetingAttendance.meeting_id == meeting.id,
-                MeetingAttendance.kind == AttendanceKind.PRESENT.value,
-            )
+            .where(MeetingAttendance.meeting_id == meeting.id, MeetingAttendance.kind == kind.value)
             .order_by(col(Member.sector), col(Member.id))
         ).all()
     )

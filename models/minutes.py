@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from models.audit import record
 from models.errors import UserError
-from models.meetings import agenda
+from models.meetings import agenda, attendance
 from models.tables import (
     AgendaItem,
     Meeting,
@@ -273,17 +273,7 @@ def decisions(*, session: Session, trial: Trial, limit: int = 30) -> list[Decisi
 
 
 def apologies(*, session: Session, meeting: Meeting) -> list[Member]:
-    return list(
-        session.exec(
-            select(Member)
-            .join(MeetingAttendance, col(MeetingAttendance.member_id) == Member.id)
-            .where(
-                MeetingAttendance.meeting_id == meeting.id,
-                MeetingAttendance.kind == AttendanceKind.APOLOGY.value,
-            )
-            .order_by(col(Member.sector), col(Member.id))
-        ).all()
-    )
+    return attendance(session=session, meeting=meeting, kind=AttendanceKind.APOLOGY)
 
 
 def guests(*, session: Session, meeting: Meeting) -> list[MeetingGuest]:

@@ -249,7 +249,7 @@ BAD = [
     ("/meeting cancel", "Say which meeting"),
     ("/meeting cancel T-1", "is a task"),
     ("/meeting cancel M-9", "There is no meeting M-9"),
-    ("/meeting minutes M-1", "Write the minutes"),
+    ("/meeting minutes M-1 present <@ULISA|lisa>", "Write the minutes"),
     ("/meeting minutes M-1 present Agreed", "Mention who after `present`"),
     ("/meeting minutes M-1 present <@UNOBODY> Agreed", "isn't in the Gore District group"),
     ("/agenda add", "agenda item is missing"),
