@@ -43,7 +43,16 @@ def open_form(asker: Asker, meeting_id: int, trigger_id: str | None) -> None:
 
 
 def form_command(asker: Asker, tokens: list[Token]) -> None:
-    open_form(asker, parse_reference(tokens[0].text, "M").number, asker.trigger_id)
+    """`/meeting minutes M-5` alone: the form. One word that is no meeting (`today`) is a
+    date with nothing after it, and gets the typed form's own refusal."""
+    try:
+        number = parse_reference(tokens[0].text, "M").number
+    except ParseError:
+        raise ParseError(
+            "Say which meeting (`M-5`) or the date it was held, then the minutes.",
+            example="/meeting minutes 25/11 10am at Gore Library Agreed to fund the club.",
+        ) from None
+    open_form(asker, number, asker.trigger_id)
 
 
 def _state(view: dict[str, Any]) -> dict[str, dict[str, Any]]:
