@@ -29,6 +29,7 @@ from bot.console_forms import fill_modal
 from bot.console_slack import ConsoleSlack
 from bot.requests import SlackRequest
 from handlers import FAMILIES
+from handlers.canvas import canvas_markdown
 from handlers.registry import nearest_word
 from models import demo
 from models.db import Database
@@ -48,6 +49,7 @@ HELP = """Type a slash command as in Slack, e.g. /group help, /task list, /summa
   :channel #name  move to another channel (a trial's #name, or a new one to set up)
   :remind [when]  what the reminder scheduler would send now, or then (14/12 9am)
   :home           your App Home tab, as Slack shows it
+  :canvas         this channel's Action Plan canvas, as the markdown the bot would publish
   :help           this help          :quit  leave"""
 
 
@@ -290,6 +292,16 @@ class Console:
                     continue
             time.sleep(0.1)
 
+    def canvas(self) -> None:
+        """The channel's canvas, as the markdown the bot would publish."""
+        with self.database.session(write=False) as session:
+            trial = session.exec(select(Trial).where(Trial.channel_id == self.channel)).first()
+        if trial is None:
+            self.say("This channel isn't linked to a trial, so it has no canvas.")
+            return
+        now = datetime.now(self.settings.tz)
+        self.say(canvas_markdown(database=self.database, trial=trial, now=now, tz=self.settings.tz))
+
     def home(self) -> None:
         """The person's App Home tab, as Slack would show it when they open it."""
         self.slack.home_for = self.user
@@ -371,6 +383,8 @@ class Console:
                 self.remind(line[7:].strip())
             elif line == ":home":
                 self.home()
+            elif line == ":canvas":
+                self.canvas()
             elif line == ":help":
                 self.say(HELP)
             else:

@@ -106,6 +106,8 @@ def test_the_console_takes_the_commands_dates_finds_channels_shows_home_and_late
         type_and_wait(":channel #gore-district", "You are now in")
         home = type_and_wait(":home", "(App Home of @aroha.gor)")
         assert "Your open tasks" in home or "Your open tasks" in type_and_wait("", "Your open")
+        canvas = type_and_wait(":canvas", "## Headline indicators")
+        assert "# Gore District · Action Plan" in canvas and "## The next meeting" in canvas
         # A report is drafted after the reply: it is printed when it comes, with no more typing.
         type_and_wait("/report draft", "📎 file saved")
     finally:
