@@ -49,6 +49,7 @@ def create_app(
     clock: Callable[[], datetime] = utcnow,
     verify_requests: bool | None = None,
     background: Background | None = None,
+    canvas_window: float = 10.0,
 ) -> App:
     """The Bolt app with every listener registered. Requests are verified against the
     signing secret in HTTP mode (Socket Mode and the console have no signatures)."""
@@ -76,6 +77,7 @@ def create_app(
             client=app.client,
             background=background,
             names=command_names(settings),
+            canvas_window=canvas_window,
         ),
     )
     standing = getattr(app.client, "standing", None)

@@ -29,13 +29,13 @@ from bot.console_forms import fill_modal
 from bot.console_slack import ConsoleSlack
 from bot.requests import SlackRequest
 from handlers import FAMILIES
-from handlers.canvas import canvas_markdown
 from handlers.registry import nearest_word
 from models import demo
 from models.db import Database
 from models.errors import ParseError
 from models.tables import Member, Trial
 from scheduler.sweep import process_name, sweep
+from slack_api.canvases import canvas_markdown
 from ui.formatting import format_datetime
 from ui.parsing import fold, local_datetime, split_date_time, tokenize
 from ui.render import Action, render_message

@@ -18,6 +18,9 @@ WEB_API_SCOPES: dict[str, str | None] = {
     "views_open": None,
     "views_publish": None,
     "auth_test": None,
+    "conversations_canvases_create": "canvases:write",
+    "canvases_sections_lookup": "canvases:read",
+    "canvases_edit": "canvases:write",
 }
 # The events the bot listens to, and the bot scope each needs (None: no scope).
 EVENT_SCOPES: dict[str, str | None] = {

@@ -28,6 +28,8 @@ class Background:
         self._slow = ThreadPoolExecutor(max_workers=slow_threads, thread_name_prefix="slow")
         self._lock = threading.Lock()
         self._queued: set[Hashable] = set()
+        self._timers: dict[Hashable, threading.Timer] = {}
+        self._closed = False
 
     def soon(self, work: Callable[[], object]) -> None:
         """Run `work()` on the everyday pool; its failure is logged."""
@@ -52,8 +54,33 @@ class Background:
 
         self.soon(started)
 
+    def later(self, key: Hashable, delay: float, work: Callable[[], object]) -> None:
+        """Run `work()` on the pool for slow work `delay` seconds from the first call under
+        this key: calls meanwhile coalesce into that one run (a burst of changes, one
+        canvas edit). Not owed to anyone: dropped if the bot stops first."""
+
+        def fire() -> None:
+            with self._lock:
+                self._timers.pop(key, None)
+                if self._closed:
+                    return
+            self.slowly(work)
+
+        with self._lock:
+            if key in self._timers or self._closed:
+                return
+            timer = threading.Timer(delay, fire)
+            timer.daemon = True
+            self._timers[key] = timer
+        timer.start()
+
     def shutdown(self) -> None:
         """Finish the work already handed over (replies owed included), then stop."""
+        with self._lock:
+            self._closed = True
+            for timer in self._timers.values():
+                timer.cancel()
+            self._timers.clear()
         self._slow.shutdown(wait=True)
         self.executor.shutdown(wait=True)
 

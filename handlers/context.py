@@ -9,7 +9,7 @@ from typing import Any
 
 from slack_bolt import Respond
 from slack_sdk import WebClient
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from handlers.background import Background
 from handlers.permissions import Action, Actor, require
@@ -19,6 +19,7 @@ from models.groups import Group, load_group
 from models.programme import Programme
 from models.tables import Trial
 from models.tasks import active_member
+from slack_api import canvases
 from slack_api.reply import post
 from ui.blocks.common import Message
 from ui.command_names import CommandNames
@@ -36,6 +37,29 @@ class Services:
     client: WebClient
     background: Background
     names: CommandNames = field(default_factory=CommandNames)  # /task, or /sst-task
+    canvas_window: float = 10.0  # seconds: changes within it make one canvas edit
+
+    def canvas_changed(self, channel_id: str | None) -> None:
+        """Something the channel's canvas shows has changed: bring it up to date soon."""
+        if channel_id is None:
+            return
+        self.background.later(
+            ("canvas", channel_id), self.canvas_window, lambda: self.publish_canvas(channel_id)
+        )
+
+    def publish_canvas(self, channel_id: str, *, retry: bool = False) -> canvases.Published:
+        with self.database.session(write=False) as session:
+            trial = session.exec(select(Trial).where(Trial.channel_id == channel_id)).first()
+        if trial is None or trial.id is None:
+            return canvases.Published()
+        return canvases.publish(
+            client=self.client,
+            database=self.database,
+            trial_id=trial.id,
+            now=self.clock(),
+            tz=self.settings.tz,
+            retry=retry,
+        )
 
     def now(self) -> datetime:
         """The current time in the programme's time zone."""

@@ -9,6 +9,7 @@ from slack_bolt import App
 from handlers.context import Asker, Services, linked
 from handlers.group_setup import (
     cancel_move,
+    canvas,
     confirm_move,
     first_mention,
     learn_names_later,
@@ -302,6 +303,19 @@ FAMILY = Family(
             "info",
             info,
             (("/group info", "The trial: lead, approach, outcomes, ages, dates, status."),),
+        ),
+        Sub(
+            "canvas",
+            canvas,
+            (
+                (
+                    "/group canvas",
+                    "make or refresh the channel's Action Plan canvas now (and try again after "
+                    "Slack refused one).",
+                ),
+            ),
+            who="Lead",
+            slow=True,
         ),
         Sub(
             "add",

@@ -1,5 +1,6 @@
-"""`/group setup`: a channel becomes a trial's, asking first before a trial leaves another
-channel; and the small helpers that mentions of people need."""
+"""`/group setup` and `/group canvas`: a channel becomes a trial's (asking first before a
+trial leaves another channel) and gets its Action Plan canvas; and the small helpers that
+mentions of people need."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import replace
 
 from sqlmodel import Session
 
-from handlers.context import Asker
+from handlers.context import Asker, linked
 from handlers.people import names_of
 from handlers.permissions import Action
 from models import groups, pending
@@ -16,8 +17,8 @@ from models.people import Mention
 from models.tables import NAME_LENGTH
 from models.types import LeadApproach, Role, Sector
 from ui.blocks import group as blocks
-from ui.blocks.common import Message, notice
-from ui.formatting import mention, said
+from ui.blocks.common import Message, error_message, notice
+from ui.formatting import mention, plural, said
 from ui.parsing import Token, is_mention, join, parse_mention, parse_title, split_keywords
 
 
@@ -135,3 +136,25 @@ def cancel_move(asker: Asker, pending_id: int) -> Message:
             session=session, pending_id=pending_id, user_id=asker.user_id, kind="group_move"
         )
     return notice("Left the trial where it was. Nothing changed.")
+
+
+def canvas(asker: Asker, tokens: list[Token]) -> Message:
+    """Lead: the channel's canvas made, or brought up to date, now."""
+    if tokens:
+        raise ParseError("`/group canvas` takes nothing after it.", example="/group canvas")
+    with asker.services.database.session(write=False) as session:
+        group, trial = linked(asker, session)
+        asker.require(Action.EDIT_TRIAL, group)
+    assert trial.channel_id is not None  # linked to this channel
+    done = asker.services.publish_canvas(trial.channel_id, retry=True)
+    if done.problem:
+        return error_message(
+            f"Slack refused the canvas ({done.problem}); I've told the lead what to ask for."
+        )
+    if done.created:
+        return notice(
+            f"The *{said(trial.name)} · Action Plan* canvas is at the top of the channel."
+        )
+    return notice(
+        f"The Action Plan canvas is up to date ({plural(done.edits, 'section')} refreshed)."
+    )

@@ -75,6 +75,7 @@ def on_command(app: App, family: Family, services: Services) -> None:
                         what=f"{family.command} {sub.name}",
                     )
                 ]
+                _changed(services, asker, context[PREPARED][0])
             except Busy:
                 ack(text=BUSY)
                 context[PREPARED] = [None]
@@ -139,6 +140,7 @@ def on_click(
                         what=f"button {action.get('action_id')}",
                     )
                 ]
+                _changed(services, asker, context[PREPARED][0])
             except Busy:
                 context[PREPARED] = [error_message(BUSY)]
         ack()
@@ -168,6 +170,12 @@ def on_click(
             later()
 
     app.action(action_id)(ack=acknowledge, lazy=[reply])
+
+
+def _changed(services: Services, asker: Asker, message: Message | None) -> None:
+    """A change went through: the channel's canvas follows it (refusals change nothing)."""
+    if message is None or message.outcome == "done":
+        services.canvas_changed(asker.channel_id)
 
 
 def _name(family: Family, sub: Any) -> str:

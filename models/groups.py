@@ -359,3 +359,12 @@ def mark_unreachable(*, session: Session, user_id: str, reason: str | None) -> N
     for member in session.exec(select(Member).where(Member.slack_user_id == user_id)).all():
         member.unreachable = reason[:40] if reason else None
         session.add(member)
+
+
+def linked_trials(*, session: Session) -> list[Trial]:
+    """The trials whose group has a channel."""
+    return list(
+        session.exec(
+            select(Trial).where(col(Trial.channel_id).is_not(None)).order_by(col(Trial.id))
+        ).all()
+    )

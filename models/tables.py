@@ -74,6 +74,11 @@ class Trial(SQLModel, table=True):
     end_date: date | None = None
     status: str = Field(default=TrialStatus.ACTIVE.value, max_length=16)
     channel_id: str | None = Field(default=None, max_length=USER_ID_LENGTH, unique=True)
+    # The channel's canvas the bot keeps: its id, a digest of each section as published
+    # (so only what changed is edited), and a refusal the lead has been told of.
+    canvas_id: str | None = Field(default=None, max_length=USER_ID_LENGTH)
+    canvas_sections: str | None = Field(default=None, sa_column=Column(Text))
+    canvas_problem: str | None = Field(default=None, max_length=64)
     created_at: datetime = _created_at()
 
 

@@ -18,6 +18,7 @@ from models.db import Database
 from models.programme import Programme
 from models.types import utcnow
 from scheduler.sweep import process_name, sweep
+from slack_api.canvases import refresh_all
 
 log = logging.getLogger("advisory_bot.scheduler")
 
@@ -75,6 +76,13 @@ def start(
         seconds=SWEEP_SECONDS,
         id="reminder-sweep",
         next_run_time=datetime.now(settings.tz),  # the first sweep right away
+    )
+    scheduler.add_job(
+        lambda: refresh_all(client=client, database=database, now=clock(), tz=settings.tz),
+        "cron",
+        hour=0,
+        minute=5,
+        id="canvas-refresh",  # "overdue" changes with the date, not only with a change
     )
     scheduler.start()
     return Reminders(scheduler, stopping)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
+from simulator.canvases import Canvases
 from simulator.limits import check_message, check_view
 
 RESPONSE_PREFIX = "/response/"
@@ -74,6 +75,7 @@ class FakeSlack:
         self._recent: dict[str, deque[float]] = defaultdict(deque)
         self._delays: dict[str, float] = {}
         self._refusals: dict[str, str] = {}  # channel or user ID -> Slack's error for it
+        self.canvases = Canvases()  # the channels' canvases
         self._revoked: str | None = None
         self._lock = threading.Condition()
         fake = self
@@ -304,6 +306,10 @@ class FakeSlack:
         refusal = self._revoked if method != "response_url" else None
         if refusal is None and method.startswith("chat."):
             refusal = self._refusals.get(str(params.get("channel")))
+        if refusal is None and "canvases" in method:  # refuse("canvases", …): all of them
+            refusal = self._refusals.get("canvases") or self._refusals.get(
+                str(params.get("channel_id"))
+            )
         if refusal is not None:
             call.status = 200
             call.refused = refusal
@@ -324,6 +330,8 @@ class FakeSlack:
         return []
 
     def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        if "canvases" in method:
+            return self.canvases.answer(method, params)
         if method == "response_url":
             return {"ok": True}
         if method == "auth.test":

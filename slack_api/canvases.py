@@ -1,0 +1,183 @@
+"""Keeping each linked channel's canvas current: made with `conversations.canvases.create`,
+then only the sections whose content changed replaced (`canvases.sections.lookup` finds a
+section by its heading; `canvases.edit`, one operation a call). A canvas deleted in Slack is
+made again; a channel with a canvas of its own, or a workspace that refuses canvases, gets
+the lead told once, and the bot carries on without one."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.error import URLError
+from zoneinfo import ZoneInfo
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackRequestError
+
+from models import deadlines, groups, meetings, summaries
+from models.db import Database
+from models.metrics import CANVAS_EDITS
+from models.tables import Trial
+from slack_api.refusals import error_code
+from slack_api.reply import post
+from ui import canvas
+from ui.blocks import canvas as notices
+from ui.blocks.common import Message
+
+log = logging.getLogger("advisory_bot.canvas")
+
+GONE = "canvas_not_found"
+HAS_ONE = "channel_canvas_already_exists"
+
+
+def gather(*, database: Database, trial: Trial, now: datetime, tz: ZoneInfo) -> canvas.CanvasData:
+    """Everything the canvas shows, in one read."""
+    now = now.astimezone(tz)
+    with database.session(write=False) as session:
+        measures = summaries.measures(session=session, today=now.date(), now=now, trial=trial)[0]
+        tasks, _ = summaries.export_rows(session=session, trial=trial)
+        upcoming = measures.next_meeting
+        agenda = meetings.agenda(session=session, meeting=upcoming) if upcoming else []
+        group = groups.load_group(session=session, user_id="", trial=trial)
+        return canvas.CanvasData(
+            measures=measures,
+            leads=group.leads,
+            tasks=tasks,
+            agenda=agenda,
+            deadlines=deadlines.listing(session=session, trial=trial),
+            today=now.date(),
+            tz=tz,
+        )
+
+
+def canvas_markdown(*, database: Database, trial: Trial, now: datetime, tz: ZoneInfo) -> str:
+    """The canvas of this trial's channel, as the markdown the bot would publish."""
+    return canvas.markdown(trial.name, gather(database=database, trial=trial, now=now, tz=tz))
+
+
+@dataclass
+class Published:
+    created: bool = False
+    edits: int = 0
+    problem: str | None = None  # Slack's refusal, when there is no canvas to keep
+
+
+def _digest(markdown: str) -> str:
+    return hashlib.sha256(markdown.encode()).hexdigest()[:16]
+
+
+def publish(
+    *,
+    client: WebClient,
+    database: Database,
+    trial_id: int,
+    now: datetime,
+    tz: ZoneInfo,
+    retry: bool = False,
+) -> Published:
+    """Bring the trial's channel canvas up to date; `retry` tries again after a refusal."""
+    with database.session(write=False) as session:
+        trial = session.get(Trial, trial_id)
+    if trial is None or trial.channel_id is None:
+        return Published()
+    if trial.canvas_problem and not retry:
+        return Published(problem=trial.canvas_problem)
+    data = gather(database=database, trial=trial, now=now, tz=tz)
+    sections = canvas.sections(data)
+    digests = {heading: _digest(text) for heading, text in sections}
+    kept: dict[str, str] = json.loads(trial.canvas_sections or "{}")
+    result = Published()
+    canvas_id = trial.canvas_id
+    try:
+        if canvas_id is not None:
+            try:
+                for heading, text in sections:
+                    if kept.get(heading) != digests[heading]:
+                        _replace(client, canvas_id, heading, text)
+                        result.edits += 1
+            except SlackApiError as error:
+                if error_code(error) != GONE:
+                    raise
+                canvas_id = None  # deleted in Slack: made again, and the lead told
+                _tell_lead(client, database, trial, notices.canvas_remade(trial.name))
+        if canvas_id is None:
+            answer = client.conversations_canvases_create(
+                channel_id=trial.channel_id,
+                title=canvas.title(trial.name),
+                document_content={
+                    "type": "markdown",
+                    "markdown": canvas.markdown(trial.name, data),
+                },
+            )
+            canvas_id, result.created = str(answer["canvas_id"]), True
+    except (SlackApiError, SlackRequestError, URLError, OSError) as error:
+        code = error_code(error) if isinstance(error, SlackApiError) else None
+        CANVAS_EDITS.labels(result=code or "unreachable").inc()
+        if code is None or code in ("ratelimited", "internal_error", "fatal_error"):
+            log.warning("Canvas of trial %s not brought up to date: %s", trial_id, error)
+            return result  # passing trouble: the next change or the nightly pass tries again
+        _refused(client, database, trial, code)
+        return Published(problem=code)
+    CANVAS_EDITS.labels(result="created" if result.created else "edited").inc(
+        1 if result.created else result.edits
+    )
+    with database.session() as session:
+        stored = session.get(Trial, trial_id)
+        if stored is not None:
+            stored.canvas_id, stored.canvas_problem = canvas_id, None
+            stored.canvas_sections = json.dumps(digests)
+            session.add(stored)
+    return result
+
+
+def _replace(client: WebClient, canvas_id: str, heading: str, text: str) -> None:
+    found = client.canvases_sections_lookup(
+        canvas_id=canvas_id, criteria={"section_types": ["h2"], "contains_text": heading}
+    )
+    sections = found.get("sections") or []
+    change: dict[str, object] = {
+        "operation": "replace" if sections else "insert_at_end",
+        "document_content": {"type": "markdown", "markdown": text},
+    }
+    if sections:
+        change["section_id"] = sections[0]["id"]
+    client.canvases_edit(canvas_id=canvas_id, changes=[change])
+
+
+def _refused(client: WebClient, database: Database, trial: Trial, code: str) -> None:
+    """Slack will not have the bot keep a canvas here: the lead hears it once."""
+    with database.session() as session:
+        stored = session.get(Trial, trial.id)
+        told_already = stored is not None and stored.canvas_problem == code
+        if stored is not None:
+            stored.canvas_problem = code
+            session.add(stored)
+    if not told_already:
+        message = (
+            notices.channel_has_canvas(trial.name)
+            if code == HAS_ONE
+            else notices.canvas_refused(trial.name, code)
+        )
+        _tell_lead(client, database, trial, message)
+
+
+def _tell_lead(client: WebClient, database: Database, trial: Trial, message: Message) -> None:
+    with database.session(write=False) as session:
+        group = groups.load_group(session=session, user_id="", trial=trial)
+    for lead in group.leads[:1]:
+        post(client, lead.slack_user_id, message)
+
+
+def refresh_all(*, client: WebClient, database: Database, now: datetime, tz: ZoneInfo) -> int:
+    """Every linked trial's canvas brought up to date (the nightly pass: "overdue" changes
+    with the date); how many sections were edited."""
+    with database.session(write=False) as session:
+        ids = [t.id for t in groups.linked_trials(session=session)]
+    return sum(
+        publish(client=client, database=database, trial_id=i, now=now, tz=tz).edits
+        for i in ids
+        if i is not None
+    )

@@ -1,0 +1,40 @@
+"""What the lead is told, once, about the channel's canvas."""
+
+from __future__ import annotations
+
+from ui.blocks.common import Message, notice
+from ui.formatting import said
+
+WHAT_TO_ASK = {
+    "canvas_disabled_user_team": "canvases are turned off for this workspace",
+    "restricted_action": "the workspace lets only some people (or apps) make canvases",
+    "not_in_channel": "the bot is not in the channel (invite it with `/invite @advisory-bot`)",
+    "channel_not_found": "Slack can't find the channel for the bot (it may be private)",
+}
+
+__all__ = ["Message", "canvas_refused", "canvas_remade", "channel_has_canvas"]
+
+
+def canvas_refused(trial_name: str, code: str) -> Message:
+    why = WHAT_TO_ASK.get(code, f"Slack refused it ({code})")
+    return notice(
+        f":warning: I couldn't keep the Action Plan canvas in the {said(trial_name)} channel: "
+        f"{why}. Ask your Slack admin to allow canvases for apps, then type `/group canvas` "
+        "there. Everything else keeps working without it."
+    )
+
+
+def canvas_remade(trial_name: str) -> Message:
+    return notice(
+        f"The Action Plan canvas of the {said(trial_name)} channel had been deleted, so I made "
+        "it again. It stays current as the plan changes."
+    )
+
+
+def channel_has_canvas(trial_name: str) -> Message:
+    return notice(
+        f"The {said(trial_name)} channel has a canvas of its own, so I left it as it is. The "
+        "plan stays in `/task list` and `/summary`; if you would like it in the channel's "
+        "canvas, copy the sections from `/group canvas show`, or remove that canvas and type "
+        "`/group canvas`."
+    )
