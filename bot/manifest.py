@@ -21,6 +21,7 @@ WEB_API_SCOPES: dict[str, str | None] = {
     "conversations_canvases_create": "canvases:write",
     "canvases_sections_lookup": "canvases:read",
     "canvases_edit": "canvases:write",
+    "conversations_info": "channels:read",
 }
 # The events the bot listens to, and the bot scope each needs (None: no scope).
 EVENT_SCOPES: dict[str, str | None] = {

@@ -8,6 +8,7 @@ from slack_bolt import App
 
 from handlers.context import Asker, Services, linked
 from handlers.group_setup import (
+    adopt_canvas,
     cancel_move,
     canvas,
     confirm_move,
@@ -403,6 +404,14 @@ def register(app: App, services: Services) -> None:
         ids.GROUP_MOVE,
         services,
         lambda asker, action, _body: confirm_move(asker, int(action["value"])),
+    )
+    on_click(
+        app,
+        ids.CANVAS_ADOPT,
+        services,
+        lambda asker, action, _body: adopt_canvas(asker, int(action["value"])),
+        slow=True,
+        changes=False,
     )
     on_click(
         app,

@@ -14,8 +14,9 @@ from handlers.permissions import Action
 from models import groups, pending
 from models.errors import ParseError, UserError
 from models.people import Mention
-from models.tables import NAME_LENGTH
+from models.tables import NAME_LENGTH, Trial
 from models.types import LeadApproach, Role, Sector
+from slack_api import canvases
 from ui.blocks import group as blocks
 from ui.blocks.common import Message, error_message, notice
 from ui.formatting import mention, plural, said
@@ -158,3 +159,25 @@ def canvas(asker: Asker, tokens: list[Token]) -> Message:
     return notice(
         f"The Action Plan canvas is up to date ({plural(done.edits, 'section')} refreshed)."
     )
+
+
+def adopt_canvas(asker: Asker, trial_id: int) -> Message:
+    """*Add the plan to this canvas*: the channel's own canvas gains the plan's sections."""
+    with asker.services.database.session(write=False) as session:
+        trial = session.get(Trial, trial_id)
+        if trial is None:
+            raise UserError("That trial is no longer here. Nothing changed.")
+        group = groups.load_group(session=session, user_id=asker.user_id, trial=trial)
+        asker.require(Action.EDIT_TRIAL, group)
+    services = asker.services
+    if not canvases.adopt(
+        client=asker.client,
+        database=services.database,
+        trial_id=trial_id,
+        now=services.now(),
+        tz=services.settings.tz,
+    ):
+        return error_message(
+            "The channel has no canvas any more; type `/group canvas` there to make the plan's."
+        )
+    return notice(f"The Action Plan is now at the end of the {said(trial.name)} channel's canvas.")

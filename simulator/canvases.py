@@ -54,6 +54,10 @@ class Canvases:
         with self._lock:
             return next((c for c in self.by_id.values() if c.channel_id == channel_id), None)
 
+    def id_of(self, canvas: Canvas) -> str | None:
+        with self._lock:
+            return next((k for k, v in self.by_id.items() if v is canvas), None)
+
     def give_channel(self, channel_id: str, markdown: str = "# Our own notes\n") -> str:
         """A canvas someone made in the channel, not the bot."""
         with self._lock:

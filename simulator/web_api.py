@@ -332,6 +332,12 @@ class FakeSlack:
     def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         if "canvases" in method:
             return self.canvases.answer(method, params)
+        if method == "conversations.info":
+            channel = str(params.get("channel"))
+            found = self.canvases.of_channel(channel)
+            canvas_id = self.canvases.id_of(found) if found else None
+            properties = {"canvas": {"file_id": canvas_id}} if canvas_id else {}
+            return {"ok": True, "channel": {"id": channel, "properties": properties}}
         if method == "response_url":
             return {"ok": True}
         if method == "auth.test":

@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.error import URLError
@@ -31,6 +33,29 @@ log = logging.getLogger("advisory_bot.canvas")
 
 GONE = "canvas_not_found"
 HAS_ONE = "channel_canvas_already_exists"
+# Slack's tiers: canvases.edit and sections.lookup are Tier 3 (50 a minute), creation Tier 2
+# (20 a minute). Calls are spaced to stay under them rather than to meet their 429s.
+SPACING = {"canvases_edit": 60 / 50, "canvases_sections_lookup": 60 / 50, "create": 60 / 20}
+
+
+class Throttle:
+    """Calls of one kind at least `spacing` seconds apart, across every thread."""
+
+    def __init__(self, spacing: float) -> None:
+        self.spacing = spacing
+        self._lock = threading.Lock()
+        self._next = 0.0
+
+    def wait(self) -> None:
+        with self._lock:
+            now = time.monotonic()
+            start = max(now, self._next)
+            self._next = start + self.spacing
+        if start > now:
+            time.sleep(start - now)
+
+
+THROTTLES = {kind: Throttle(spacing) for kind, spacing in SPACING.items()}
 
 
 def gather(*, database: Database, trial: Trial, now: datetime, tz: ZoneInfo) -> canvas.CanvasData:
@@ -104,6 +129,7 @@ def publish(
                 canvas_id = None  # deleted in Slack: made again, and the lead told
                 _tell_lead(client, database, trial, notices.canvas_remade(trial.name))
         if canvas_id is None:
+            THROTTLES["create"].wait()
             answer = client.conversations_canvases_create(
                 channel_id=trial.channel_id,
                 title=canvas.title(trial.name),
@@ -134,6 +160,7 @@ def publish(
 
 
 def _replace(client: WebClient, canvas_id: str, heading: str, text: str) -> None:
+    THROTTLES["canvases_sections_lookup"].wait()
     found = client.canvases_sections_lookup(
         canvas_id=canvas_id, criteria={"section_types": ["h2"], "contains_text": heading}
     )
@@ -144,6 +171,7 @@ def _replace(client: WebClient, canvas_id: str, heading: str, text: str) -> None
     }
     if sections:
         change["section_id"] = sections[0]["id"]
+    THROTTLES["canvases_edit"].wait()
     client.canvases_edit(canvas_id=canvas_id, changes=[change])
 
 
@@ -157,7 +185,7 @@ def _refused(client: WebClient, database: Database, trial: Trial, code: str) -> 
             session.add(stored)
     if not told_already:
         message = (
-            notices.channel_has_canvas(trial.name)
+            notices.channel_has_canvas(trial.name, trial.id or 0)
             if code == HAS_ONE
             else notices.canvas_refused(trial.name, code)
         )
@@ -169,6 +197,47 @@ def _tell_lead(client: WebClient, database: Database, trial: Trial, message: Mes
         group = groups.load_group(session=session, user_id="", trial=trial)
     for lead in group.leads[:1]:
         post(client, lead.slack_user_id, message)
+
+
+def adopt(
+    *, client: WebClient, database: Database, trial_id: int, now: datetime, tz: ZoneInfo
+) -> bool:
+    """The plan joins the channel's own canvas, as sections at its end; False if the
+    channel has none (any more)."""
+    with database.session(write=False) as session:
+        trial = session.get(Trial, trial_id)
+    if trial is None or trial.channel_id is None:
+        return False
+    info = client.conversations_info(channel=trial.channel_id)
+    canvas_id = (
+        ((info.get("channel") or {}).get("properties") or {}).get("canvas", {}).get("file_id")
+    )
+    if not canvas_id:
+        return False
+    data = gather(database=database, trial=trial, now=now, tz=tz)
+    sections = canvas.sections(data)
+    THROTTLES["canvases_edit"].wait()
+    client.canvases_edit(
+        canvas_id=canvas_id,
+        changes=[
+            {
+                "operation": "insert_at_end",
+                "document_content": {
+                    "type": "markdown",
+                    "markdown": "\n\n".join(text for _, text in sections),
+                },
+            }
+        ],
+    )
+    with database.session() as session:
+        stored = session.get(Trial, trial_id)
+        if stored is not None:
+            stored.canvas_id, stored.canvas_problem = str(canvas_id), None
+            stored.canvas_sections = json.dumps(
+                {heading: _digest(text) for heading, text in sections}
+            )
+            session.add(stored)
+    return True
 
 
 def refresh_all(*, client: WebClient, database: Database, now: datetime, tz: ZoneInfo) -> int:

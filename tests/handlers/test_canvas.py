@@ -3,6 +3,7 @@ under its own heading, local dates, overdue and blocked marked, people's text as
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -19,7 +20,7 @@ from models.tables import Trial
 from simulator.web_api import FakeSlack
 from slack_api.canvases import canvas_markdown
 from tests.conftest import DIRECTOR, GORE, HEMI, LISA, NOW, NZ, SIGNING_SECRET
-from tests.harness.slack_requests import Slack
+from tests.harness.slack_requests import Interactions, Slack
 
 
 def test_the_canvas_shows_the_plan_meeting_deadlines_and_text_as_text(
@@ -171,3 +172,16 @@ def test_a_channel_with_its_own_canvas_keeps_it(quick: Slack, fake_slack: FakeSl
         )
     )
     assert _canvas_text(fake_slack, GORE) == "# Our own notes"
+    offer = next(
+        c for c in fake_slack.calls_to("chat.postMessage") if "of its own" in str(c.params)
+    )
+    blocks = offer.params["blocks"]
+    blocks = json.loads(blocks) if isinstance(blocks, str) else blocks
+    button = next(e for b in blocks if b["type"] == "actions" for e in b["elements"])
+    Interactions(quick).click(button, user=LISA, channel=None)
+    _until(lambda: "## The Action Plan" in _canvas_text(fake_slack, GORE))
+    text = _canvas_text(fake_slack, GORE)
+    assert text.startswith("# Our own notes")  # theirs first, the plan after
+    quick.say("/task add Hire a truancy officer due 15/12", user=LISA, channel=GORE)
+    _until(lambda: "T-1 Hire a truancy officer" in _canvas_text(fake_slack, GORE))
+    assert _canvas_text(fake_slack, GORE).startswith("# Our own notes")

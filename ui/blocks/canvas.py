@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from ui.blocks.common import Message, notice
+from slack_sdk.models.blocks import ActionsBlock, ButtonElement
+
+from ui.blocks import ids
+from ui.blocks.common import Message, notice, section, to_dicts
 from ui.formatting import said
 
 WHAT_TO_ASK = {
@@ -31,10 +34,21 @@ def canvas_remade(trial_name: str) -> Message:
     )
 
 
-def channel_has_canvas(trial_name: str) -> Message:
-    return notice(
-        f"The {said(trial_name)} channel has a canvas of its own, so I left it as it is. The "
-        "plan stays in `/task list` and `/summary`; if you would like it in the channel's "
-        "canvas, copy the sections from `/group canvas show`, or remove that canvas and type "
-        "`/group canvas`."
+def channel_has_canvas(trial_name: str, trial_id: int) -> Message:
+    """The channel's own canvas stays; the plan can join it as sections of its own."""
+    text = (
+        f"The {said(trial_name)} channel has a canvas of its own, so I left it as it is. I can "
+        "add the Action Plan to it as sections of their own (at the end, kept current), or "
+        "the plan stays in `/task list` and `/summary`."
     )
+    button = ActionsBlock(
+        elements=[
+            ButtonElement(
+                text="Add the plan to this canvas",
+                action_id=ids.CANVAS_ADOPT,
+                value=str(trial_id),
+                style="primary",
+            )
+        ]
+    )
+    return Message(text=text, blocks=to_dicts([section(text), button]))

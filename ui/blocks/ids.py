@@ -14,6 +14,7 @@ MINUTES_CANCEL = "minutes_cancel"  # value: pending change id
 MINUTES_FORM = "minutes_form"  # value: meeting id; opens the attendance and minutes form
 MINUTES_MODAL = "minutes_modal"  # callback id of that form
 GROUP_MOVE = "group_move"  # value: pending change id
+CANVAS_ADOPT = "canvas_adopt"  # value: trial id; the plan joins the channel's own canvas
 GROUP_MOVE_CANCEL = "group_move_cancel"  # value: pending change id
 
 DEADLINE_SUBMIT = "deadline_submit"  # value: deadline id
