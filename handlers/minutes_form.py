@@ -149,6 +149,7 @@ def save(asker: Asker, view: dict[str, Any]) -> None:
         )
     if trial.channel_id is not None:
         asker.announce(trial.channel_id, message)  # the group sees the record
+        asker.services.canvas_changed(trial.channel_id)  # the agenda moved on
 
 
 def register(app: App, services: Services) -> None:

@@ -295,4 +295,5 @@ def register(app: App, services: Services) -> None:
             default_block=ids.CREATE_TITLE_BLOCK,
         )
         for row in rows:
+            services.canvas_changed(row.channel_id)
             services.background.soon(partial(announce_task, asker, row))

@@ -93,6 +93,8 @@ def update_task(
             source=source,
         )
         row = tasks.task_row(session=session, task_id=task_id)
+    if result.changed:  # from a command, a button, App Home or a form: the canvas follows
+        asker.services.canvas_changed(row.channel_id)
     first_done = result.changed and row.status == TaskStatus.DONE.value
     return TaskChange(row=row, changed=result.changed, first_done=first_done, text=text)
 

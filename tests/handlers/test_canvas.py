@@ -185,3 +185,12 @@ def test_a_channel_with_its_own_canvas_keeps_it(quick: Slack, fake_slack: FakeSl
     quick.say("/task add Hire a truancy officer due 15/12", user=LISA, channel=GORE)
     _until(lambda: "T-1 Hire a truancy officer" in _canvas_text(fake_slack, GORE))
     assert _canvas_text(fake_slack, GORE).startswith("# Our own notes")
+
+
+def test_a_task_done_from_app_home_reaches_the_canvas(quick: Slack, fake_slack: FakeSlack) -> None:
+    quick.say(f"/group setup Gore District lead <@{LISA}|lisa>", user=DIRECTOR, channel=GORE)
+    quick.say("/task add Hire a truancy officer due 15/12", user=LISA, channel=GORE)
+    _until(lambda: "T-1 Hire a truancy officer" in _canvas_text(fake_slack, GORE))
+    done = {"action_id": "task_done", "type": "button", "value": "1"}
+    Interactions(quick).click(done, user=LISA, channel=None)  # no channel: App Home
+    _until(lambda: "(1 of 1 done)" in _canvas_text(fake_slack, GORE))
