@@ -16,6 +16,7 @@ from handlers.context import Services
 from models import metrics
 from models.db import Database
 from models.types import utcnow
+from slack_api.canvases import CanvasPace
 from slack_api.client import SlackClient, SlackPace, retry_handlers
 from ui.command_names import CommandNames
 
@@ -27,13 +28,14 @@ def command_names(settings: Settings) -> CommandNames:
     return CommandNames(settings.command_prefix, tuple(f.command for f in FAMILIES))
 
 
-def make_client(settings: Settings) -> WebClient:
+def make_client(settings: Settings, *, canvas_spacing: float = 1.0) -> WebClient:
     """A Web API client for SLACK_API_URL that retries rate limits (everyone waiting out
     Slack's Retry-After together), 5xx and lost connections."""
     pace = SlackPace()
     return SlackClient(
         pace=pace,
         names=command_names(settings),
+        canvas_pace=CanvasPace(canvas_spacing),
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url,
         timeout=WEB_API_TIMEOUT_SECONDS,
@@ -50,6 +52,7 @@ def create_app(
     verify_requests: bool | None = None,
     background: Background | None = None,
     canvas_window: float = 10.0,
+    canvas_spacing: float = 1.0,
 ) -> App:
     """The Bolt app with every listener registered. Requests are verified against the
     signing secret in HTTP mode (Socket Mode and the console have no signatures)."""
@@ -57,7 +60,7 @@ def create_app(
         verify_requests = not settings.socket_mode
     background = background or Background()
     app = App(
-        client=client or make_client(settings),
+        client=client or make_client(settings, canvas_spacing=canvas_spacing),
         signing_secret=settings.slack_signing_secret,
         request_verification_enabled=verify_requests,
         token_verification_enabled=False,

@@ -144,12 +144,15 @@ class SlackClient(WebClient):
         pace: SlackPace,
         standing: SlackStanding | None = None,
         names: CommandNames | None = None,
+        canvas_pace: Any = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.pace = pace
         self.standing = standing or SlackStanding()
         self.names = names or CommandNames()
+        if canvas_pace is not None:
+            self.canvas_pace = canvas_pace  # else Slack's own tiers (slack_api.canvases)
 
     def api_call(  # type: ignore[override]
         self, api_method: str, *args: Any, **kwargs: Any
