@@ -165,12 +165,13 @@ def publish(
     CANVAS_EDITS.labels(result="created" if result.created else "edited").inc(
         1 if result.created else result.edits
     )
-    with database.session() as session:
-        stored = session.get(Trial, trial_id)
-        if stored is not None:
-            stored.canvas_id, stored.canvas_problem = canvas_id, None
-            stored.canvas_sections = json.dumps(digests)
-            session.add(stored)
+    if result.created or result.edits or trial.canvas_problem:  # else nothing to note
+        with database.session() as session:
+            stored = session.get(Trial, trial_id)
+            if stored is not None:
+                stored.canvas_id, stored.canvas_problem = canvas_id, None
+                stored.canvas_sections = json.dumps(digests)
+                session.add(stored)
     return result
 
 
