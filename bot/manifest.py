@@ -22,6 +22,7 @@ WEB_API_SCOPES: dict[str, str | None] = {
     "canvases_sections_lookup": "canvases:read",
     "canvases_edit": "canvases:write",
     "conversations_info": "channels:read",
+    "conversations_open": "im:write",
 }
 # The events the bot listens to, and the bot scope each needs (None: no scope).
 EVENT_SCOPES: dict[str, str | None] = {

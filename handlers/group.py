@@ -18,6 +18,7 @@ from handlers.group_setup import (
 )
 from handlers.listeners import on_click, on_command
 from handlers.permissions import Action
+from handlers.privacy import forget, mydata
 from handlers.registry import Family, Sub
 from models import groups
 from models.errors import ParseError, UserError
@@ -304,6 +305,25 @@ FAMILY = Family(
             "info",
             info,
             (("/group info", "The trial: lead, approach, outcomes, ages, dates, status."),),
+        ),
+        Sub(
+            "mydata",
+            mydata,
+            (("/group mydata", "Everything the bot holds about you, sent to you by DM."),),
+            slow=True,
+        ),
+        Sub(
+            "forget",
+            forget,
+            (
+                (
+                    "/group forget @person",
+                    "someone no longer in any group: their identity replaced by “a former "
+                    "member” in every record.",
+                ),
+            ),
+            who="Director",
+            changes=True,
         ),
         Sub(
             "canvas",

@@ -49,6 +49,7 @@ class Action(Enum):
     RECORD_INDICATORS = Rule("record indicators", frozenset({Role.LEAD, Role.CHAIR}))
     DRAFT_REPORT = Rule("draft the report", frozenset({Role.LEAD}))
     NATIONAL = Rule("add national deadlines or see every trial")
+    FORGET_PERSON = Rule("forget a former member")
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,11 @@ def require(
     if actor.is_director:
         return
     rule = action.value
-    if group.trial is None and action not in (Action.LINK_CHANNEL, Action.NATIONAL):
+    if group.trial is None and action not in (
+        Action.LINK_CHANNEL,
+        Action.NATIONAL,
+        Action.FORGET_PERSON,
+    ):
         raise UserError(
             "This channel isn't linked to a trial yet. The Director can link it with "
             "`/group setup <Trial name>`."

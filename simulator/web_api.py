@@ -332,6 +332,8 @@ class FakeSlack:
     def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         if "canvases" in method:
             return self.canvases.answer(method, params)
+        if method == "conversations.open":
+            return {"ok": True, "channel": {"id": "D" + str(params.get("users", ""))[1:]}}
         if method == "conversations.info":
             channel = str(params.get("channel"))
             found = self.canvases.of_channel(channel)

@@ -24,9 +24,13 @@ def format_day_of(value: datetime, tz: ZoneInfo) -> str:
     return format_date(local_date(value, tz))
 
 
+FORGOTTEN = "former-"  # models.privacy: the stand-in for someone forgotten
+
+
 def mention(user_id: str) -> str:
-    """A Slack mention that Slack shows as the person's name."""
-    return f"<@{user_id}>"
+    """A Slack mention that Slack shows as the person's name ("a former member" for
+    someone forgotten)."""
+    return "a former member" if user_id.startswith(FORGOTTEN) else f"<@{user_id}>"
 
 
 def mentions(user_ids: list[str]) -> str:

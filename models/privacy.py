@@ -1,0 +1,127 @@
+"""People's own information (New Zealand's Privacy Act 2020): what the bot holds about a
+person (IPP 6, access), and forgetting someone who has left (IPP 9, not kept longer than
+needed): their Slack ID, names and handle replaced by "a former member" everywhere, the
+group's records keeping their content.
+
+Keyword-only functions; the caller owns the session.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from sqlalchemy import or_, update
+from sqlmodel import Session, col, select
+
+from models.audit import record
+from models.errors import UserError
+from models.tables import (
+    AgendaItem,
+    AuditLog,
+    Deadline,
+    Indicator,
+    IndicatorValue,
+    Meeting,
+    MeetingAttendance,
+    Member,
+    PendingChange,
+    ProgressUpdate,
+    ReminderLedger,
+    Task,
+    Trial,
+)
+
+FORMER = "former-"  # the start of the stand-in that replaces a forgotten person's Slack ID
+
+# Every column that holds a person's Slack user ID.
+USER_COLUMNS = (
+    (Member, "slack_user_id"),
+    (Meeting, "created_by"),
+    (AgendaItem, "proposer_user_id"),
+    (Task, "created_by"),
+    (ProgressUpdate, "author_user_id"),
+    (Deadline, "created_by"),
+    (Indicator, "created_by"),
+    (IndicatorValue, "recorded_by"),
+    (ReminderLedger, "recipient"),
+    (PendingChange, "user_id"),
+    (AuditLog, "actor_user_id"),
+)
+
+
+def _rows(session: Session, model: Any, **where: Any) -> list[dict[str, Any]]:
+    query = select(model)
+    for name, value in where.items():
+        column = getattr(model, name)
+        query = query.where(col(column).in_(value) if isinstance(value, list) else column == value)
+    return [row.model_dump(mode="json") for row in session.exec(query).all()]
+
+
+def about(*, session: Session, user_id: str) -> dict[str, Any]:
+    """Everything held about one person, by kind, as plain values."""
+    members = session.exec(select(Member).where(Member.slack_user_id == user_id)).all()
+    member_ids = [m.id for m in members]
+    trials = {t.id: t.name for t in session.exec(select(Trial)).all()}
+    return {
+        "slack_user_id": user_id,
+        "memberships": [
+            {**m.model_dump(mode="json"), "trial": trials.get(m.trial_id)} for m in members
+        ],
+        "tasks_owned": _rows(session, Task, owner_member_id=member_ids) if member_ids else [],
+        "tasks_created": _rows(session, Task, created_by=user_id),
+        "updates_written": _rows(session, ProgressUpdate, author_user_id=user_id),
+        "agenda_items": _rows(session, AgendaItem, proposer_user_id=user_id),
+        "attendance": _rows(session, MeetingAttendance, member_id=member_ids) if member_ids else [],
+        "deadlines_responsible": (
+            _rows(session, Deadline, responsible_member_id=member_ids) if member_ids else []
+        ),
+        "audit_entries": [
+            row.model_dump(mode="json")
+            for row in session.exec(
+                select(AuditLog).where(
+                    or_(
+                        col(AuditLog.actor_user_id) == user_id,
+                        col(AuditLog.detail).contains(user_id),
+                    )
+                )
+            ).all()
+        ],
+    }
+
+
+def forget(*, session: Session, user_id: str, actor_user_id: str) -> int:
+    """Replace the person's identity in every record; how many rows changed. Refused while
+    they are an active member of any group."""
+    active = session.exec(
+        select(Member).where(Member.slack_user_id == user_id, col(Member.active).is_(True))
+    ).all()
+    if active:
+        raise UserError(
+            "They are still an active member of a group, so they can't be forgotten yet. The "
+            "lead removes them first with `/group remove`."
+        )
+    stand_in = FORMER + secrets.token_hex(6)
+    changed = 0
+    for member in session.exec(select(Member).where(Member.slack_user_id == user_id)).all():
+        member.handle = member.display_name = member.real_name = None
+        session.add(member)
+    session.flush()
+    for model, name in USER_COLUMNS:
+        column = getattr(model, name)
+        result = session.execute(update(model).where(column == user_id).values({name: stand_in}))
+        changed += int(getattr(result, "rowcount", 0) or 0)
+    for entry in session.exec(select(AuditLog).where(col(AuditLog.detail).contains(user_id))):
+        entry.detail = (entry.detail or "").replace(user_id, stand_in)
+        session.add(entry)
+        changed += 1
+    record(
+        session=session,
+        actor_user_id=actor_user_id,
+        action="person.forgotten",
+        entity="person",
+        entity_id=None,
+        trial_id=None,
+        detail={"rows": changed},  # nothing that names them
+    )
+    return changed

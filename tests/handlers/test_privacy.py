@@ -1,0 +1,70 @@
+"""People's own information: `/group mydata` sends it to them; `/group forget` replaces a
+departed person's identity everywhere, and is refused while they are still in a group."""
+
+from __future__ import annotations
+
+import json
+
+from sqlmodel import select
+
+from models.db import Database
+from models.tables import AuditLog, Member, ProgressUpdate, Task
+from simulator.web_api import FakeSlack
+from tests.conftest import DIRECTOR, DIRECTORATE, GORE, HEMI, LISA
+from tests.harness.checks import assert_refused
+from tests.harness.slack_requests import Slack
+
+
+def test_mydata_sends_everything_held_about_the_person(gore: Slack, fake_slack: FakeSlack) -> None:
+    gore.say(f"/group add <@{HEMI}|hemi> iwi", user=LISA, channel=GORE)
+    gore.say("/task add Hire a truancy officer owner @hemi due 15/12", user=LISA, channel=GORE)
+    gore.say("/update T-1 on-track 20% Interviews next week", user=HEMI, channel=GORE)
+    reply = gore.say("/group mydata", user=HEMI, channel=GORE)
+    assert reply.ephemeral and "by direct message" in reply.text
+    (data,) = fake_slack.files_named("my-advisory-bot-data.json")
+    held = json.loads(data)
+    assert held["slack_user_id"] == HEMI
+    assert [m["trial"] for m in held["memberships"]] == ["Gore District"]
+    assert [t["title"] for t in held["tasks_owned"]] == ["Hire a truancy officer"]
+    assert [u["text"] for u in held["updates_written"]] == ["Interviews next week"]
+    assert "tasks_created" in held and held["tasks_created"] == []  # Lisa created it
+    completes = fake_slack.calls_to("files.completeUploadExternal")
+    assert completes[-1].params["channel_id"] == "D" + HEMI[1:]  # to them alone
+
+
+def test_forget_replaces_a_departed_persons_identity_everywhere(
+    gore: Slack, database: Database
+) -> None:
+    gore.say(f"/group add <@{HEMI}|hemi> iwi", user=LISA, channel=GORE)
+    gore.say("/task add Breakfast club owner @hemi due 15/12", user=HEMI, channel=GORE)
+    gore.say("/update T-1 on-track 20% Under way", user=HEMI, channel=GORE)
+    assert_refused(
+        gore,
+        database,
+        f"/group forget <@{HEMI}|hemi>",
+        "still an active member",
+        user=DIRECTOR,
+        channel=DIRECTORATE,
+    )
+    assert_refused(
+        gore,
+        database,
+        f"/group forget <@{HEMI}|hemi>",
+        "Only the Director",
+        user=LISA,
+        channel=GORE,
+    )
+    gore.say(f"/group remove <@{HEMI}|hemi>", user=LISA, channel=GORE)
+    done = gore.say(f"/group forget <@{HEMI}|hemi>", user=DIRECTOR, channel=DIRECTORATE)
+    assert "a former member" in done.text
+    with database.session(write=False) as session:
+        member = session.exec(select(Member).where(Member.role != "lead")).one()
+        task = session.exec(select(Task)).one()
+        update = session.exec(select(ProgressUpdate)).one()
+        entries = session.exec(select(AuditLog)).all()
+    assert member.slack_user_id.startswith("former-") and member.handle is None
+    assert task.created_by == update.author_user_id == member.slack_user_id
+    assert task.title == "Breakfast club" and update.text == "Under way"  # content kept
+    assert not [e for e in entries if HEMI in (e.actor_user_id + (e.detail or ""))]
+    shown = gore.say("/task show T-1", user=LISA, channel=GORE).text
+    assert "a former member" in shown and HEMI not in shown
