@@ -64,7 +64,12 @@ def test_sigkill_during_a_burst_loses_no_acknowledged_change(
         threads = [threading.Thread(target=burst, args=(c,)) for c in range(CLIENTS)]
         for thread in threads:
             thread.start()
-        time.sleep(2.0)
+        deadline = time.monotonic() + 30  # mid-burst: once enough has been acknowledged
+        while time.monotonic() < deadline:
+            with lock:
+                if len(acked_tasks) > 20 and len(acked_updates) > 20:
+                    break
+            time.sleep(0.05)
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
         stop.set()
