@@ -98,8 +98,8 @@ def forget(*, session: Session, user_id: str, actor_user_id: str) -> int:
     ).all()
     if active:
         raise UserError(
-            "They are still an active member of a group, so they can't be forgotten yet. The "
-            "lead removes them first with `/group remove`."
+            "They are still an active member of a group, so they can't be forgotten yet. "
+            "The lead removes them from the group first."
         )
     stand_in = FORMER + secrets.token_hex(6)
     changed = 0
