@@ -53,6 +53,7 @@ class Settings:
     log_format: str = "text"  # or "json": one object a line
     log_level: str = "INFO"
     command_prefix: str = ""  # "sst": /sst-task, /sst-meeting, …
+    retention_ledger_days: int = 395  # reminder ledger rows kept this long (about 13 months)
 
     @property
     def socket_mode(self) -> bool:
@@ -151,6 +152,15 @@ def load_settings(
             f"COMMAND_PREFIX must be a short word of letters and digits (e.g. sst), not {prefix!r}"
         )
 
+    ledger_text = values.get("RETENTION_LEDGER_DAYS", "395")
+    ledger_days = 395
+    if ledger_text.isdigit() and 31 <= int(ledger_text) <= 3650:
+        ledger_days = int(ledger_text)
+    else:
+        problems.append(
+            f"RETENTION_LEDGER_DAYS must be a number of days from 31 to 3650, not {ledger_text!r}"
+        )
+
     timezone = values.get("TIMEZONE", "Pacific/Auckland")
     try:
         ZoneInfo(timezone)
@@ -189,4 +199,5 @@ def load_settings(
         log_format=log_format,
         log_level=log_level,
         command_prefix=prefix,
+        retention_ledger_days=ledger_days,
     )

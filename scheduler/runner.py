@@ -14,6 +14,7 @@ from datetime import datetime
 from apscheduler.schedulers.background import BackgroundScheduler
 from slack_sdk import WebClient
 
+from models import retention
 from models.db import Database
 from models.programme import Programme
 from models.types import utcnow
@@ -84,5 +85,14 @@ def start(
         minute=5,
         id="canvas-refresh",  # "overdue" changes with the date, not only with a change
     )
+
+    def prune_old() -> None:
+        days = int(getattr(settings, "retention_ledger_days", retention.LEDGER_DAYS))
+        with database.session() as session:
+            receipts, ledger = retention.prune(session=session, now=clock(), ledger_days=days)
+        if receipts or ledger:
+            log.info("Pruned %s event receipts and %s reminder ledger rows.", receipts, ledger)
+
+    scheduler.add_job(prune_old, "cron", hour=0, minute=15, id="retention")
     scheduler.start()
     return Reminders(scheduler, stopping)
