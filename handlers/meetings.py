@@ -50,7 +50,6 @@ from ui.parsing import (
 )
 
 SCHEDULE_EXAMPLE = "/meeting schedule 15/12 10am at Gore Library"
-MINUTES_EXAMPLE = "/meeting minutes M-5 present @hemi @aroha Agreed to fund the breakfast club."
 
 
 def _repeat(words: list[Token], first: Any, today: Any) -> tuple[str, list[Any]]:

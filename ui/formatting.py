@@ -6,6 +6,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from models.local_time import local, local_date
+from models.privacy import FORMER
 
 
 def format_date(value: date) -> str:
@@ -24,13 +25,10 @@ def format_day_of(value: datetime, tz: ZoneInfo) -> str:
     return format_date(local_date(value, tz))
 
 
-FORGOTTEN = "former-"  # models.privacy: the stand-in for someone forgotten
-
-
 def mention(user_id: str) -> str:
     """A Slack mention that Slack shows as the person's name ("a former member" for
     someone forgotten)."""
-    return "a former member" if user_id.startswith(FORGOTTEN) else f"<@{user_id}>"
+    return "a former member" if user_id.startswith(FORMER) else f"<@{user_id}>"
 
 
 def mentions(user_ids: list[str]) -> str:

@@ -15,8 +15,6 @@ WHAT_TO_ASK = {
     "channel_not_found": "Slack can't find the channel for the bot (it may be private)",
 }
 
-__all__ = ["Message", "canvas_refused", "canvas_remade", "channel_has_canvas"]
-
 
 def canvas_refused(trial_name: str, code: str) -> Message:
     why = WHAT_TO_ASK.get(code, f"Slack refused it ({code})")
