@@ -21,11 +21,14 @@ from bot.console import Console
 from bot.manifest import manifest_yaml
 from bot.server import http_server, metrics_server, socket_mode_handler
 from handlers.background import Background
+from handlers.handover import make_archive
 from models import demo
 from models.backup import backup
 from models.db import Database
 from models.errors import UserError
 from models.migrate import upgrade
+from models.summaries import find_trial
+from models.tables import pk
 from models.types import utcnow
 from scheduler.runner import start as start_scheduler
 from scheduler.sweep import process_name, sweep
@@ -68,6 +71,40 @@ def db_backup(args: argparse.Namespace) -> int:
         return 1
     finally:
         database.dispose()
+    return 0
+
+
+def export(args: argparse.Namespace) -> int:
+    """Write one trial's archive (the same as `/group handover` makes) to a .zip file,
+    without Slack; the trial's records are left as they are."""
+    settings = load_settings(Mode.OFFLINE)
+    database = _database(settings)
+    try:
+        with database.session(write=False) as session:
+            found = find_trial(session=session, name=args.trial)
+        if len(found) != 1:
+            names = ", ".join(t.name for t in found[:8])
+            print(
+                f"advisory-bot: {'no trial is' if not found else 'several trials are'} called "
+                f"“{args.trial}”" + (f" ({names})" if names else "") + ".",
+                file=sys.stderr,
+            )
+            return 1
+        out = Path(args.out)
+        if out.suffix.lower() != ".zip":
+            print(
+                "advisory-bot: the archive is a .zip file: give --out a name ending .zip.",
+                file=sys.stderr,
+            )
+            return 1
+        built = make_archive(database=database, trial_id=pk(found[0]), now=utcnow(), tz=settings.tz)
+        out.write_bytes(built.content)
+    except (OSError, UserError) as error:
+        print(f"advisory-bot: {error}", file=sys.stderr)
+        return 1
+    finally:
+        database.dispose()
+    print(f"{out}: {found[0].name}, {len(built.checksums)} files and a README with their SHA-256.")
     return 0
 
 
@@ -285,6 +322,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("demo", help=load_demo.__doc__).set_defaults(func=load_demo)
 
+    export_parser = commands.add_parser("export", help=export.__doc__)
+    export_parser.add_argument(
+        "--trial", required=True, help='the trial\'s name, e.g. "Gore District"'
+    )
+    export_parser.add_argument("--out", required=True, help="the .zip file to write")
+    export_parser.set_defaults(func=export)
+
     console_parser = commands.add_parser("console", help=console.__doc__)
     console_parser.add_argument("--as", dest="user", help="who you are (e.g. director, @aroha.gor)")
     console_parser.add_argument("--channel", help="where you are (e.g. #gore-district)")
@@ -308,7 +352,7 @@ def main(argv: list[str] | None = None) -> int:
         logs.configure(
             log_format=settings.log_format,
             level=settings.log_level,
-            quiet=args.command in ("console", "demo", "manifest"),
+            quiet=args.command in ("console", "demo", "manifest", "export"),
         )
         return int(args.func(args))
     except ConfigError as error:

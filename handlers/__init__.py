@@ -13,10 +13,12 @@ from handlers import (
     indicators,
     meetings,
     minutes_form,
+    programmes,
     report,
     summary,
     task_actions,
     tasks,
+    transition,
     updates,
 )
 from handlers.context import Services
@@ -30,6 +32,8 @@ FAMILIES: tuple[Family, ...] = (
     meetings.FAMILY,
     agenda.FAMILY,
     deadlines.FAMILY,
+    programmes.FAMILY,
+    transition.FAMILY,
     summary.FAMILY,
     indicators.FAMILY,
     report.FAMILY,
@@ -50,3 +54,5 @@ def register_all(app: App, services: Services) -> None:
     summary.register(app, services)
     indicators.register(app, services)
     report.register(app, services)
+    programmes.register(app, services)
+    transition.register(app, services)

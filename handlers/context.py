@@ -98,6 +98,7 @@ class Asker:
             group=group,
             directors=self.services.settings.director_user_ids,
             owner_user_id=owner_user_id,
+            tz=self.services.settings.tz,
         )
 
 

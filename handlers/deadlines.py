@@ -187,7 +187,9 @@ def remind(asker: Asker, tokens: list[Token]) -> Message:
 def _may_change(asker: Asker, session: Session, deadline: Deadline, trial: Trial) -> None:
     """The lead changes the trial's own deadlines; the Director the national ones."""
     group = groups.load_group(session=session, user_id=asker.user_id, trial=trial)
-    asker.require(Action.NATIONAL if deadline.national_key else Action.MANAGE_DEADLINES, group)
+    asker.require(
+        Action.NATIONAL_DEADLINE if deadline.national_key else Action.MANAGE_DEADLINES, group
+    )
 
 
 def waive(asker: Asker, tokens: list[Token]) -> Message:

@@ -16,17 +16,19 @@ from handlers.group_setup import (
     learn_names_later,
     setup,
 )
+from handlers.handover import handover
 from handlers.listeners import on_click, on_command
 from handlers.permissions import Action
 from handlers.privacy import forget, mydata
 from handlers.registry import Family, Sub
-from models import groups
+from models import groups, transition
 from models.errors import ParseError, UserError
 from models.places import Place, find_place, next_anniversary
 from models.tables import NAME_LENGTH, TITLE_LENGTH
 from models.types import LeadApproach, OutcomeFocus, Role, Sector, TrialStatus
 from ui.blocks import group as blocks
 from ui.blocks import ids
+from ui.blocks import programmes as programme_blocks
 from ui.blocks.common import Message, notice
 from ui.formatting import format_date, mention, said
 from ui.parsing import (
@@ -154,17 +156,41 @@ def status(asker: Asker, tokens: list[Token]) -> Message:
     with asker.services.database.session() as session:
         group, trial = linked(asker, session)
         asker.require(Action.CHANGE_STATUS, group)
+        was_read_only = trial.handed_over_at is not None
         previous = groups.set_status(
             session=session, actor_user_id=asker.user_id, trial=trial, status=new
         )
+        review = None
+        if new is TrialStatus.TRANSITIONING and previous != new.value:
+            transition.start(
+                session=session,
+                trial=trial,
+                today=asker.services.today(),
+                actor_user_id=asker.user_id,
+            )
+            review = transition.review_of(session=session, trial=trial)
+        reopened = was_read_only and trial.handed_over_at is None
     titles = blocks.STATUS_TITLES
     if previous == new.value:
         return notice(
             f"{said(trial.name)} is already {titles[new.value].lower()}. Nothing changed."
         )
+    if review is not None and trial.channel_id is not None:
+        asker.announce(
+            trial.channel_id,
+            programme_blocks.review_message(review, asker.services.today(), opening=True),
+        )
+    after = (
+        " It is open again: its records can change and its reminders resume."
+        if reopened
+        else " The transition review is posted below: every programme and coordination item, "
+        "to decide."
+        if review is not None
+        else ""
+    )
     return notice(
         f"{mention(asker.user_id)} changed the status of {said(trial.name)} from "
-        f"{titles.get(previous, previous).lower()} to {titles[new.value].lower()}.",
+        f"{titles.get(previous, previous).lower()} to {titles[new.value].lower()}.{after}",
         in_channel=True,
     )
 
@@ -275,6 +301,7 @@ def away(asker: Asker, tokens: list[Token]) -> Message:
                 f"You're not a member of the {said(trial.name)} group, so you get no reminders "
                 f"here."
             )
+        asker.require(Action.MARK_AWAY, group)
         groups.set_away(session=session, member=group.me, until=until)
     return notice(
         f"You're marked away until {format_date(until)}. Check-ins pause and deadline "
@@ -288,6 +315,7 @@ def back(asker: Asker, tokens: list[Token]) -> Message:
         group, trial = linked(asker, session)
         if group.me is None:
             raise UserError(f"You're not a member of the {said(trial.name)} group.")
+        asker.require(Action.MARK_AWAY, group)
         if group.me.away_until is None:
             return notice("You weren't marked away. Nothing changed.")
         groups.set_away(session=session, member=group.me, until=None)
@@ -411,6 +439,20 @@ FAMILY = Family(
             ),
             who="Director",
             changes=True,
+        ),
+        Sub(
+            "handover",
+            handover,
+            (
+                (
+                    "/group handover",
+                    "once the trial is locally-led, exited or concluded: an archive of every "
+                    "record (CSV and JSON, the latest report, checksums) to the channel and the "
+                    "Director; the trial becomes read-only.",
+                ),
+            ),
+            who="Lead or Director",
+            slow=True,
         ),
     ),
 )

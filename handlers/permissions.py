@@ -5,11 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
+from zoneinfo import ZoneInfo
 
-from models.errors import PermissionDenied, UserError
+from models.errors import ClosedRecord, PermissionDenied, UserError
 from models.groups import Group
+from models.tables import Trial
 from models.types import Role
-from ui.formatting import mentions, said
+from ui.formatting import format_day_of, mention, mentions, said
+
+UTC_ZONE = ZoneInfo("UTC")
 
 
 @dataclass(frozen=True)
@@ -49,7 +53,37 @@ class Action(Enum):
     RECORD_INDICATORS = Rule("record indicators", frozenset({Role.LEAD, Role.CHAIR}))
     DRAFT_REPORT = Rule("draft the report", frozenset({Role.LEAD}))
     NATIONAL = Rule("add national deadlines or see every trial")
+    NATIONAL_DEADLINE = Rule("change a national deadline")
     FORGET_PERSON = Rule("forget a former member")
+    MANAGE_PROGRAMMES = Rule("manage programmes and services", frozenset({Role.LEAD, Role.CHAIR}))
+    DECIDE_REVIEW = Rule("decide the transition review", frozenset({Role.LEAD}))
+    HAND_OVER = Rule("hand over the trial's records", frozenset({Role.LEAD}))
+
+
+# What may still be done in a trial that has been handed over (read-only): nothing that
+# changes its records, except the Director reopening it and forgetting a former member.
+WHILE_HANDED_OVER = frozenset(
+    {
+        Action.CHANGE_STATUS,
+        Action.FORGET_PERSON,
+        Action.NATIONAL,
+        Action.DRAFT_REPORT,
+        Action.HAND_OVER,
+    }
+)
+
+
+def handed_over(trial: Trial, tz: ZoneInfo, directors: Iterable[str]) -> str:
+    """Why a handed-over trial refuses a change: when and how, and who can reopen it."""
+    when = format_day_of(trial.handed_over_at, tz) if trial.handed_over_at else "earlier"
+    by = f" by {mention(trial.handed_over_by)}" if trial.handed_over_by else ""
+    director_ids = sorted(directors)
+    who = "The Director" + (f" ({mentions(director_ids)})" if director_ids else "")
+    return (
+        f"{said(trial.name)} was handed over on {when}{by}: its records went to the group and "
+        f"the Director as an archive, and it is now read-only. {who} can reopen it with "
+        "`/group status active`."
+    )
 
 
 @dataclass(frozen=True)
@@ -93,8 +127,13 @@ def require(
     group: Group,
     directors: Iterable[str],
     owner_user_id: str | None = None,
+    tz: ZoneInfo = UTC_ZONE,
 ) -> None:
-    """Raise PermissionDenied unless the actor may take the action in this group."""
+    """Raise PermissionDenied unless the actor may take the action in this group; a trial
+    handed over refuses every change, the Director's too."""
+    trial = group.trial
+    if trial is not None and trial.handed_over_at is not None and action not in WHILE_HANDED_OVER:
+        raise ClosedRecord(handed_over(trial, tz, directors), reference=trial.name)
     if actor.is_director:
         return
     rule = action.value

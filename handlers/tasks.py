@@ -12,6 +12,7 @@ from handlers.agenda import item_here
 from handlers.context import Asker, Services, linked
 from handlers.listeners import on_command
 from handlers.permissions import Action
+from handlers.programmes import programme_of_trial, programme_text
 from handlers.registry import Family, Sub
 from handlers.task_edits import assign, drop, due, rename
 from handlers.task_ops import (
@@ -24,7 +25,7 @@ from handlers.task_ops import (
 )
 from models import groups, meetings, tasks
 from models.errors import ParseError, UserError
-from models.tables import TITLE_LENGTH
+from models.tables import TITLE_LENGTH, ProgrammeItem
 from models.types import TaskStatus, UpdateSource
 from ui.blocks import tasks as blocks
 from ui.blocks.common import Message, notice
@@ -48,6 +49,7 @@ PAGE_SIZE = 15
 def add(asker: Asker, tokens: list[Token]) -> Message:
     """Member: add a task (owner defaults to the author), perhaps `from A-7` of a meeting."""
     tokens, from_item = take_reference(tokens, "from", "A")
+    tokens, of_programme = take_reference(tokens, "programme", "P")
     head, keywords = split_keywords(tokens, {"owner", "due", "outcome"})
     title = (
         parse_title(join(head), what="task title", limit=TITLE_LENGTH)
@@ -72,6 +74,9 @@ def add(asker: Asker, tokens: list[Token]) -> Message:
     with asker.services.database.session() as session:
         group, trial = linked(asker, session)
         asker.require(Action.ADD_TASK, group)
+        programme = (
+            programme_of_trial(session, trial, of_programme.number) if of_programme else None
+        )
         source = None
         if from_item is not None:
             item, _, _ = item_here(asker, session, from_item.number)
@@ -101,15 +106,23 @@ def add(asker: Asker, tokens: list[Token]) -> Message:
             outcome=outcome,
             actor_user_id=asker.user_id,
             source_agenda_item_id=source,
+            programme_item_id=programme.id if programme else None,
         )
         row = tasks.task_row(session=session, task_id=task.id)  # type: ignore[arg-type]
         origin = origin_text(session, row, asker.services.settings.tz)
+        of = programme_text(programme)
     refresh_home(asker, {row.owner_user_id})
     lead_in = f"{mention(asker.user_id)} added a task to the Action Plan."
     if row.overdue(today):
         lead_in += " Its due date has already passed, so it shows as overdue."
     return blocks.task_card(
-        row, today, asker.services.settings.tz, in_channel=True, lead_in=lead_in, origin=origin
+        row,
+        today,
+        asker.services.settings.tz,
+        in_channel=True,
+        lead_in=lead_in,
+        origin=origin,
+        programme=of,
     )
 
 
@@ -202,6 +215,9 @@ def show(asker: Asker, tokens: list[Token]) -> Message:
         row = tasks.task_row(session=session, task_id=task_id)
         updates, count = tasks.updates_of(session=session, task_id=task_id)
         origin = origin_text(session, row, asker.services.settings.tz)
+        of = programme_text(
+            session.get(ProgrammeItem, task.programme_item_id) if task.programme_item_id else None
+        )
     return blocks.task_card(
         row,
         asker.services.today(),
@@ -209,6 +225,7 @@ def show(asker: Asker, tokens: list[Token]) -> Message:
         updates=updates,
         update_count=count,
         origin=origin,
+        programme=of,
     )
 
 
@@ -257,6 +274,10 @@ FAMILY = Family(
                     "/task add Hire a truancy officer owner @hemi due 15/12 outcome Reduce truancy",
                     "Add a task (owner defaults to you). Quote a title that contains a keyword: "
                     '`/task add "Review due dates" due friday`. With no text, a form opens.',
+                ),
+                (
+                    "/task add Recruit the second officer programme P-4",
+                    "a task of one of the trial's programmes.",
                 ),
             ),
             changes=True,

@@ -6,7 +6,7 @@ Keyword-only functions; the caller owns the session (and so the transaction).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, or_
@@ -267,9 +267,13 @@ def remove_member(*, session: Session, actor_user_id: str, trial: Trial, user_id
 
 
 def set_status(*, session: Session, actor_user_id: str, trial: Trial, status: TrialStatus) -> str:
-    """Change a trial's status; returns the previous one."""
+    """Change a trial's status; returns the previous one. A trial handed over is reopened
+    (no longer read-only) when it becomes active or transitioning again."""
     previous = trial.status
+    reopened = trial.handed_over_at is not None and status in STILL_RUNNING
     trial.status = status.value
+    if reopened:
+        trial.handed_over_at, trial.handed_over_by = None, None
     session.add(trial)
     record(
         session=session,
@@ -278,9 +282,35 @@ def set_status(*, session: Session, actor_user_id: str, trial: Trial, status: Tr
         entity="trial",
         entity_id=trial.id,
         trial_id=trial.id,
-        detail={"from": previous, "to": status.value},
+        detail={"from": previous, "to": status.value, "reopened": reopened},
     )
     return previous
+
+
+STILL_RUNNING = frozenset({TrialStatus.ACTIVE, TrialStatus.TRANSITIONING})
+ENDED = frozenset({TrialStatus.LOCALLY_LED, TrialStatus.EXITED, TrialStatus.CONCLUDED})
+
+
+def hand_over(
+    *, session: Session, trial: Trial, actor_user_id: str, files: dict[str, str], at: datetime
+) -> None:
+    """The trial's archive is made: from now on it is read-only. `files`: name → SHA-256."""
+    if TrialStatus(trial.status) not in ENDED:
+        raise UserError(
+            f"“{trial.name}” is {trial.status}. Its records are handed over once it is "
+            "locally-led, exited or concluded."
+        )
+    trial.handed_over_at, trial.handed_over_by = at, actor_user_id
+    session.add(trial)
+    record(
+        session=session,
+        actor_user_id=actor_user_id,
+        action="trial.handed_over",
+        entity="trial",
+        entity_id=trial.id,
+        trial_id=trial.id,
+        detail={"files": files},
+    )
 
 
 TRIAL_FIELDS = {

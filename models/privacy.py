@@ -26,8 +26,10 @@ from models.tables import (
     MeetingAttendance,
     Member,
     PendingChange,
+    ProgrammeItem,
     ProgressUpdate,
     ReminderLedger,
+    ReviewDecision,
     Task,
     Trial,
 )
@@ -44,6 +46,9 @@ USER_COLUMNS = (
     (Deadline, "created_by"),
     (Indicator, "created_by"),
     (IndicatorValue, "recorded_by"),
+    (ProgrammeItem, "created_by"),
+    (ReviewDecision, "decided_by"),
+    (Trial, "handed_over_by"),
     (ReminderLedger, "recipient"),
     (PendingChange, "user_id"),
     (AuditLog, "actor_user_id"),
@@ -76,6 +81,8 @@ def about(*, session: Session, user_id: str) -> dict[str, Any]:
         "deadlines_responsible": (
             _rows(session, Deadline, responsible_member_id=member_ids) if member_ids else []
         ),
+        "programmes_added": _rows(session, ProgrammeItem, created_by=user_id),
+        "review_decisions": _rows(session, ReviewDecision, decided_by=user_id),
         "audit_entries": [
             row.model_dump(mode="json")
             for row in session.exec(

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 DEADLINE_OFFSETS = (14, 7, 3, 1, 0)
+CONTRACT_OFFSETS = (60, 30, 14)  # days before a programme's contract ends
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,16 @@ class MeetingFacts:
 
 
 @dataclass(frozen=True)
+class ProgrammeFacts:
+    """A programme whose contract ends, for the lead's reminders before it does."""
+
+    id: int
+    trial_id: int
+    until_date: date
+    made_at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class CheckinFacts:
     """A member with open tasks, for the weekly check-in."""
 
@@ -74,12 +85,13 @@ class Facts:
     tasks: list[TaskFacts] = field(default_factory=list)
     meetings: list[MeetingFacts] = field(default_factory=list)
     checkins: list[CheckinFacts] = field(default_factory=list)
+    programmes: list[ProgrammeFacts] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class Reminder:
-    kind: str  # deadline, escalation, task, agenda-call, agenda, check-in, digest
-    target: str  # D-3, T-12, M-5, member-7
+    kind: str  # deadline, escalation, task, agenda-call, agenda, check-in, digest, contract
+    target: str  # D-3, T-12, M-5, member-7, P-4
     slot: str  # the local day it is sent (ISO), or a fixed name for one-off reminders
     send_at: datetime
     trial_id: int  # 0 for the national digest

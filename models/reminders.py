@@ -20,17 +20,29 @@ from sqlmodel import Session, col, select
 
 from models.db import Database
 from models.reminder_facts import (
+    CONTRACT_OFFSETS,
     DEADLINE_OFFSETS,
     CheckinFacts,
     DeadlineFacts,
     Facts,
     MeetingFacts,
     Person,
+    ProgrammeFacts,
     Reminder,
     TaskFacts,
     TrialFacts,
 )
-from models.tables import AgendaItem, Deadline, Meeting, Member, ReminderLedger, Task, Trial, pk
+from models.tables import (
+    AgendaItem,
+    Deadline,
+    Meeting,
+    Member,
+    ProgrammeItem,
+    ReminderLedger,
+    Task,
+    Trial,
+    pk,
+)
 from models.tasks import OPEN_STATUSES, TaskRow, task_rows_query
 from models.types import DeadlineStatus, LedgerState, MeetingStatus, Role, TrialStatus
 
@@ -57,8 +69,12 @@ def _person(member: Member | None) -> Person | None:
 
 
 def load_facts(*, session: Session, today: date) -> Facts:
-    """Everything the rules need, in six queries whatever the size of the programme."""
-    trials = session.exec(select(Trial).where(col(Trial.status).in_(REMINDED_STATUSES))).all()
+    """Everything the rules need, in seven queries whatever the size of the programme."""
+    trials = session.exec(
+        select(Trial).where(
+            col(Trial.status).in_(REMINDED_STATUSES), col(Trial.handed_over_at).is_(None)
+        )
+    ).all()
     trial_ids = [t.id for t in trials]
     leads: dict[int, list[Person]] = defaultdict(list)
     for member in session.exec(
@@ -126,12 +142,24 @@ def load_facts(*, session: Session, today: date) -> Facts:
             )
         ).all()
     ]
+    contracts = [
+        ProgrammeFacts(pk(p), p.trial_id, p.until_date, p.created_at)  # type: ignore[arg-type]
+        for p in session.exec(
+            select(ProgrammeItem).where(
+                col(ProgrammeItem.trial_id).in_(trial_ids),
+                col(ProgrammeItem.ended_on).is_(None),
+                col(ProgrammeItem.until_date) >= today - timedelta(days=1),
+                col(ProgrammeItem.until_date) <= today + timedelta(days=max(CONTRACT_OFFSETS) + 7),
+            )
+        ).all()
+    ]
     return Facts(
         trials=facts_trials,
         deadlines=deadlines,
         tasks=tasks,
         meetings=meetings,
         checkins=list(checkins.values()),
+        programmes=contracts,
     )
 
 
@@ -297,6 +325,7 @@ class Details:
         self.members: dict[int, Member] = {}
         self.tasks: dict[int, TaskRow] = {}
         self.meetings: dict[int, Meeting] = {}
+        self.programmes: dict[int, ProgrammeItem] = {}
         self.agendas: dict[int, list[AgendaItem]] = defaultdict(list)
         self.checkins: dict[int, list[TaskRow]] = defaultdict(list)
         self.leads: dict[int, set[str]] = defaultdict(set)
@@ -338,6 +367,12 @@ def load_details(*, session: Session, reminders: list[Reminder]) -> Details:
     details.members = {
         pk(m): m
         for m in session.exec(select(Member).where(col(Member.id).in_(responsible - {None})))
+    }
+    details.programmes = {
+        pk(p): p
+        for p in session.exec(
+            select(ProgrammeItem).where(col(ProgrammeItem.id).in_(ids["contract"]))
+        ).all()
     }
     select_rows, owner = task_rows_query()
     for row in session.execute(select_rows.where(col(Task.id).in_(ids["task"]))).all():

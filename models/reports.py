@@ -19,6 +19,8 @@ from sqlmodel import Session, col, select
 from models.indicators import Series, series_of
 from models.local_time import days_between, local_date
 from models.periods import Period
+from models.programmes import ItemRow
+from models.programmes import rows as programme_rows
 from models.tables import (
     AgendaItem,
     Deadline,
@@ -70,12 +72,14 @@ class TrialReport:
     at_risk: list[TaskLine] = field(default_factory=list)
     meetings: list[MeetingRecord] = field(default_factory=list)
     deadlines: list[Deadline] = field(default_factory=list)
+    programmes: list[ItemRow] = field(default_factory=list)
+    review_deadline: Deadline | None = None  # the transition review's, if it has had one
 
 
 def report_data(
     *, session: Session, trials: list[Trial], period: Period, tz: ZoneInfo
 ) -> list[TrialReport]:
-    """One report per trial (in the order given), from six queries; the period's days are
+    """One report per trial (in the order given), from eight queries; the period's days are
     the trial's local days."""
     reports = {pk(t): TrialReport(trial=t, period=period) for t in trials}
     ids = list(reports)
@@ -172,6 +176,12 @@ def report_data(
         .order_by(col(Deadline.due_date))
     ).all():
         reports[deadline.trial_id].deadlines.append(deadline)
+    for row in programme_rows(session=session, trial_ids=ids):
+        reports[row.item.trial_id].programmes.append(row)
+    reviews = {t.review_deadline_id: pk(t) for t in trials if t.review_deadline_id is not None}
+    found = select(Deadline).where(col(Deadline.id).in_(reviews))
+    for deadline in session.exec(found).all() if reviews else []:
+        reports[reviews[pk(deadline)]].review_deadline = deadline
     return [reports[pk(t)] for t in trials]
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from models.indicators import Series, series_of
+from models.programmes import Funding, funding_by_trial
 from models.tables import (
     AgendaItem,
     Deadline,
@@ -86,6 +87,7 @@ class Measures:
     reasons: list[str] = field(default_factory=list)
     # Each outcome's headline indicator (its first), in outcome order.
     indicators: list[Series] = field(default_factory=list)
+    funding: Funding | None = None  # its programmes: funding by outcome, contracts ending
 
     @property
     def percent(self) -> int:
@@ -266,6 +268,8 @@ def measures(
                 by_id[trial_id].indicators.append(series)
     for trial_id, absent in _absent_from_last_two(session, ids).items():
         by_id[trial_id].absent_sectors = absent
+    for trial_id, funding in funding_by_trial(session=session, trial_ids=ids, today=today).items():
+        by_id[trial_id].funding = funding
     for m in by_id.values():
         m.status, m.reasons = rate(m)
     return sorted(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Column, Index, Text, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.types import (
@@ -16,6 +16,7 @@ from models.types import (
     LedgerState,
     MeetingStatus,
     OutcomeFocus,
+    ReviewDecisionKind,
     Role,
     Sector,
     TaskStatus,
@@ -79,6 +80,12 @@ class Trial(SQLModel, table=True):
     canvas_id: str | None = Field(default=None, max_length=USER_ID_LENGTH)
     canvas_sections: str | None = Field(default=None, sa_column=Column(Text))
     canvas_problem: str | None = Field(default=None, max_length=64)
+    # The transition review's own deadline, D-n (made when the trial becomes transitioning).
+    # No foreign key: deadlines already point at their trial, and deadlines are never deleted.
+    review_deadline_id: int | None = None
+    # Once its archive is handed over the trial is read-only, until the Director reopens it.
+    handed_over_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    handed_over_by: str | None = Field(default=None, max_length=USER_ID_LENGTH)
     created_at: datetime = _created_at()
 
 
@@ -186,6 +193,45 @@ class AgendaItem(SQLModel, table=True):
     created_at: datetime = _created_at()
 
 
+class ProgrammeItem(SQLModel, table=True):
+    """A programme or service the trial funds (`P-4`): a truancy officer, a youth hub; or a
+    coordination item, the trial's own roles and structures (the lead's role, staff)."""
+
+    __table_args__ = (
+        CheckConstraint("funding_cents >= 0", name="funding"),
+        Index("ix_programme_item_trial_until", "trial_id", "until_date"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    trial_id: int = Field(foreign_key="trial.id", ondelete="CASCADE")
+    name: str = Field(max_length=TITLE_LENGTH)
+    provider: str | None = Field(default=None, max_length=TITLE_LENGTH)
+    # New Zealand dollars, in cents.
+    funding_cents: int | None = Field(default=None, sa_type=BigInteger)
+    from_date: date | None = None
+    until_date: date | None = None  # when its contract ends
+    outcome_id: int | None = Field(default=None, foreign_key="outcome.id", ondelete="SET NULL")
+    coordination: bool = False
+    ended_on: date | None = None  # ended early, or when the contract ran out
+    created_by: str = Field(max_length=USER_ID_LENGTH)
+    created_at: datetime = _created_at()
+
+
+class ReviewDecision(SQLModel, table=True):
+    """The transition review's decision on one programme or coordination item."""
+
+    __table_args__ = (one_of("decision", ReviewDecisionKind),)
+
+    programme_item_id: int = Field(
+        foreign_key="programmeitem.id", ondelete="CASCADE", primary_key=True
+    )
+    decision: str = Field(max_length=16)
+    carried_by: str | None = Field(default=None, max_length=TITLE_LENGTH)
+    note: str | None = Field(default=None, sa_column=Column(Text))
+    decided_by: str = Field(max_length=USER_ID_LENGTH)
+    decided_at: datetime = _created_at()
+
+
 class Task(SQLModel, table=True):
     """An action of a trial's Action Plan: `T-12`."""
 
@@ -217,6 +263,9 @@ class Task(SQLModel, table=True):
     percent: int = Field(default=0, ge=0, le=100)
     source_agenda_item_id: int | None = Field(
         default=None, foreign_key="agendaitem.id", ondelete="SET NULL"
+    )
+    programme_item_id: int | None = Field(
+        default=None, foreign_key="programmeitem.id", ondelete="SET NULL"
     )
     created_by: str = Field(max_length=USER_ID_LENGTH)
     created_at: datetime = _created_at()

@@ -269,8 +269,9 @@ def add_task(
     outcome: Outcome | None,
     actor_user_id: str,
     source_agenda_item_id: int | None = None,
+    programme_item_id: int | None = None,
 ) -> Task:
-    """Add an action to the trial's Action Plan."""
+    """Add an action to the trial's Action Plan (perhaps of one of its programmes)."""
     task = Task(
         trial_id=trial.id,  # type: ignore[arg-type]
         title=title,
@@ -279,6 +280,7 @@ def add_task(
         outcome_id=outcome.id if outcome else None,
         created_by=actor_user_id,
         source_agenda_item_id=source_agenda_item_id,
+        programme_item_id=programme_item_id,
     )
     session.add(task)
     session.flush()

@@ -47,6 +47,14 @@ class TrialStatus(StrEnum):
     CONCLUDED = "concluded"
 
 
+class ReviewDecisionKind(StrEnum):
+    """What the transition review decides for a programme or coordination item."""
+
+    CONTINUE = "continue"  # carried on locally
+    INTEGRATE = "integrate"  # folded into an agency's or provider's own work
+    EXIT = "exit"
+
+
 class LeadApproach(StrEnum):
     NGO = "ngo"
     INDIVIDUAL = "individual"

@@ -14,11 +14,13 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from models.reminder_facts import (
+    CONTRACT_OFFSETS,
     CheckinFacts,
     DeadlineFacts,
     Facts,
     MeetingFacts,
     Person,
+    ProgrammeFacts,
     Reminder,
     TaskFacts,
     TrialFacts,
@@ -169,6 +171,30 @@ def _meeting_reminders(b: _Builder, meeting: MeetingFacts, trial: TrialFacts) ->
     return found
 
 
+def _contract_reminders(b: _Builder, item: ProgrammeFacts, trial: TrialFacts) -> list[Reminder]:
+    """To the lead 60, 30 and 14 days before a programme's contract ends."""
+    calendar = b.calendar(trial)
+    found = []
+    for day in sorted(
+        {calendar.on_or_before(item.until_date - timedelta(days=d)) for d in CONTRACT_OFFSETS}
+    ):
+        if not b.in_window(day):
+            continue
+        lead = _lead_for(trial, day)
+        found.append(
+            Reminder(
+                "contract",
+                f"P-{item.id}",
+                day.isoformat(),
+                b.at_nine(day),
+                trial.id,
+                item.id,
+                lead.user_id if lead else trial.channel_id,
+            )
+        )
+    return found
+
+
 def _checkin_reminders(b: _Builder, checkin: CheckinFacts, trial: TrialFacts) -> list[Reminder]:
     calendar = b.calendar(trial)
     monday = b.window_start - timedelta(days=b.window_start.weekday())
@@ -222,10 +248,13 @@ def schedule(
         candidates += _meeting_reminders(b, meeting, facts.trials[meeting.trial_id])
     for checkin in facts.checkins:
         candidates += _checkin_reminders(b, checkin, facts.trials[checkin.trial_id])
+    for item in facts.programmes:
+        candidates += _contract_reminders(b, item, facts.trials[item.trial_id])
     candidates += _digest_reminders(b)
     made = {f"D-{d.id}": d.made_at for d in facts.deadlines}
     made |= {f"T-{t.id}": t.made_at for t in facts.tasks}
     made |= {f"M-{m.id}": m.made_at for m in facts.meetings}
+    made |= {f"P-{p.id}": p.made_at for p in facts.programmes}
     due: list[Reminder] = []
     missed: list[Reminder] = []
     for reminder in {r.key: r for r in candidates}.values():

@@ -147,6 +147,13 @@ def message_for(
     if reminder.kind == "check-in":
         rows = details.checkins.get(reminder.subject_id)
         return blocks.checkin(trial.name, rows, day) if rows else None
+    if reminder.kind == "contract":
+        item = details.programmes.get(reminder.subject_id)
+        if item is None or item.ended_on is not None or item.until_date is None:
+            return None
+        if item.until_date < day:
+            return None  # renewed to an earlier date, or the reminder came too late to matter
+        return blocks.contract_reminder(item, trial.name, day)
     raise ValueError(f"unknown reminder kind {reminder.kind}")
 
 

@@ -11,12 +11,14 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from models.indicators import Series
+from models.programmes import ItemRow
+from models.programmes import funding as programme_funding
 from models.reports import TaskLine, TrialReport, deadline_outcome
 from models.summaries import CLOSED_STATUSES, Measures
 from ui import word
 from ui.blocks.group import SECTOR_TITLES
 from ui.blocks.indicators import number
-from ui.formatting import format_date, format_datetime, format_day_of
+from ui.formatting import format_date, format_datetime, format_day_of, format_money, plural
 from ui.parsing import Period
 
 NOTHING = "Nothing recorded."
@@ -219,6 +221,9 @@ def trial_sections(report: TrialReport, today: date, tz: ZoneInfo, level: int = 
     ]
     if not deadlines.bullets:
         deadlines.paragraphs.append(NOTHING)
+    sections_after = [programmes_section(report, today, level + 1)]
+    if report.review_deadline is not None:
+        sections_after.append(review_section(report, today, level + 1))
     risks = Section("Open risks", level + 1)
     risks.bullets = [_task(t, today, tz, with_update=True) for t in report.at_risk]
     risks.bullets += [
@@ -228,7 +233,90 @@ def trial_sections(report: TrialReport, today: date, tz: ZoneInfo, level: int = 
     ]
     if not risks.bullets:
         risks.paragraphs.append(NOTHING)
-    return [*sections, meetings, deadlines, risks]
+    return [*sections, meetings, deadlines, *sections_after, risks]
+
+
+PROGRAMME_WIDTHS = [5.0, 3.6, 2.6, 5.4]
+REVIEW_WIDTHS = [4.6, 2.4, 3.6, 6.0]
+
+
+def contract_words(row: ItemRow, today: date) -> str:
+    item = row.item
+    if item.ended_on is not None:
+        return f"ended {format_date(item.ended_on)}"
+    start = f"from {format_date(item.from_date)}" if item.from_date else ""
+    if item.until_date is None:
+        return start or "no contract dates"
+    verb = "ended" if item.until_date < today else "ends"
+    return " ".join(part for part in (start, f"{verb} {format_date(item.until_date)}") if part)
+
+
+def programmes_section(report: TrialReport, today: date, level: int) -> Section:
+    """The trial's programmes and services, coordination items, and funding by outcome."""
+    section = Section("Programmes and funding", level)
+    funding = programme_funding(report.programmes, today)
+    if not report.programmes:
+        section.paragraphs.append(NOTHING)
+        return section
+    by_outcome = "; ".join(f"{name} {format_money(c)}" for name, c in funding.by_outcome)
+    section.paragraphs.append(
+        f"Running: {format_money(funding.total_cents)} across "
+        f"{plural(funding.running, 'programme')}" + (f" ({by_outcome})." if by_outcome else ".")
+    )
+    if funding.ending_soon:
+        section.paragraphs.append(
+            "Contracts ending within 60 days: "
+            + "; ".join(
+                f"P-{r.item.id} {r.item.name} ({contract_words(r, today)})"
+                for r in funding.ending_soon
+            )
+            + "."
+        )
+    section.table = Table(
+        ["Programme", "Provider", "Funding", "Contract"],
+        [
+            [
+                f"P-{r.item.id} {r.item.name}" + (" (coordination)" if r.item.coordination else ""),
+                r.item.provider or "",
+                format_money(r.item.funding_cents) if r.item.funding_cents is not None else "",
+                contract_words(r, today) + (f"; {r.outcome_name}" if r.outcome_name else ""),
+            ]
+            for r in report.programmes
+        ],
+        PROGRAMME_WIDTHS,
+    )
+    return section
+
+
+def review_section(report: TrialReport, today: date, level: int) -> Section:
+    """The transition review: each item's decision, who carries it, how it is funded after."""
+    section = Section("Transition review", level)
+    deadline = report.review_deadline
+    assert deadline is not None
+    decided = [r for r in report.programmes if r.decision is not None]
+    section.paragraphs.append(
+        f"{len(decided)} of {plural(len(report.programmes), 'item')} decided; "
+        + (
+            "complete."
+            if decided and len(decided) == len(report.programmes)
+            else f"due {format_date(deadline.due_date)}."
+        )
+    )
+    words = {"continue": "Continue locally", "integrate": "Integrate", "exit": "Exit"}
+    section.table = Table(
+        ["Item", "Decision", "Carried by", "Note"],
+        [
+            [
+                f"P-{r.item.id} {r.item.name}",
+                words[r.decision.decision] if r.decision else "To decide",
+                (r.decision.carried_by or "") if r.decision else "",
+                (r.decision.note or "") if r.decision else "",
+            ]
+            for r in report.programmes
+        ],
+        REVIEW_WIDTHS,
+    )
+    return section
 
 
 def trial_draft(

@@ -50,7 +50,7 @@ NATIONAL_COLUMNS = [
 ]
 
 
-def _csv(header: list[str], rows: list[list[object]]) -> bytes:
+def csv_bytes(header: list[str], rows: list[list[object]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
@@ -87,7 +87,7 @@ def national_csv(rows: list[Measures], tz: ZoneInfo) -> bytes:
             m.touched_this_week,
         ]
 
-    return _csv(NATIONAL_COLUMNS, [row(m) for m in rows])
+    return csv_bytes(NATIONAL_COLUMNS, [row(m) for m in rows])
 
 
 def tasks_csv(
@@ -110,7 +110,7 @@ def tasks_csv(
         "updates",
         "latest_update",
     ]
-    return _csv(
+    return csv_bytes(
         header,
         [
             [

@@ -25,6 +25,14 @@ def format_day_of(value: datetime, tz: ZoneInfo) -> str:
     return format_date(local_date(value, tz))
 
 
+def format_money(cents: int | None) -> str:
+    """New Zealand dollars: "$120,000", "$9,500.50"; "no funding" for none."""
+    if cents is None:
+        return "no funding set"
+    dollars, part = divmod(cents, 100)
+    return f"${dollars:,}" + (f".{part:02d}" if part else "")
+
+
 def mention(user_id: str) -> str:
     """A Slack mention that Slack shows as the person's name ("a former member" for
     someone forgotten)."""

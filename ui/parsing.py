@@ -27,7 +27,7 @@ ESCAPED_ENTITY = re.compile(r"<[^<>\s][^<>]*>")
 SLACK_MENTION = re.compile(r"^<@([UW][A-Z0-9]{2,30})(?:\|([^>]*))?>$")
 PLAIN_MENTION = re.compile(r"^@([^\s@<>]{1,80})$")
 SLACK_LINK = re.compile(r"^<((?:https?|mailto):[^|>]+)(?:\|[^>]*)?>$")
-REFERENCE = re.compile(r"^([TMADI])-?0*(\d{1,9})$", re.IGNORECASE)
+REFERENCE = re.compile(r"^([TMADIP])-?0*(\d{1,9})$", re.IGNORECASE)
 
 REFERENCE_KINDS = {
     "T": ("task", "T-12"),
@@ -35,6 +35,7 @@ REFERENCE_KINDS = {
     "A": ("agenda item", "A-7"),
     "D": ("deadline", "D-3"),
     "I": ("indicator", "I-4"),
+    "P": ("programme", "P-4"),
 }
 
 WEEKDAYS = {
@@ -215,7 +216,8 @@ def parse_link(text: str) -> str | None:
 
 
 def parse_reference(text: str, kind: str) -> Reference:
-    """A reference of the given kind (`T`, `M`, `A`, `D`, `I`), any case, hyphen optional."""
+    """A reference of the given kind (`T`, `M`, `A`, `D`, `I`, `P`), any case, hyphen
+    optional."""
     noun, example = REFERENCE_KINDS[kind]
     match = REFERENCE.match(text.strip())
     if not match or int(match.group(2)) == 0:
@@ -403,6 +405,34 @@ def parse_title(text: str, *, what: str = "title", limit: int = 200) -> str:
     if len(cleaned) > limit:
         raise ParseError(f"That {what} is {len(cleaned):,} characters long; keep it to {limit}.")
     return cleaned
+
+
+MONEY = re.compile(
+    r"^(?:nz)?\$?\s*(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?\s*(k|m|thousand|million)?$",
+    re.IGNORECASE,
+)
+MONEY_SCALE = {"k": 1_000, "thousand": 1_000, "m": 1_000_000, "million": 1_000_000}
+MONEY_LIMIT_CENTS = 10_000_000_000_00  # ten billion dollars: a typo, not a contract
+
+
+def parse_amount(text: str, *, example: str) -> int:
+    """New Zealand dollars as cents: `$120,000`, `120000`, `120k`, `$1.5m`, `NZ$9,500.50`."""
+    typed = text.strip().replace(" ", "")
+    match = MONEY.match(typed.removesuffix("nzd").removesuffix("NZD"))
+    if not match:
+        shown = text.strip()[:40] or "nothing"
+        raise ParseError(
+            f"“{shown}” is not an amount of money. Write it in New Zealand dollars, like "
+            "$120,000 or 120k.",
+            example=example,
+        )
+    whole, fraction, scale = match.groups()
+    cents = int(whole.replace(",", "")) * 100 + int((fraction or "").ljust(2, "0"))
+    if scale:
+        cents *= MONEY_SCALE[scale.lower()]
+    if cents > MONEY_LIMIT_CENTS:
+        raise ParseError(f"{text.strip()[:40]} is more than any trial's contract.", example=example)
+    return cents
 
 
 def choice(text: str, options: dict[str, str], *, what: str, example: str) -> str:

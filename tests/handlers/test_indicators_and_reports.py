@@ -299,4 +299,4 @@ def test_the_national_report_runs_the_same_few_queries_at_any_size(database: Dat
     small = count()
     with database.session() as session:
         data.programme(session, trials=16, tasks=200, updates=2, today=today, prefix="Large")
-    assert count() == small <= 14
+    assert count() == small <= 16  # measures, then the report's own: programmes among them

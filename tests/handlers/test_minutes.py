@@ -11,7 +11,7 @@ from models.tables import AgendaItem, Meeting
 from simulator.web_api import FakeSlack
 from tests.conftest import ARO, GORE, HEMI, LISA
 from tests.harness.checks import audit_count
-from tests.harness.slack_requests import Interactions, Slack
+from tests.harness.slack_requests import Interactions, Slack, buttons
 
 
 @pytest.fixture
@@ -19,15 +19,6 @@ def group(gore: Slack) -> Slack:
     gore.say(f"/group add <@{HEMI}|hemi> iwi", user=LISA, channel=GORE)
     gore.say(f"/group add <@{ARO}|aro> agency as chair", user=LISA, channel=GORE)
     return gore
-
-
-def _buttons(reply_blocks: list[dict[str, object]]) -> dict[str, dict[str, object]]:
-    return {
-        element["action_id"]: element  # type: ignore[index]
-        for block in reply_blocks
-        if block.get("type") == "actions"
-        for element in block["elements"]  # type: ignore[attr-defined]
-    }
 
 
 def test_a_meeting_never_scheduled_is_minuted_in_one_step(group: Slack, database: Database) -> None:
@@ -75,18 +66,18 @@ def test_minutes_already_kept_are_replaced_or_added_to_only_after_asking(
     asked = group.say("/meeting minutes M-1 Second thoughts.", user=LISA, channel=GORE)
     assert asked.ephemeral and "has minutes already" in asked.text
     assert audit_count(database) == before  # nothing changed before the click
-    buttons = _buttons(asked.blocks)
-    assert set(buttons) == {"minutes_replace", "minutes_add", "minutes_cancel"}
+    choices = buttons(asked.blocks)
+    assert set(choices) == {"minutes_replace", "minutes_add", "minutes_cancel"}
     clicks = Interactions(group)
-    assert clicks.click(buttons["minutes_add"], user=HEMI, channel=GORE).status == 200
+    assert clicks.click(choices["minutes_add"], user=HEMI, channel=GORE).status == 200
     with database.session(write=False) as session:
         assert session.get(Meeting, 1).minutes == "First version."  # type: ignore[union-attr]
-    clicks.click(buttons["minutes_add"], user=LISA, channel=GORE)
+    clicks.click(choices["minutes_add"], user=LISA, channel=GORE)
     with database.session(write=False) as session:
         kept = session.get(Meeting, 1).minutes  # type: ignore[union-attr]
     assert kept == "First version.\n\nSecond thoughts."
     again = group.say("/meeting minutes M-1 Third.", user=LISA, channel=GORE)
-    clicks.click(_buttons(again.blocks)["minutes_cancel"], user=LISA, channel=GORE)
+    clicks.click(buttons(again.blocks)["minutes_cancel"], user=LISA, channel=GORE)
     with database.session(write=False) as session:
         assert session.get(Meeting, 1).minutes == kept  # type: ignore[union-attr]
 

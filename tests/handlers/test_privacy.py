@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 
-from sqlmodel import select
+from sqlmodel import SQLModel, select
 
 from models.db import Database
+from models.privacy import USER_COLUMNS
 from models.tables import AuditLog, Member, ProgressUpdate, Task
 from simulator.web_api import FakeSlack
 from tests.conftest import DIRECTOR, DIRECTORATE, GORE, HEMI, LISA
@@ -68,3 +69,16 @@ def test_forget_replaces_a_departed_persons_identity_everywhere(
     assert not [e for e in entries if HEMI in (e.actor_user_id + (e.detail or ""))]
     shown = gore.say("/task show T-1", user=LISA, channel=GORE).text
     assert "a former member" in shown and HEMI not in shown
+
+
+def test_forget_knows_every_column_that_holds_a_person() -> None:
+    """A new table's `created_by` or `decided_by` is forgotten too: every column named for
+    a person is in the list `/group forget` rewrites."""
+    people = {
+        (table.name, column.name)
+        for table in SQLModel.metadata.sorted_tables
+        for column in table.columns
+        if column.name.endswith(("_by", "user_id", "recipient"))
+    } - {("reminderledger", "claimed_by"), ("reviewdecision", "carried_by")}  # a process, an org
+    listed = {(model.__tablename__, name) for model, name in USER_COLUMNS}
+    assert people == listed

@@ -17,7 +17,7 @@ from models.tables import AuditLog, Member, ProgressUpdate, Task, Trial
 from simulator.web_api import FakeSlack
 from tests.conftest import ARO, DIRECTOR, GORE, HEMI, LISA, RANUI
 from tests.harness.checks import assert_refused
-from tests.harness.slack_requests import Interactions, Reply, Slack
+from tests.harness.slack_requests import Interactions, Slack, buttons
 
 OBSERVER = "UOBSERVER"
 
@@ -28,17 +28,6 @@ def plan(gore: Slack) -> Slack:
     gore.say(f"/group add <@{HEMI}|hemi> iwi", user=LISA, channel=GORE)
     gore.say(f'/group add <@{ARO}|aro> agency "NZ Police"', user=LISA, channel=GORE)
     return gore
-
-
-def _buttons(reply_or_view: Reply | dict[str, Any]) -> dict[str, dict[str, Any]]:
-    blocks = reply_or_view.blocks if isinstance(reply_or_view, Reply) else reply_or_view["blocks"]
-    found = {}
-    for block in blocks:
-        for element in block.get("elements", []) if block["type"] == "actions" else []:
-            found.setdefault(element["action_id"], element)
-        if block.get("accessory"):
-            found.setdefault(block["accessory"]["action_id"], block["accessory"])
-    return found
 
 
 def _task(database: Database, task_id: int) -> Task:
@@ -64,7 +53,7 @@ def test_the_action_plan_conversation(
     assert not first.ephemeral
     assert "T-1 · Hire a truancy officer" in first.text
     assert "*Due*\nTue 15 Dec 2026" in first.text and f"<@{HEMI}>" in first.text
-    assert set(_buttons(first)) >= {"task_done", "task_add_update", "task_status_at-risk"}
+    assert set(buttons(first)) >= {"task_done", "task_add_update", "task_status_at-risk"}
 
     second = plan.say(
         "/task add Breakfast club at Gore Main School owner @aro due next friday outcome truancy",
@@ -104,7 +93,7 @@ def test_the_action_plan_conversation(
 
     # Done, twice: one completion.
     clicks = Interactions(plan)
-    done_button = _buttons(shown)["task_done"]
+    done_button = buttons(shown)["task_done"]
     results = [clicks.click(done_button, user=HEMI, channel=GORE) for _ in range(2)]
     replies = [fake_slack.wait_for("response_url", hook=r.hook)[0].params["text"] for r in results]
     assert "T-1 is now done" in replies[0] and "already done" in replies[1]
@@ -200,7 +189,7 @@ def test_the_update_modal(plan: Slack, database: Database, fake_slack: FakeSlack
 
     # "Add update" on a task card opens the same form with that task chosen.
     card = plan.say("/task show T-2", user=HEMI, channel=GORE)
-    clicks.click(_buttons(card)["task_add_update"], user=HEMI, channel=GORE)
+    clicks.click(buttons(card)["task_add_update"], user=HEMI, channel=GORE)
     reopened = fake_slack.wait_for("views.open", count=2)[1].view
     assert reopened["blocks"][0]["element"]["initial_option"]["value"] == "2"
 
@@ -244,7 +233,7 @@ def test_the_new_task_modal(plan: Slack, database: Database, fake_slack: FakeSla
     )
 
 
-def test_app_home_shows_open_tasks_with_their_buttons(
+def test_app_home_shows_open_tasks_with_theirbuttons(
     plan: Slack, fake_slack: FakeSlack, database: Database
 ) -> None:
     plan.say("/task add Hire a truancy officer owner @hemi due 15/12", user=LISA, channel=GORE)
@@ -266,7 +255,7 @@ def test_app_home_shows_open_tasks_with_their_buttons(
     assert "*D-1* Truancy figures (Gore District)" in text  # their deadlines
     assert "*M-1* Gore District: Wed 2 Dec 2026, 10:00" in text  # their groups' next meetings
     # Done from App Home: no response_url, so the confirmation comes by direct message.
-    Interactions(plan).click(_buttons(home)["task_done"], user=HEMI, channel=None)
+    Interactions(plan).click(buttons(home)["task_done"], user=HEMI, channel=None)
     dm = fake_slack.wait_for("chat.postMessage", count=2)
     assert any(c.params["channel"] == HEMI and "T-2 is now done" in c.params["text"] for c in dm)
     assert _task(database, 2).status == "done"
@@ -289,7 +278,7 @@ def test_five_hundred_open_tasks_page_within_slack_limits(
             )
     first = plan.say("/task list", user=LISA, channel=GORE)
     assert "page 1 of 34" in first.text and "Showing 1–15 of 500" in first.text
-    next_button = _buttons(first)["task_list_page_next"]
+    next_button = buttons(first)["task_list_page_next"]
     turned = Interactions(plan).click(next_button, user=LISA, channel=GORE)
     page_two = fake_slack.wait_for("response_url", hook=turned.hook)[0].params
     assert page_two["replace_original"] is True
@@ -335,7 +324,7 @@ def test_simultaneous_done_clicks_make_one_completion(
     plan: Slack, database: Database, fake_slack: FakeSlack
 ) -> None:
     card = plan.say("/task add Hire a truancy officer owner @hemi", user=LISA, channel=GORE)
-    done = _buttons(card)["task_done"]
+    done = buttons(card)["task_done"]
     clicks = Interactions(plan)
     results: list[Any] = []
     threads = [

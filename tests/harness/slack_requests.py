@@ -191,6 +191,24 @@ class Slack:
         return self.post(body, "application/json", headers=headers)
 
 
+def buttons(where: Reply | dict[str, Any] | list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The buttons (and accessories) of a reply, a view or a list of blocks, by action id;
+    the first of each."""
+    if isinstance(where, Reply):
+        blocks = where.blocks
+    elif isinstance(where, dict):
+        blocks = where["blocks"]
+    else:
+        blocks = where
+    found: dict[str, dict[str, Any]] = {}
+    for block in blocks:
+        for element in block.get("elements", []) if block["type"] == "actions" else []:
+            found.setdefault(element["action_id"], element)
+        if block.get("accessory"):
+            found.setdefault(block["accessory"]["action_id"], block["accessory"])
+    return found
+
+
 class Interactions:
     """Button clicks and modal submissions, as Slack sends them."""
 

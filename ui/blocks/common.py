@@ -48,6 +48,19 @@ def context(text: str) -> ContextBlock:
     return ContextBlock(elements=[MarkdownTextObject(text=truncate(text, SECTION_TEXT_LIMIT))])
 
 
+def split_lines(lines: list[str], limit: int = 2900) -> list[str]:
+    """Lines joined into as few texts as fit a section each."""
+    texts, current = [], ""
+    for line in lines:
+        if current and len(current) + len(line) + 1 > limit:
+            texts.append(current)
+            current = ""
+        current = f"{current}\n{line}" if current else line
+    if current:
+        texts.append(current)
+    return texts
+
+
 def truncate(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 

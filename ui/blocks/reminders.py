@@ -8,12 +8,12 @@ from zoneinfo import ZoneInfo
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, SectionBlock
 
 from models.reminder_facts import Reminder
-from models.tables import Deadline, Meeting, Member
+from models.tables import Deadline, Meeting, Member, ProgrammeItem
 from models.tasks import TaskRow
 from ui.blocks import ids
 from ui.blocks.common import Message, context, header, markdown, section, to_dicts
 from ui.blocks.tasks import task_buttons, task_line
-from ui.formatting import format_date, format_datetime, mention, plural, said
+from ui.formatting import format_date, format_datetime, format_money, mention, plural, said
 
 CHECKIN_TASKS_SHOWN = 20
 
@@ -98,6 +98,25 @@ def task_reminder(row: TaskRow, today: date) -> Message:
         f"is {when(row.due_date, today)}."
     )
     return Message(text=plain.replace("*", ""), blocks=to_dicts(blocks))
+
+
+def contract_reminder(item: ProgrammeItem, trial_name: str, today: date) -> Message:
+    """To the lead: a programme's contract ends soon; renew it, end it or let it run out."""
+    assert item.until_date is not None
+    days = (item.until_date - today).days
+    ends = (
+        f"ends in {plural(days, 'day')} ({format_date(item.until_date)})"
+        if days > 0
+        else f"ends *today* ({format_date(item.until_date)})"
+    )
+    provider = f" with {said(item.provider, 120)}" if item.provider else ""
+    funded = f" ({format_money(item.funding_cents)})" if item.funding_cents is not None else ""
+    text = (
+        f":hourglass: The contract for *P-{item.id}* {said(item.name, 200)}{provider}{funded} "
+        f"in {said(trial_name)} {ends}. Renew it with `/programme set P-{item.id} until <date>`, "
+        f"or record that it ends with `/programme end P-{item.id}`."
+    )
+    return Message(text=text.replace("*", ""), blocks=to_dicts([section(text)]))
 
 
 def agenda_call(meeting: Meeting, trial_name: str, items: int, tz: ZoneInfo) -> Message:

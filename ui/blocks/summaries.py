@@ -8,12 +8,21 @@ from zoneinfo import ZoneInfo
 from slack_sdk.models.blocks import Block, DividerBlock, SectionBlock
 
 from models.summaries import Measures, TrialSummary
-from ui.blocks.common import Message, context, header, markdown, section, to_dicts
+from ui.blocks.common import Message, context, header, markdown, section, split_lines, to_dicts
 from ui.blocks.group import SECTOR_TITLES
 from ui.blocks.indicators import headline
+from ui.blocks.programmes import funding_lines
 from ui.blocks.reminders import when
 from ui.blocks.tasks import STATUS_EMOJI, STATUS_WORDS, progress_bar, task_line
-from ui.formatting import format_date, format_datetime, format_day_of, mention, plural, said
+from ui.formatting import (
+    format_date,
+    format_datetime,
+    format_day_of,
+    format_money,
+    mention,
+    plural,
+    said,
+)
 
 RAG_EMOJI = {
     "red": ":red_circle:",
@@ -23,18 +32,6 @@ RAG_EMOJI = {
 }
 RAG_WORDS = {"red": "Red", "amber": "Amber", "green": "Green", "closed": "Closed"}
 LIST_LIMIT = 8
-
-
-def _chunks(lines: list[str], limit: int = 2900) -> list[str]:
-    chunks, current = [], ""
-    for line in lines:
-        if current and len(current) + len(line) + 1 > limit:
-            chunks.append(current)
-            current = ""
-        current = f"{current}\n{line}" if current else line
-    if current:
-        chunks.append(current)
-    return chunks
 
 
 def _listed(rows: list[str], total: int, noun: str) -> str:
@@ -58,7 +55,7 @@ def trial_summary(summary: TrialSummary, today: date, tz: ZoneInfo) -> Message:
     ] or ["_No tasks in the Action Plan yet._"]
     blocks += [
         section(chunk)
-        for chunk in _chunks(
+        for chunk in split_lines(
             [f"*Action Plan* · {m.done} of {m.total} done ({m.percent}%)", *outcome_lines]
         )
     ][:4]
@@ -89,6 +86,9 @@ def trial_summary(summary: TrialSummary, today: date, tz: ZoneInfo) -> Message:
         for d in (m.overdue_deadlines + m.next_deadlines)[:4]
     ]
     blocks.append(section("*Reporting deadlines*\n" + ("\n".join(deadlines) or "_None open._")))
+    programmes = funding_lines(m.funding, today) if m.funding else []
+    if programmes:
+        blocks += [section(chunk) for chunk in split_lines(programmes)][:2]
     if m.next_meeting:
         meeting = (
             f"*Next meeting*\nM-{m.next_meeting.id} "
@@ -128,6 +128,12 @@ def rollup_line(m: Measures, today: date, tz: ZoneInfo) -> str:
         parts.append(f"meets {format_datetime(m.next_meeting.starts_at, tz)}")
     if m.indicators:
         parts.append(headline(m.indicators[0]))
+    if m.funding and m.funding.running:
+        ending = len(m.funding.ending_soon)
+        parts.append(
+            f"{format_money(m.funding.total_cents)} funded"
+            + (f", {plural(ending, 'contract')} ending within 60 days" if ending else "")
+        )
     return (
         f"{RAG_EMOJI[m.status]} *{said(m.trial.name)}* — "
         + " · ".join(parts)
@@ -142,11 +148,24 @@ def national_rollup(
     many trials there are."""
     counts = {status: sum(1 for m in rows if m.status == status) for status in RAG_WORDS}
     headline = ", ".join(f"{counts[s]} {RAG_WORDS[s].lower()}" for s in RAG_WORDS if counts[s])
+    funded = [m.funding for m in rows if m.funding and m.funding.running]
+    total = (
+        f" Programmes running: {format_money(sum(f.total_cents for f in funded))} across "
+        f"{plural(len(funded), 'trial')}"
+        + (
+            f", {plural(sum(len(f.ending_soon) for f in funded), 'contract')} ending within "
+            "60 days."
+            if any(f.ending_soon for f in funded)
+            else "."
+        )
+        if funded
+        else ""
+    )
     blocks: list[Block] = [
         header(f"{title} · {format_date(today)}"),
-        section(f"{plural(len(rows), 'trial')}: {headline or 'none yet'}."),
+        section(f"{plural(len(rows), 'trial')}: {headline or 'none yet'}.{total}"),
     ]
-    chunks = _chunks([rollup_line(m, today, tz) for m in rows])
+    chunks = split_lines([rollup_line(m, today, tz) for m in rows])
     blocks += [SectionBlock(text=markdown(chunk, 3000)) for chunk in chunks[:45]]
     if len(chunks) > 45:
         blocks.append(context("The list goes on: `/summary all export` has every trial."))
@@ -200,7 +219,7 @@ def digest_detail(rows: list[Measures], today: date, tz: ZoneInfo) -> Message:
         ("Overdue", overdue, "Nothing overdue."),
         ("Gone quiet this week", quiet, "Every trial was active."),
     ):
-        chunk = _chunks(lines or [f"_{empty}_"])
+        chunk = split_lines(lines or [f"_{empty}_"])
         blocks.append(section(f"*{title}*\n{chunk[0]}"))
         blocks += [section(more) for more in chunk[1:5]]
     rollup = national_rollup(rows, today, tz, title="Where each trial stands")

@@ -105,6 +105,7 @@ def task_card(
     origin: str | None = None,
     in_channel: bool = False,
     lead_in: str | None = None,
+    programme: str | None = None,
 ) -> Message:
     """A task with its details, its history (if given) and buttons."""
     blocks: list[Block] = []
@@ -119,6 +120,8 @@ def task_card(
     ]
     if row.outcome_name:
         fields.append(f"*Outcome*\n{said(row.outcome_name)}")
+    if programme:
+        fields.append(f"*Programme*\n{programme}")
     blocks.append(SectionBlock(fields=[markdown(f) for f in fields]))
     added = f"Added by {mention(row.created_by)} on {format_datetime(row.created_at, tz)}"
     if origin:
