@@ -108,17 +108,17 @@ def handover(asker: Asker, tokens: list[Token]) -> Message:
             "files.",
         )
     with services.database.session() as session:
-        trial = session.get(Trial, pk(trial), with_for_update=True)
-        assert trial is not None
-        if trial.handed_over_at is None:
+        current = session.get(Trial, pk(trial), with_for_update=True)
+        assert current is not None
+        if current.handed_over_at is None:
             groups.hand_over(
                 session=session,
-                trial=trial,
+                trial=current,
                 actor_user_id=asker.user_id,
                 files=built.checksums,
                 at=services.clock(),
             )
-        when = trial.handed_over_at
+        when = current.handed_over_at
     assert when is not None
     if again:
         return notice(

@@ -27,6 +27,7 @@ from models.tables import (
     MeetingAttendance,
     Member,
     Outcome,
+    ProgrammeItem,
     ProgressUpdate,
     Task,
     Trial,
@@ -316,6 +317,24 @@ PEOPLE = (
 )
 # The seeds' locally collected figures: (trial, outcome, indicator, unit, baseline, baseline
 # year, [(period, value)], source).
+# Programmes and services the seeds name, per trial (amounts and contract dates invented,
+# of a plausible size); every trial also has its lead's role as a coordination item.
+SEED_PROGRAMMES: dict[str, tuple[tuple[str, str | None, int], ...]] = {
+    "Kawerau District": (("Full-time local truancy officer", "Kawerau District Council", 85_000),),
+    "Waitomo District": (("“Number 12” youth hub", "Number 12 Youth Hub Trust", 140_000),),
+    "Taumarunui": (("Breakfast clubs", "Fonterra and Sanitarium (sponsors)", 18_000),),
+    "Gore District": (
+        ("Hokonui Tertiary High School", "Hokonui Rūnanga", 160_000),
+        ("Rock-On truancy approach", "Gore High School", 35_000),
+        ("Holiday programmes", "Gore District Council", 22_000),
+    ),
+    "Horowhenua District": (("Youth Workers in Schools", "Horowhenua Youth Services", 95_000),),
+    "South Waikato District": (
+        ("Activating youth fund", "South Waikato District Council", 40_000),
+    ),
+}
+LEAD_ROLE_FUNDING = 95_000
+
 SEED_SOURCE = "Locally collected data, as published by the Social Sector Trials (2014)"
 TRUANCY = "Persistent (non-enrolled) truancy cases closed"
 INDICATORS = (
@@ -538,6 +557,7 @@ def _load_trial(
             )
         )
     _load_indicators(session, facts, outcomes)
+    _load_programmes(session, trial, facts, outcomes, number, today, days)
     session.add(
         Deadline(
             trial_id=pk(trial),
@@ -553,6 +573,46 @@ def _load_trial(
             title="Monthly report to the Joint Venture Board",
             due_date=days.on_or_after(today + timedelta(days=(number % 12) - 3)),
             responsible_member_id=pk(members[0]),
+            created_by=DIRECTOR[0],
+        )
+    )
+
+
+def _load_programmes(
+    session: Session,
+    trial: Trial,
+    facts: TrialFacts,
+    outcomes: list[Outcome],
+    number: int,
+    today: date,
+    days: WorkingDays,
+) -> None:
+    """The seeds' programmes for the trial, with contracts ending from a month to a year
+    and a half on, and its lead's role as a coordination item."""
+    assert set(SEED_PROGRAMMES) <= {t.name for t in TRIALS}
+    for index, (name, provider, dollars) in enumerate(SEED_PROGRAMMES.get(facts.name, ())):
+        session.add(
+            ProgrammeItem(
+                trial_id=pk(trial),
+                name=name,
+                provider=provider,
+                funding_cents=dollars * 100,
+                from_date=OPENED_2013 if facts.started >= OPENED_2013 else OPENED_2011,
+                until_date=days.on_or_after(today + timedelta(days=35 + 150 * index + 7 * number)),
+                outcome_id=pk(outcomes[index % len(outcomes)]),
+                created_by=DIRECTOR[0],
+            )
+        )
+    role = "Trial lead (NGO contract)" if facts.approach == "ngo" else "Trial lead (employed)"
+    session.add(
+        ProgrammeItem(
+            trial_id=pk(trial),
+            name=role,
+            provider=facts.organisation,
+            funding_cents=LEAD_ROLE_FUNDING * 100,
+            from_date=facts.started,
+            until_date=days.on_or_after(today + timedelta(days=210 + 5 * number)),
+            coordination=True,
             created_by=DIRECTOR[0],
         )
     )

@@ -236,7 +236,7 @@ def trial_sections(report: TrialReport, today: date, tz: ZoneInfo, level: int = 
     return [*sections, meetings, deadlines, *sections_after, risks]
 
 
-PROGRAMME_WIDTHS = [5.0, 3.6, 2.6, 5.4]
+PROGRAMME_WIDTHS = [4.4, 3.2, 2.2, 3.6, 3.2]
 REVIEW_WIDTHS = [4.6, 2.4, 3.6, 6.0]
 
 
@@ -244,11 +244,12 @@ def contract_words(row: ItemRow, today: date) -> str:
     item = row.item
     if item.ended_on is not None:
         return f"ended {format_date(item.ended_on)}"
-    start = f"from {format_date(item.from_date)}" if item.from_date else ""
     if item.until_date is None:
-        return start or "no contract dates"
-    verb = "ended" if item.until_date < today else "ends"
-    return " ".join(part for part in (start, f"{verb} {format_date(item.until_date)}") if part)
+        return f"from {format_date(item.from_date)}" if item.from_date else "no contract dates"
+    ended = " (ended)" if item.until_date < today else ""
+    if item.from_date is None:
+        return f"until {format_date(item.until_date)}{ended}"
+    return f"{format_date(item.from_date)} to {format_date(item.until_date)}{ended}"
 
 
 def programmes_section(report: TrialReport, today: date, level: int) -> Section:
@@ -260,8 +261,9 @@ def programmes_section(report: TrialReport, today: date, level: int) -> Section:
         return section
     by_outcome = "; ".join(f"{name} {format_money(c)}" for name, c in funding.by_outcome)
     section.paragraphs.append(
-        f"Running: {format_money(funding.total_cents)} across "
-        f"{plural(funding.running, 'programme')}" + (f" ({by_outcome})." if by_outcome else ".")
+        f"Funding of what is running: {format_money(funding.total_cents)} across "
+        f"{plural(funding.running, 'item')}, coordination included"
+        + (f". By outcome: {by_outcome}." if by_outcome else ".")
     )
     if funding.ending_soon:
         section.paragraphs.append(
@@ -273,13 +275,14 @@ def programmes_section(report: TrialReport, today: date, level: int) -> Section:
             + "."
         )
     section.table = Table(
-        ["Programme", "Provider", "Funding", "Contract"],
+        ["Programme", "Provider", "Funding", "Contract", "Outcome"],
         [
             [
                 f"P-{r.item.id} {r.item.name}" + (" (coordination)" if r.item.coordination else ""),
                 r.item.provider or "",
                 format_money(r.item.funding_cents) if r.item.funding_cents is not None else "",
-                contract_words(r, today) + (f"; {r.outcome_name}" if r.outcome_name else ""),
+                contract_words(r, today),
+                r.outcome_name or "",
             ]
             for r in report.programmes
         ],

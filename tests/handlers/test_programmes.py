@@ -191,8 +191,8 @@ def test_summaries_and_the_report_show_funding_and_contracts_ending(
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert "Programmes and funding" in headings
     text = "\n".join(p.text for p in document.paragraphs)
-    assert "Running: $245,000 across 3 programmes" in text
-    assert "Contracts ending within 60 days: P-2 Breakfast clubs (ends Fri 15 Jan 2027)." in text
+    assert "Funding of what is running: $245,000 across 3 items, coordination included." in text
+    assert "Contracts ending within 60 days: P-2 Breakfast clubs (until Fri 15 Jan 2027)." in text
     (table,) = [t for t in document.tables if t.rows[0].cells[0].text == "Programme"]
     cells = [[c.text for c in row.cells] for row in table.rows[1:]]
     assert ["P-1 Truancy officer", "Hokonui Rūnanga", "$120,000"] in [c[:3] for c in cells]

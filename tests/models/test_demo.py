@@ -11,7 +11,7 @@ from sqlmodel import func, select
 
 from models import demo
 from models.db import Database
-from models.tables import Deadline, Meeting, Member, ProgressUpdate, Task, Trial
+from models.tables import Deadline, Meeting, Member, ProgrammeItem, ProgressUpdate, Task, Trial
 from models.working_days import WorkingDays
 
 TODAY = date(2026, 11, 23)
@@ -102,6 +102,20 @@ def test_the_demo_holds_the_sixteen_trials_of_the_seeds(database: Database) -> N
     assert second.created == [] and len(second.existing) == 16
 
 
+def test_the_demo_funds_the_programmes_the_seeds_name(database: Database) -> None:
+    with database.session() as session:
+        demo.load(session=session, today=TODAY, tz=NZ)
+    with database.session(write=False) as session:
+        rows = session.exec(select(ProgrammeItem, Trial).join(Trial)).all()
+    named = {(trial.name, item.name) for item, trial in rows if not item.coordination}
+    assert ("Gore District", "Hokonui Tertiary High School") in named
+    assert ("Kawerau District", "Full-time local truancy officer") in named
+    assert ("Waitomo District", "“Number 12” youth hub") in named
+    assert ("Taumarunui", "Breakfast clubs") in named
+    leads = {trial.name for item, trial in rows if item.coordination}
+    assert len(leads) == 16  # every trial's lead role
+
+
 def test_loading_twice_changes_nothing(database: Database) -> None:
     with database.session() as session:
         demo.load(session=session, today=TODAY, tz=NZ)
@@ -128,6 +142,9 @@ def test_the_demos_dates_fall_on_working_days_where_each_trial_is(database: Data
         ]
         deadlines = [(d.trial_id, d.due_date) for d in session.exec(select(Deadline))]
         due = [(t.trial_id, t.due_date) for t in session.exec(select(Task)) if t.due_date]
-    for trial_id, day in meetings + deadlines + due:
+        contracts = [
+            (p.trial_id, p.until_date) for p in session.exec(select(ProgrammeItem)) if p.until_date
+        ]
+    for trial_id, day in meetings + deadlines + due + contracts:
         assert trials[trial_id].is_working_day(day), (trial_id, day)
     assert {day for _, day in meetings} & {TODAY + timedelta(days=n) for n in range(7, 20)}
