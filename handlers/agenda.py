@@ -20,6 +20,7 @@ from models.tables import TITLE_LENGTH, AgendaItem, Meeting, Trial
 from ui.blocks import meetings as blocks
 from ui.blocks.common import Message, notice
 from ui.formatting import mention, said
+from ui.i18n import N_
 from ui.parsing import Token, join, parse_reference, parse_title, take_reference
 
 ADD_EXAMPLE = "/agenda add Funding for the youth hub"
@@ -130,7 +131,7 @@ def move(asker: Asker, tokens: list[Token]) -> Message:
 FAMILY = Family(
     command="/agenda",
     description="The next meeting's agenda",
-    about="Items for the next meeting, in order, with who proposed them.",
+    about=N_("Items for the next meeting, in order, with who proposed them."),
     default="show",
     subs=(
         Sub(

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from slack_bolt import Respond
 from slack_sdk import WebClient
@@ -13,6 +14,7 @@ from sqlmodel import Session, select
 
 from handlers.background import Background
 from handlers.permissions import Action, Actor, require
+from models import languages
 from models.db import Database
 from models.errors import UserError
 from models.groups import Group, load_group
@@ -21,9 +23,12 @@ from models.tables import Trial
 from models.tasks import active_member
 from slack_api import canvases
 from slack_api.reply import post
+from ui import i18n
 from ui.blocks.common import Message
 from ui.command_names import CommandNames
 from ui.formatting import said
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,25 @@ class Asker:
         """Post to a channel after the reply (the change it reports is saved already)."""
         client = self.client
         self.services.background.soon(lambda: post(client, channel, message))
+
+    @contextmanager
+    def voice(self) -> Iterator[None]:
+        """Build replies in this person's language, and what is posted for the channel in
+        the channel's."""
+        with self.services.database.session(write=False) as session:
+            person = languages.of_person(session=session, user_id=self.user_id)
+            channel = languages.of_channel(session=session, channel_id=self.channel_id)
+        with i18n.speaking(person, channel=channel):
+            yield
+
+    def spoken(self, work: Callable[[], T]) -> Callable[[], T]:
+        """`work`, run in this person's voice."""
+
+        def run() -> T:
+            with self.voice():
+                return work()
+
+        return run
 
     @property
     def actor(self) -> Actor:

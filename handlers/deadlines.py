@@ -26,6 +26,7 @@ from ui.blocks import deadlines as blocks
 from ui.blocks import ids
 from ui.blocks.common import Message, notice
 from ui.formatting import format_date, mention, said
+from ui.i18n import N_
 from ui.parsing import (
     Token,
     join,
@@ -235,7 +236,7 @@ def move_due(asker: Asker, tokens: list[Token]) -> Message:
 FAMILY = Family(
     command="/deadline",
     description="Reporting deadlines and their reminders",
-    about="Reporting deadlines, with reminders so none is missed.",
+    about=N_("Reporting deadlines, with reminders so none is missed."),
     default="list",
     subs=(
         Sub(

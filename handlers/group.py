@@ -21,16 +21,18 @@ from handlers.listeners import on_click, on_command
 from handlers.permissions import Action
 from handlers.privacy import forget, mydata
 from handlers.registry import Family, Sub
-from models import groups, transition
+from models import groups, languages, transition
 from models.errors import ParseError, UserError
 from models.places import Place, find_place, next_anniversary
 from models.tables import NAME_LENGTH, TITLE_LENGTH
-from models.types import LeadApproach, OutcomeFocus, Role, Sector, TrialStatus
+from models.types import Language, LeadApproach, OutcomeFocus, Role, Sector, TrialStatus
+from ui import i18n
 from ui.blocks import group as blocks
 from ui.blocks import ids
 from ui.blocks import programmes as programme_blocks
 from ui.blocks.common import Message, notice
 from ui.formatting import format_date, mention, said
+from ui.i18n import LANGUAGE_NAMES, N_, _
 from ui.parsing import (
     Token,
     choice,
@@ -63,6 +65,22 @@ FOCUSES = {focus.value: focus for focus in OutcomeFocus} | {
     "child youth": OutcomeFocus.CHILD_YOUTH,
 }
 ADD_EXAMPLE = '/group add @hemi iwi "Hokonui Rūnanga" as chair'
+
+
+LANGUAGES = {
+    "english": Language.ENGLISH,
+    "en": Language.ENGLISH,
+    "pākehā": Language.ENGLISH,
+    "maori": Language.MAORI,
+    "reo": Language.MAORI,
+    "te reo": Language.MAORI,
+    "te reo maori": Language.MAORI,
+    "mi": Language.MAORI,
+    "bilingual": Language.BILINGUAL,
+    "both": Language.BILINGUAL,
+    "reorua": Language.BILINGUAL,
+}  # fmt: skip  (folded: "Māori" and "te reo Māori" match too)
+LANGUAGE_EXAMPLE = "/group language māori"
 
 
 def _vocabulary(options: dict[str, Any]) -> dict[str, str]:
@@ -286,6 +304,43 @@ def _kept_at(place: Place, asker: Asker) -> str:
     )
 
 
+def language(asker: Asker, tokens: list[Token]) -> Message:
+    """Anyone: the language they read; the lead (`channel`): what the bot posts here in."""
+    for_channel = bool(tokens) and tokens[0].is_word("channel")
+    words = tokens[1:] if for_channel else tokens
+    if not words:
+        raise ParseError(
+            "Say which: english, māori or bilingual.",
+            example="/group language channel bilingual" if for_channel else LANGUAGE_EXAMPLE,
+        )
+    chosen = Language(
+        choice(join(words), _vocabulary(LANGUAGES), what="language", example=LANGUAGE_EXAMPLE)
+    )
+    with asker.services.database.session() as session:
+        if for_channel:
+            group, trial = linked(asker, session)
+            asker.require(Action.CHANNEL_LANGUAGE, group)
+            languages.set_channel(
+                session=session, trial=trial, language=chosen, actor_user_id=asker.user_id
+            )
+        else:
+            languages.set_person(session=session, user_id=asker.user_id, language=chosen)
+    with i18n.speaking(chosen):
+        if for_channel:
+            text = _(
+                "From now on the bot posts in this channel, and writes its canvas, in {language}."
+            )
+        else:
+            text = _(
+                "From now on your replies, direct messages, App Home and reminders are in "
+                "{language}."
+            )
+        return notice(
+            i18n.greeted(text.format(language=_(LANGUAGE_NAMES[chosen]))),
+            in_channel=for_channel,
+        )
+
+
 def away(asker: Asker, tokens: list[Token]) -> Message:
     """A member marks themselves away until a date."""
     example = "/group away until 15/12"
@@ -325,7 +380,7 @@ def back(asker: Asker, tokens: list[Token]) -> Message:
 FAMILY = Family(
     command="/group",
     description="The trial's advisory group: members, roles, the trial's details",
-    about="The trial's local advisory group: who is in it, their sectors and roles.",
+    about=N_("The trial's local advisory group: who is in it, their sectors and roles."),
     default="list",
     subs=(
         Sub("list", list_members, (("/group", "Members by sector (anyone in the channel)."),)),
@@ -438,6 +493,21 @@ FAMILY = Family(
                 ),
             ),
             who="Director",
+            changes=True,
+        ),
+        Sub(
+            "language",
+            language,
+            (
+                (
+                    "/group language māori",
+                    "the language you read: english, māori (te reo) or bilingual.",
+                ),
+                (
+                    "/group language channel bilingual",
+                    "Lead: what the bot posts in this channel and writes on its canvas.",
+                ),
+            ),
             changes=True,
         ),
         Sub(

@@ -16,6 +16,7 @@ from ui import exports
 from ui.blocks import indicators as blocks
 from ui.blocks.common import Message, notice
 from ui.formatting import format_date, said
+from ui.i18n import N_
 from ui.parsing import (
     Token,
     choice,
@@ -161,7 +162,7 @@ def show(asker: Asker, tokens: list[Token]) -> Message:
 FAMILY = Family(
     command="/indicator",
     description="The measures of the Action Plan's outcomes",
-    about="The measures of the Action Plan's outcomes, with their history and sources.",
+    about=N_("The measures of the Action Plan's outcomes, with their history and sources."),
     default="list",
     subs=(
         Sub(

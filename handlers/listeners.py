@@ -71,7 +71,7 @@ def on_command(app: App, family: Family, services: Services) -> None:
                 context[PREPARED] = [
                     before_ack(
                         services,
-                        lambda: sub.run_with(asker, tokens),
+                        asker.spoken(lambda: sub.run_with(asker, tokens)),
                         what=f"{family.command} {sub.name}",
                     )
                 ]
@@ -96,13 +96,13 @@ def on_command(app: App, family: Family, services: Services) -> None:
                 _deliver(asker, respond, context[PREPARED][0], name, received)
             return
         if sub is None:
-            _deliver(asker, respond, family.help_message(), name, received)
+            _deliver(asker, respond, asker.spoken(family.help_message)(), name, received)
             return
         what = f"{family.command} {sub.name}".strip()
 
         def work() -> None:
             with log_context.bound(command=name, user=asker.user_id, channel=asker.channel_id):
-                message = outcome(lambda: sub.run_with(asker, tokens), what=what)
+                message = outcome(asker.spoken(lambda: sub.run_with(asker, tokens)), what=what)
                 _deliver(asker, respond, message, name, received)
 
         if sub.slow:
@@ -136,7 +136,7 @@ def on_click(
                 context[PREPARED] = [
                     before_ack(
                         services,
-                        lambda: work(asker, action, body),
+                        asker.spoken(lambda: work(asker, action, body)),
                         what=f"button {action.get('action_id')}",
                     )
                 ]
@@ -162,7 +162,7 @@ def on_click(
 
         def later() -> None:
             with log_context.bound(command=name, user=asker.user_id, channel=asker.channel_id):
-                answer(outcome(lambda: work(asker, action, body), what=name))
+                answer(outcome(asker.spoken(lambda: work(asker, action, body)), what=name))
 
         if slow:
             services.background.slowly(later)

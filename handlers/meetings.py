@@ -35,6 +35,7 @@ from ui.blocks import meetings as blocks
 from ui.blocks.common import Message, notice
 from ui.blocks.modals import create_task_modal
 from ui.formatting import format_datetime, mention, said
+from ui.i18n import N_
 from ui.ics import meeting_ics
 from ui.parsing import (
     Token,
@@ -189,7 +190,7 @@ def cancel(asker: Asker, tokens: list[Token]) -> Message:
 FAMILY = Family(
     command="/meeting",
     description="Schedule meetings, keep minutes and attendance",
-    about="The advisory group's meetings: when and where, the minutes, who came.",
+    about=N_("The advisory group's meetings: when and where, the minutes, who came."),
     default="list",
     subs=(
         Sub(

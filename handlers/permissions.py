@@ -57,6 +57,7 @@ class Action(Enum):
     FORGET_PERSON = Rule("forget a former member")
     MANAGE_PROGRAMMES = Rule("manage programmes and services", frozenset({Role.LEAD, Role.CHAIR}))
     DECIDE_REVIEW = Rule("decide the transition review", frozenset({Role.LEAD}))
+    CHANNEL_LANGUAGE = Rule("set the channel's language", frozenset({Role.LEAD}))
     HAND_OVER = Rule("hand over the trial's records", frozenset({Role.LEAD}))
 
 

@@ -20,6 +20,7 @@ from models.tasks import TaskRow, task_rows_query
 from ui.blocks import programmes as blocks
 from ui.blocks.common import Message, notice
 from ui.formatting import format_date, format_money, mention, said
+from ui.i18n import N_
 from ui.parsing import (
     Token,
     join,
@@ -223,8 +224,10 @@ def end(asker: Asker, tokens: list[Token]) -> Message:
 FAMILY = Family(
     command="/programme",
     description="The programmes and services the trial funds, and its coordination items",
-    about="The programmes and services the trial funds (providers, funding, contracts) and "
-    "its coordination items.",
+    about=N_(
+        "The programmes and services the trial funds (providers, funding, contracts) and "
+        "its coordination items."
+    ),
     default="list",
     subs=(
         Sub(

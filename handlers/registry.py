@@ -9,7 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from handlers.context import Asker
+from ui import i18n
 from ui.blocks.common import Message, help_message
+from ui.i18n import _
 from ui.parsing import ParseError, Token, tokenize
 
 Run = Callable[[Asker, list[Token]], Message | None]
@@ -112,4 +114,4 @@ class Family:
         lines = [line for sub in self.subs for line in sub.help_lines()]
         if self.otherwise is not None:
             lines += self.otherwise.help_lines()
-        return help_message(self.command, self.about, lines)
+        return help_message(self.command, i18n.greeted(_(self.about)), lines)

@@ -19,6 +19,7 @@ from ui import documents
 from ui.blocks import ids
 from ui.blocks.common import Message, notice
 from ui.formatting import said
+from ui.i18n import N_
 from ui.parsing import Period, Token, join, parse_period
 
 EXAMPLE = "/report draft H2 2026"
@@ -144,7 +145,7 @@ def explain(asker: Asker, tokens: list[Token]) -> Message:
 FAMILY = Family(
     command="/report",
     description="A draft six-monthly progress report",
-    about="A draft progress report from the group's records, uploaded as a Word document.",
+    about=N_("A draft progress report from the group's records, uploaded as a Word document."),
     default="",
     hint="draft [all] [<period>]",
     subs=(

@@ -15,6 +15,7 @@ from ui import exports
 from ui.blocks import summaries as blocks
 from ui.blocks.common import Message, notice
 from ui.formatting import said
+from ui.i18n import N_
 from ui.parsing import Token, join
 
 
@@ -140,7 +141,7 @@ def named_trial(asker: Asker, tokens: list[Token]) -> Message:
 FAMILY = Family(
     command="/summary",
     description="Where the trial stands (or, for the Director, every trial)",
-    about="Where the trial stands, posted to the channel for the group to see.",
+    about=N_("Where the trial stands, posted to the channel for the group to see."),
     default="",
     hint="[all|<Trial name>] [export]",
     subs=(

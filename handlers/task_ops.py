@@ -13,11 +13,12 @@ from sqlmodel import Session
 
 from handlers.context import Asker, in_this_trial
 from handlers.permissions import Action
-from models import groups, tasks
+from models import groups, languages, tasks
 from models.errors import ParseError, UserError
 from models.home import deadlines_of, meetings_of, memberships_of
 from models.tables import Member, Task, Trial
 from models.types import TaskStatus, UpdateSource
+from ui import i18n
 from ui.blocks.home import home_view
 from ui.blocks.tasks import update_note
 from ui.formatting import mention, said
@@ -130,15 +131,17 @@ def publish_home(asker: Asker, user_id: str) -> None:
         )
         deadlines = deadlines_of(session=session, user_id=user_id)
         meetings = meetings_of(session=session, user_id=user_id, now=services.now())
-    view = home_view(
-        memberships,
-        open_tasks,
-        services.today(),
-        deadlines=deadlines,
-        meetings=meetings,
-        tz=services.settings.tz,
-        limit=HOME_TASK_LIMIT,
-    )
+        language = languages.of_person(session=session, user_id=user_id)
+    with i18n.speaking(language):  # the person's own, whoever's change brought it here
+        view = home_view(
+            memberships,
+            open_tasks,
+            services.today(),
+            deadlines=deadlines,
+            meetings=meetings,
+            tz=services.settings.tz,
+            limit=HOME_TASK_LIMIT,
+        )
     try:
         asker.client.views_publish(user_id=user_id, view=view)
     except (SlackApiError, SlackRequestError) as error:

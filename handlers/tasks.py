@@ -31,6 +31,7 @@ from ui.blocks import tasks as blocks
 from ui.blocks.common import Message, notice
 from ui.blocks.modals import create_task_modal
 from ui.formatting import format_datetime, mention, said
+from ui.i18n import N_
 from ui.parsing import (
     Token,
     is_mention,
@@ -263,7 +264,7 @@ def open_create_modal(asker: Asker, _tokens: list[Token]) -> None:
 FAMILY = Family(
     command="/task",
     description="The Action Plan: add, list, show and complete tasks",
-    about="The trial's Action Plan: its actions, who owns each, when each is due.",
+    about=N_("The trial's Action Plan: its actions, who owns each, when each is due."),
     default="list",
     subs=(
         Sub(

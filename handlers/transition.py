@@ -20,6 +20,7 @@ from models.types import ReviewDecisionKind
 from ui.blocks import programmes as blocks
 from ui.blocks.common import Message, notice
 from ui.formatting import format_date, mention, said
+from ui.i18n import N_
 from ui.parsing import Token, choice, join, parse_date_to_come, parse_title
 
 DECIDE_EXAMPLE = (
@@ -148,8 +149,10 @@ def every_trial(asker: Asker, tokens: list[Token]) -> Message:
 FAMILY = Family(
     command="/transition",
     description="The transition review: what continues, is integrated or exits",
-    about="The review of a transitioning trial: each programme and coordination item "
-    "continues locally, is integrated, or exits.",
+    about=N_(
+        "The review of a transitioning trial: each programme and coordination item "
+        "continues locally, is integrated, or exits."
+    ),
     default="",
     subs=(
         Sub(

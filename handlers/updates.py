@@ -17,6 +17,7 @@ from models.types import TaskStatus, UpdateSource
 from ui.blocks import tasks as blocks
 from ui.blocks.common import Message, notice
 from ui.blocks.modals import update_modal
+from ui.i18n import N_
 from ui.parsing import Token, choice, join, parse_reference, parse_title
 
 EXAMPLE = "/update T-12 at-risk 40% Waiting on the school board"
@@ -106,7 +107,7 @@ def form_on(asker: Asker, tokens: list[Token]) -> None:
 FAMILY = Family(
     command="/update",
     description="A progress update on a task",
-    about="A progress update on a task: the group sees a short note in the channel.",
+    about=N_("A progress update on a task: the group sees a short note in the channel."),
     default="",
     hint="T-12 [on-track|at-risk|blocked|done] [NN%] text",
     subs=(

@@ -19,6 +19,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from models.db import Database
+from models.languages import of_people
 from models.reminder_facts import (
     CONTRACT_OFFSETS,
     DEADLINE_OFFSETS,
@@ -44,7 +45,7 @@ from models.tables import (
     pk,
 )
 from models.tasks import OPEN_STATUSES, TaskRow, task_rows_query
-from models.types import DeadlineStatus, LedgerState, MeetingStatus, Role, TrialStatus
+from models.types import DeadlineStatus, Language, LedgerState, MeetingStatus, Role, TrialStatus
 
 REMINDED_STATUSES = (
     TrialStatus.ACTIVE.value,
@@ -331,6 +332,8 @@ class Details:
         self.leads: dict[int, set[str]] = defaultdict(set)
         # Slack user IDs that Slack has refused to reach (`Member.unreachable`).
         self.unreachable: set[str] = set()
+        # The language each recipient reads (those who never chose: English).
+        self.languages: dict[str, Language] = {}
 
 
 def load_details(*, session: Session, reminders: list[Reminder]) -> Details:
@@ -351,6 +354,7 @@ def load_details(*, session: Session, reminders: list[Reminder]) -> Details:
     ).all():
         details.leads[member.trial_id].add(member.slack_user_id)
     recipients = {r.recipient for r in reminders if r.recipient}
+    details.languages = of_people(session=session, user_ids=recipients)
     details.unreachable = set(
         session.exec(
             select(Member.slack_user_id).where(

@@ -12,6 +12,7 @@ from models.types import (
     AgendaStatus,
     AttendanceKind,
     DeadlineStatus,
+    Language,
     LeadApproach,
     LedgerState,
     MeetingStatus,
@@ -58,6 +59,7 @@ class Trial(SQLModel, table=True):
 
     __table_args__ = (
         one_of("status", TrialStatus),
+        one_of("language", Language),
         one_of("lead_approach", LeadApproach),
         one_of("outcome_focus", OutcomeFocus),
     )
@@ -86,6 +88,8 @@ class Trial(SQLModel, table=True):
     # Once its archive is handed over the trial is read-only, until the Director reopens it.
     handed_over_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     handed_over_by: str | None = Field(default=None, max_length=USER_ID_LENGTH)
+    # What the bot posts in the channel and writes on its canvas in (English if unset).
+    language: str | None = Field(default=None, max_length=16)
     created_at: datetime = _created_at()
 
 
@@ -369,6 +373,16 @@ class ReminderLedger(SQLModel, table=True):
     claimed_at: datetime = _created_at()
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_error: str | None = Field(default=None, max_length=500)
+
+
+class PersonSetting(SQLModel, table=True):
+    """A person's own choices, whichever groups they are in: the language they read."""
+
+    __table_args__ = (one_of("language", Language),)
+
+    slack_user_id: str = Field(primary_key=True, max_length=USER_ID_LENGTH)
+    language: str = Field(default=Language.ENGLISH.value, max_length=16)
+    updated_at: datetime = _created_at()
 
 
 class PendingChange(SQLModel, table=True):

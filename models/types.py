@@ -55,6 +55,14 @@ class ReviewDecisionKind(StrEnum):
     EXIT = "exit"
 
 
+class Language(StrEnum):
+    """What a person reads, or a channel is written in."""
+
+    ENGLISH = "english"
+    MAORI = "maori"  # te reo Māori
+    BILINGUAL = "bilingual"  # te reo first, English beside it
+
+
 class LeadApproach(StrEnum):
     NGO = "ngo"
     INDIVIDUAL = "individual"

@@ -46,10 +46,12 @@ from models.tables import pk
 from models.types import LedgerState
 from scheduler import rules
 from slack_api.refusals import Refusal, classify, error_code
+from ui import i18n
 from ui.blocks import meetings as meeting_blocks
 from ui.blocks import reminders as blocks
 from ui.blocks import summaries as summary_blocks
 from ui.blocks.common import Message
+from ui.i18n import N_
 
 log = logging.getLogger("advisory_bot.reminders")
 
@@ -109,10 +111,26 @@ def interleave(reminders: list[rules.Reminder]) -> list[rules.Reminder]:
     return ordered
 
 
+CHANNEL_KINDS = frozenset({"agenda", "agenda-call"})  # posted in the trial's channel
+
+
 def message_for(
     reminder: rules.Reminder, details: Details, settings: Programme, today: datetime
 ) -> Message | None:
-    """The message a reminder sends; None if what it was about has gone."""
+    """The message a reminder sends, in its reader's language (a DM in the person's own,
+    a channel post in the channel's); None if what it was about has gone."""
+    trial = details.trials.get(reminder.trial_id)
+    if reminder.kind in CHANNEL_KINDS:
+        language = trial.language if trial is not None else None
+    else:
+        language = details.languages.get(reminder.recipient or "")
+    with i18n.speaking(language):
+        return _message_for(reminder, details, settings, today)
+
+
+def _message_for(
+    reminder: rules.Reminder, details: Details, settings: Programme, today: datetime
+) -> Message | None:
     day = today.date()
     trial = details.trials.get(reminder.trial_id)
     if trial is None:
@@ -142,7 +160,7 @@ def message_for(
         if reminder.kind == "agenda-call":
             return blocks.agenda_call(meeting, trial.name, len(items), settings.tz)
         return meeting_blocks.agenda_message(
-            trial.name, meeting, items, settings.tz, title="Tomorrow's agenda"
+            trial.name, meeting, items, settings.tz, title=N_("Tomorrow's agenda")
         )
     if reminder.kind == "check-in":
         rows = details.checkins.get(reminder.subject_id)

@@ -7,16 +7,44 @@ from zoneinfo import ZoneInfo
 
 from models.local_time import local, local_date
 from models.privacy import FORMER
+from models.types import Language
+from ui import i18n
+
+# The names of the days and months as the Māori Language Commission, Te Taura Whiri i te
+# Reo Māori, and government sites write them (not the transliterations of Unicode's CLDR,
+# "Mane", "Hānuere"): https://www.tetaurawhiri.govt.nz/ (He Pātaka Kupu, ngā rā me ngā marama).
+MAORI_DAYS = ("Rāhina", "Rātū", "Rāapa", "Rāpare", "Rāmere", "Rāhoroi", "Rātapu")
+MAORI_MONTHS = (
+    "Kohi-tātea", "Hui-tanguru", "Poutū-te-rangi", "Paenga-whāwhā", "Haratua", "Pipiri",
+    "Hōngongoi", "Here-turi-kōkā", "Mahuru", "Whiringa-ā-nuku", "Whiringa-ā-rangi", "Hakihea",
+)  # fmt: skip
+
+
+def maori_date(value: date) -> str:
+    """`Rāmere, 15 Hakihea 2026`."""
+    return (
+        f"{MAORI_DAYS[value.weekday()]}, {value.day} {MAORI_MONTHS[value.month - 1]} {value.year}"
+    )
 
 
 def format_date(value: date) -> str:
-    """`Fri 15 Jan 2027`."""
-    return f"{value:%a} {value.day} {value:%b %Y}"
+    """`Fri 15 Jan 2027`; for te reo readers `Rāmere, 15 Kohi-tātea 2027`, and both in a
+    bilingual channel."""
+    english = f"{value:%a} {value.day} {value:%b %Y}"
+    language = i18n.current()
+    if language is Language.MAORI:
+        return maori_date(value)
+    if language is Language.BILINGUAL:
+        return f"{maori_date(value)} ({english})"
+    return english
 
 
 def format_datetime(value: datetime, tz: ZoneInfo) -> str:
-    """`Fri 15 Jan 2027, 10:00` in the given zone."""
+    """`Fri 15 Jan 2027, 10:00` in the given zone (`Rāmere, 15 Kohi-tātea 2027, 10:00`)."""
     wall = local(value, tz)
+    if i18n.current() is Language.BILINGUAL:
+        english = f"{wall:%a} {wall.day} {wall:%b %Y}"
+        return f"{maori_date(wall.date())}, {wall:%H:%M} ({english})"
     return f"{format_date(wall.date())}, {wall:%H:%M}"
 
 

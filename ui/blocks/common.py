@@ -31,6 +31,11 @@ def to_dicts(blocks: list[Block]) -> list[dict[str, Any]]:
     return [block.to_dict() for block in blocks]
 
 
+def labelled(name: str, value: str) -> str:
+    """A labelled field: `*Owner*` over its value."""
+    return f"*{name}*\n{value}"
+
+
 def header(text: str) -> HeaderBlock:
     return HeaderBlock(text=truncate(text, HEADER_TEXT_LIMIT))
 

@@ -10,15 +10,16 @@ from models.places import find_place, next_anniversary
 from models.tables import Member, Outcome, Trial
 from models.types import Role, Sector
 from ui.blocks import ids
-from ui.blocks.common import Message, context, header, section, to_dicts
+from ui.blocks.common import Message, context, header, labelled, section, to_dicts
 from ui.formatting import format_date, mention, plural, said
+from ui.i18n import N_, label
 
 SECTOR_TITLES = {
-    Sector.IWI.value: "Iwi",
-    Sector.COUNCIL.value: "Council",
-    Sector.AGENCY.value: "Government agencies",
-    Sector.COMMUNITY.value: "Community",
-    Sector.PROVIDER.value: "Social-service providers",
+    Sector.IWI.value: N_("Iwi"),
+    Sector.COUNCIL.value: N_("Council"),
+    Sector.AGENCY.value: N_("Government agencies"),
+    Sector.COMMUNITY.value: N_("Community"),
+    Sector.PROVIDER.value: N_("Social-service providers"),
 }
 APPROACH_TITLES = {"ngo": "NGO", "individual": "Committed individual"}
 FOCUS_TITLES = {
@@ -28,11 +29,11 @@ FOCUS_TITLES = {
     "health": "Health-focused",
 }
 STATUS_TITLES = {
-    "active": "Active",
-    "transitioning": "Transitioning",
-    "locally-led": "Locally led",
-    "exited": "Exited",
-    "concluded": "Concluded",
+    "active": N_("Active"),
+    "transitioning": N_("Transitioning"),
+    "locally-led": N_("Locally led"),
+    "exited": N_("Exited"),
+    "concluded": N_("Concluded"),
 }
 # A section holds 3,000 characters; a group of ~25 people per block keeps well inside it.
 MEMBERS_PER_SECTION = 25
@@ -67,7 +68,7 @@ def member_list(trial: Trial, members: list[Member]) -> Message:
             lines = "\n".join(
                 f"• {describe_member(m)}" for m in people[start : start + MEMBERS_PER_SECTION]
             )
-            heading = f"*{title}* ({len(people)})\n" if start == 0 else ""
+            heading = f"*{label(title)}* ({len(people)})\n" if start == 0 else ""
             blocks.append(section(heading + lines))
     missing = [
         title
@@ -112,7 +113,7 @@ def trial_info(
     )
     outcome_text = "\n".join(f"• {said(o.name)}" for o in outcomes) or "_none recorded yet_"
     fields = [
-        f"*Status*\n{STATUS_TITLES.get(trial.status, trial.status)}",
+        labelled(label("Status"), label(STATUS_TITLES.get(trial.status, trial.status))),
         f"*Region*\n{place_words(trial.region, today)}",
         f"*Lead*\n{lead_text}",
         f"*Lead approach*\n{approach}",

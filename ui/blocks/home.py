@@ -15,6 +15,7 @@ from ui.blocks.common import context, header, section
 from ui.blocks.reminders import when
 from ui.blocks.tasks import task_buttons, task_line
 from ui.formatting import format_datetime, said
+from ui.i18n import label
 
 
 def home_view(
@@ -28,7 +29,7 @@ def home_view(
     limit: int = 35,
 ) -> dict[str, Any]:
     """At most `limit` tasks (two blocks each) keep the view under Slack's 100 blocks."""
-    blocks: list[Block] = [header("Your open tasks")]
+    blocks: list[Block] = [header(label("Your open tasks"))]
     if not open_tasks:
         blocks.append(section("Nothing open. :tada:"))
     for row in open_tasks[:limit]:
@@ -37,7 +38,7 @@ def home_view(
     if len(open_tasks) > limit:
         blocks.append(context("More tasks are open: type `/task list mine` in a group's channel."))
     if deadlines:
-        blocks += [DividerBlock(), header("Your reporting deadlines")]
+        blocks += [DividerBlock(), header(label("Your reporting deadlines"))]
         blocks.append(
             section(
                 "\n".join(
@@ -47,7 +48,7 @@ def home_view(
             )
         )
     if meetings and tz is not None:
-        blocks += [DividerBlock(), header("Next meetings")]
+        blocks += [DividerBlock(), header(label("Next meetings"))]
         blocks.append(
             section(
                 "\n".join(
@@ -57,7 +58,7 @@ def home_view(
                 )
             )
         )
-    blocks += [DividerBlock(), header("Your advisory groups")]
+    blocks += [DividerBlock(), header(label("Your advisory groups"))]
     if not memberships:
         blocks.append(
             section(

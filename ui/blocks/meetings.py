@@ -10,6 +10,8 @@ from slack_sdk.models.blocks import Block, ButtonElement, SectionBlock
 from models import series
 from models.meetings import MeetingRow
 from models.tables import AgendaItem, Meeting, Member
+from models.types import Language
+from ui import i18n
 from ui.blocks import ids
 from ui.blocks.common import (
     Message,
@@ -22,6 +24,7 @@ from ui.blocks.common import (
 )
 from ui.blocks.group import SECTOR_TITLES, describe_member
 from ui.formatting import format_datetime, mention, plural, said
+from ui.i18n import N_, _, label
 
 # Items shown in one message; the rest are counted (50 blocks is Slack's limit).
 ITEMS_SHOWN = 40
@@ -47,7 +50,7 @@ def meeting_line(row: MeetingRow, tz: ZoneInfo) -> str:
 
 def calendar_button(meeting: Meeting) -> ButtonElement:
     return ButtonElement(
-        text="Add to calendar", action_id=ids.MEETING_CALENDAR, value=str(meeting.id)
+        text=label("Add to calendar"), action_id=ids.MEETING_CALENDAR, value=str(meeting.id)
     )
 
 
@@ -100,13 +103,29 @@ def meeting_scheduled(
     holidays: list[tuple[Meeting, str]] | None = None,
 ) -> Message:
     """A meeting scheduled, or a series of them; any that falls on a public holiday there
-    is flagged so the lead can move it."""
+    is flagged so the lead can move it. Posted in the channel's language."""
+    with i18n.for_channel():
+        return _meeting_scheduled(trial_name, made, tz, actor, holidays)
+
+
+def _meeting_scheduled(
+    trial_name: str,
+    made: list[Meeting],
+    tz: ZoneInfo,
+    actor: str,
+    holidays: list[tuple[Meeting, str]] | None,
+) -> Message:
     meeting = made[0]
     if len(made) == 1:
-        text = (
-            f":spiral_calendar_pad: {mention(actor)} scheduled a {said(trial_name)} meeting: "
-            f"*M-{meeting.id}* {format_datetime(meeting.starts_at, tz)}{where(meeting)}. "
-            "Add agenda items with `/agenda add <item>`."
+        text = _(
+            ":spiral_calendar_pad: {person} scheduled a {trial} meeting: *M-{number}* "
+            "{when}{place}. Add agenda items with `/agenda add <item>`."
+        ).format(
+            person=mention(actor),
+            trial=said(trial_name),
+            number=meeting.id,
+            when=format_datetime(meeting.starts_at, tz),
+            place=where(meeting),
         )
     else:
         first_day = meeting.starts_at.astimezone(tz).date()
@@ -117,9 +136,11 @@ def meeting_scheduled(
             f"{format_datetime(meeting.starts_at, tz)} to *M-{made[-1].id}* "
             f"{format_datetime(made[-1].starts_at, tz)}. Each can be moved or cancelled alone."
         )
-    blocks: list[Block] = [
-        SectionBlock(text=markdown(text, 3000), accessory=calendar_button(meeting))
-    ]
+    blocks: list[Block] = []
+    if i18n.current() is not Language.ENGLISH:
+        blocks.append(header(label("Meeting") + f" · M-{meeting.id}"))
+        text = i18n.greeted(text)
+    blocks.append(SectionBlock(text=markdown(text, 3000), accessory=calendar_button(meeting)))
     if holidays:
         flagged = "; ".join(
             f"M-{m.id} {format_datetime(m.starts_at, tz)} is {name}" for m, name in holidays[:10]
@@ -137,11 +158,11 @@ def agenda_message(
     items: list[AgendaItem],
     tz: ZoneInfo,
     *,
-    title: str = "Agenda",
+    title: str = N_("Agenda"),
 ) -> Message:
     """Numbered items with proposers, the meeting's time and place. Posted to the channel."""
     blocks: list[Block] = [
-        header(f"{title} · {trial_name} · M-{meeting.id}"),
+        header(f"{label(title)} · {trial_name} · M-{meeting.id}"),
         section(
             f"*{format_datetime(meeting.starts_at, tz)}*{where(meeting)}"
             + ("" if meeting.status == "scheduled" else f" · _{meeting.status}_")

@@ -10,10 +10,13 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, SectionB
 from models.reminder_facts import Reminder
 from models.tables import Deadline, Meeting, Member, ProgrammeItem
 from models.tasks import TaskRow
+from models.types import Language
+from ui import i18n
 from ui.blocks import ids
 from ui.blocks.common import Message, context, header, markdown, section, to_dicts
 from ui.blocks.tasks import task_buttons, task_line
 from ui.formatting import format_date, format_datetime, format_money, mention, plural, said
+from ui.i18n import N_, _, label
 
 CHECKIN_TASKS_SHOWN = 20
 
@@ -21,21 +24,30 @@ CHECKIN_TASKS_SHOWN = 20
 def when(due: date, today: date) -> str:
     """`due today`, `due tomorrow`, `due in 7 days (Tue 1 Dec 2026)`, `overdue by 2 days`."""
     days = (due - today).days
+    day = format_date(due)
     if days == 0:
-        return f"due *today* ({format_date(due)})"
+        return _("due *today* ({day})").format(day=day)
     if days == 1:
-        return f"due *tomorrow* ({format_date(due)})"
+        return _("due *tomorrow* ({day})").format(day=day)
     if days > 1:
-        return f"due in {plural(days, 'day')} ({format_date(due)})"
-    return f"*overdue by {plural(-days, 'day')}* (was due {format_date(due)})"
+        return _("due in {days} ({day})").format(days=i18n.days(days), day=day)
+    return _("*overdue by {days}* (was due {day})").format(days=i18n.days(-days), day=day)
+
+
+def _reminder_heading(english: str) -> list[Block]:
+    """A heading for readers of te reo ("Whakamaumahara · Reminder"); none in English,
+    whose reminders have always opened with the line itself."""
+    return [] if i18n.current() is Language.ENGLISH else [header(label(english))]
 
 
 def deadline_reminder(
     deadline: Deadline, trial_name: str, today: date, *, on_behalf_of: str | None, to_lead: bool
 ) -> Message:
-    text = (
-        f":bell: *D-{deadline.id}* {said(deadline.title, 200)} for {said(trial_name)} is "
-        f"{when(deadline.due_date, today)}."
+    text = _(":bell: *D-{number}* {title} for {trial} is {when}.").format(
+        number=deadline.id,
+        title=said(deadline.title, 200),
+        trial=said(trial_name),
+        when=when(deadline.due_date, today),
     )
     if on_behalf_of:
         text += (
@@ -44,7 +56,7 @@ def deadline_reminder(
         )
     elements = [
         ButtonElement(
-            text="Mark submitted",
+            text=label("Mark submitted"),
             action_id=ids.DEADLINE_SUBMIT,
             value=str(deadline.id),
             style="primary",
@@ -53,17 +65,20 @@ def deadline_reminder(
     if "report" in deadline.title.lower():
         elements.append(
             ButtonElement(
-                text="Draft the report", action_id=ids.REPORT_DRAFT, value=str(deadline.trial_id)
+                text=label("Draft the report"),
+                action_id=ids.REPORT_DRAFT,
+                value=str(deadline.trial_id),
             )
         )
     if to_lead:
         elements.append(
             ButtonElement(
-                text="Snooze 1 day", action_id=ids.DEADLINE_SNOOZE, value=str(deadline.id)
+                text=label("Snooze 1 day"), action_id=ids.DEADLINE_SNOOZE, value=str(deadline.id)
             )
         )
     blocks: list[Block] = [
-        section(text),
+        *_reminder_heading(N_("Reporting deadline")),
+        section(i18n.greeted(text)),
         ActionsBlock(block_id=f"deadline-{deadline.id}", elements=elements),
         context(f"With a link: `/deadline submitted D-{deadline.id} <link>`"),
     ]
@@ -88,11 +103,17 @@ def escalation(
 
 def task_reminder(row: TaskRow, today: date) -> Message:
     assert row.due_date is not None
-    text = (
-        f":bell: *{row.reference}* {said(row.title, 200)} ({said(row.trial_name)}) is "
-        f"{when(row.due_date, today)}."
+    text = _(":bell: *{reference}* {title} ({trial}) is {when}.").format(
+        reference=row.reference,
+        title=said(row.title, 200),
+        trial=said(row.trial_name),
+        when=when(row.due_date, today),
     )
-    blocks: list[Block] = [section(text), task_buttons(row)]
+    blocks: list[Block] = [
+        *_reminder_heading(N_("Task reminder")),
+        section(i18n.greeted(text)),
+        task_buttons(row),
+    ]
     plain = (
         f"{row.reference} {said(row.title)} ({said(row.trial_name)}) "
         f"is {when(row.due_date, today)}."
@@ -120,12 +141,18 @@ def contract_reminder(item: ProgrammeItem, trial_name: str, today: date) -> Mess
 
 
 def agenda_call(meeting: Meeting, trial_name: str, items: int, tz: ZoneInfo) -> Message:
-    text = (
-        f":spiral_calendar_pad: The {said(trial_name)} group meets on "
-        f"*{format_datetime(meeting.starts_at, tz)}* (M-{meeting.id}). The agenda has "
-        f"{plural(items, 'item')} so far: add yours with `/agenda add <item>`."
+    text = _(
+        ":spiral_calendar_pad: The {trial} group meets on *{when}* (M-{number}). The agenda "
+        "has {items} so far: add yours with `/agenda add <item>`."
+    ).format(
+        trial=said(trial_name),
+        when=format_datetime(meeting.starts_at, tz),
+        number=meeting.id,
+        items=plural(items, "item"),
     )
-    return Message(text=text.replace("*", ""), blocks=to_dicts([section(text)]))
+    text = i18n.greeted(text)
+    blocks = [*_reminder_heading(N_("Agenda call")), section(text)]
+    return Message(text=text.replace("*", ""), blocks=to_dicts(blocks))
 
 
 def checkin(trial_name: str, rows: list[TaskRow], today: date) -> Message:

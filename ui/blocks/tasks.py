@@ -17,17 +17,20 @@ from slack_sdk.models.blocks import (
 )
 
 from models.tasks import TaskPage, TaskRow, UpdateRow
-from models.types import TaskStatus
+from models.types import Language, TaskStatus
+from ui import i18n
 from ui.blocks import ids
 from ui.blocks.common import (
     Message,
     context,
     header,
+    labelled,
     markdown,
     section,
     to_dicts,
 )
 from ui.formatting import format_date, format_datetime, mention, plural, said
+from ui.i18n import N_, _, label
 
 STATUS_EMOJI = {
     "not-started": ":white_circle:",
@@ -45,7 +48,23 @@ STATUS_WORDS = {
     "done": "done",
     "dropped": "dropped",
 }
+# As a label or button: each status in the catalogue.
+STATUS_LABELS = {
+    "not-started": N_("Not started"),
+    "on-track": N_("On track"),
+    "at-risk": N_("At risk"),
+    "blocked": N_("Blocked"),
+    "done": N_("Done"),
+    "dropped": N_("Dropped"),
+}
 STATUS_BUTTONS = (TaskStatus.ON_TRACK, TaskStatus.AT_RISK, TaskStatus.BLOCKED)
+
+
+def status_words(status: str) -> str:
+    """`on track`, in the reader's language (`Kei te pai · on track` when bilingual)."""
+    if i18n.current() is Language.ENGLISH:
+        return STATUS_WORDS[status]
+    return label(STATUS_LABELS[status])
 
 
 def progress_bar(percent: int, width: int = 10) -> str:
@@ -56,11 +75,11 @@ def progress_bar(percent: int, width: int = 10) -> str:
 def due_text(row: TaskRow, today: date) -> str:
     """`Tue 15 Dec 2026`, with how overdue it is; `no due date` when there is none."""
     if row.due_date is None:
-        return "no due date"
+        return _("no due date")
     text = format_date(row.due_date)
     if row.overdue(today):
         days = (today - row.due_date).days
-        text += f" · *overdue {plural(days, 'day')}*"
+        text += " · *" + _("overdue {days}").format(days=i18n.days(days)) + "*"
     return text
 
 
@@ -81,12 +100,12 @@ def task_buttons(row: TaskRow) -> ActionsBlock:
     """Done, Add update, and the status buttons."""
     value = str(row.id)
     elements = [
-        ButtonElement(text="Done", action_id=ids.TASK_DONE, value=value, style="primary"),
-        ButtonElement(text="Add update", action_id=ids.TASK_ADD_UPDATE, value=value),
+        ButtonElement(text=label("Done"), action_id=ids.TASK_DONE, value=value, style="primary"),
+        ButtonElement(text=label("Add update"), action_id=ids.TASK_ADD_UPDATE, value=value),
     ]
     elements += [
         ButtonElement(
-            text=STATUS_WORDS[status.value].capitalize(),
+            text=label(STATUS_LABELS[status.value]),
             action_id=f"{ids.TASK_STATUS}_{status.value}",
             value=f"{status.value}:{row.id}",
         )
@@ -107,23 +126,43 @@ def task_card(
     lead_in: str | None = None,
     programme: str | None = None,
 ) -> Message:
-    """A task with its details, its history (if given) and buttons."""
+    """A task with its details, its history (if given) and buttons; posted in the
+    channel's language, or shown in the reader's."""
+    with i18n.for_channel(in_channel):
+        return _task_card(
+            row, today, tz, updates, update_count, origin, in_channel, lead_in, programme
+        )
+
+
+def _task_card(
+    row: TaskRow,
+    today: date,
+    tz: ZoneInfo,
+    updates: list[UpdateRow] | None,
+    update_count: int,
+    origin: str | None,
+    in_channel: bool,
+    lead_in: str | None,
+    programme: str | None,
+) -> Message:
     blocks: list[Block] = []
     if lead_in:
         blocks.append(section(lead_in))
     blocks.append(header(f"{row.reference} · {row.title}"))
     fields = [
-        f"*Owner*\n{mention(row.owner_user_id)}",
-        f"*Due*\n{due_text(row, today)}",
-        f"*Status*\n{STATUS_EMOJI[row.status]} {STATUS_WORDS[row.status]}",
-        f"*Progress*\n{progress_bar(row.percent)}",
+        labelled(label("Owner"), mention(row.owner_user_id)),
+        labelled(label("Due"), due_text(row, today)),
+        labelled(label("Status"), f"{STATUS_EMOJI[row.status]} {status_words(row.status)}"),
+        labelled(label("Progress"), progress_bar(row.percent)),
     ]
     if row.outcome_name:
-        fields.append(f"*Outcome*\n{said(row.outcome_name)}")
+        fields.append(labelled(label("Outcome"), said(row.outcome_name)))
     if programme:
-        fields.append(f"*Programme*\n{programme}")
+        fields.append(labelled(label("Programme"), programme))
     blocks.append(SectionBlock(fields=[markdown(f) for f in fields]))
-    added = f"Added by {mention(row.created_by)} on {format_datetime(row.created_at, tz)}"
+    added = _("Added by {person} on {when}").format(
+        person=mention(row.created_by), when=format_datetime(row.created_at, tz)
+    )
     if origin:
         added += f" · from {origin}"
     if row.completed_at:

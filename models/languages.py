@@ -1,0 +1,66 @@
+"""Who reads which language: each person's own choice, and each channel's (its trial's)."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from models.audit import record
+from models.tables import PersonSetting, Trial
+from models.types import Language, utcnow
+
+
+def of_person(*, session: Session, user_id: str) -> Language:
+    setting = session.get(PersonSetting, user_id)
+    return Language(setting.language) if setting else Language.ENGLISH
+
+
+def of_people(*, session: Session, user_ids: set[str]) -> dict[str, Language]:
+    """Each person's language (English for those who never chose), in one query."""
+    found = session.exec(
+        select(PersonSetting).where(col(PersonSetting.slack_user_id).in_(user_ids))
+    ).all()
+    chosen = {s.slack_user_id: Language(s.language) for s in found}
+    return {user_id: chosen.get(user_id, Language.ENGLISH) for user_id in user_ids}
+
+
+def of_channel(*, session: Session, channel_id: str | None) -> Language | None:
+    """The language of a trial's channel (English unless set); None for a channel linked
+    to no trial, and for a DM."""
+    if channel_id is None:
+        return None
+    row = session.exec(
+        select(Trial.id, Trial.language).where(Trial.channel_id == channel_id)
+    ).first()
+    if row is None:
+        return None
+    return Language(row[1]) if row[1] else Language.ENGLISH
+
+
+def set_person(*, session: Session, user_id: str, language: Language) -> Language:
+    """Set a person's own language; returns what it was."""
+    setting = session.get(PersonSetting, user_id)
+    before = Language(setting.language) if setting else Language.ENGLISH
+    if setting is None:
+        setting = PersonSetting(slack_user_id=user_id)
+    setting.language, setting.updated_at = language.value, utcnow()
+    session.add(setting)
+    return before
+
+
+def set_channel(
+    *, session: Session, trial: Trial, language: Language, actor_user_id: str
+) -> Language:
+    """Set what the bot posts in the trial's channel in; returns what it was."""
+    before = Language(trial.language) if trial.language else Language.ENGLISH
+    trial.language = language.value
+    session.add(trial)
+    record(
+        session=session,
+        actor_user_id=actor_user_id,
+        action="trial.language",
+        entity="trial",
+        entity_id=trial.id,
+        trial_id=trial.id,
+        detail={"from": before.value, "to": language.value},
+    )
+    return before
