@@ -128,6 +128,17 @@ def test_the_same_task_meeting_and_reminder_in_each_ones_language(
     assert "Fri 18 Dec 2026, 10:00" in call_ranui and "Hakihea" not in call_ranui
 
 
+def test_the_summary_in_a_bilingual_channel(gore: Slack) -> None:
+    _groups(gore)
+    posted = gore.say("/summary", user=HEMI, channel=GORE)
+    assert not posted.ephemeral  # for the channel, so in the channel's language
+    assert posted.blocks[0]["text"]["text"] == "Gore District · whakarāpopototanga · summary"
+    assert "*Mahere Mahi · Action Plan*" in posted.text and "*Rōpū · Group*" in posted.text
+    english = gore.say("/summary", user=ARO, channel=RANUI)
+    assert english.blocks[0]["text"]["text"] == "Rānui · summary"
+    assert "*Action Plan*" in english.text
+
+
 def test_help_and_app_home_in_te_reo(gore: Slack, fake_slack: FakeSlack) -> None:
     _groups(gore)
     helped = gore.say("/task help", user=HEMI, channel=GORE)

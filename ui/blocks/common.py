@@ -31,6 +31,10 @@ def to_dicts(blocks: list[Block]) -> list[dict[str, Any]]:
     return [block.to_dict() for block in blocks]
 
 
+def bold(text: str) -> str:
+    return f"*{text}*"
+
+
 def labelled(name: str, value: str) -> str:
     """A labelled field: `*Owner*` over its value."""
     return f"*{name}*\n{value}"

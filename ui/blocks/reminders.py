@@ -158,7 +158,7 @@ def agenda_call(meeting: Meeting, trial_name: str, items: int, tz: ZoneInfo) -> 
 def checkin(trial_name: str, rows: list[TaskRow], today: date) -> Message:
     """The weekly check-in: each open task with its status buttons."""
     blocks: list[Block] = [
-        header(f"Weekly check-in · {trial_name}"),
+        header(label("Weekly check-in") + f" · {trial_name}"),
         section(
             f"How are your {plural(len(rows), 'open task')} going? A click records the "
             "status; *Add update* says more."

@@ -8,7 +8,17 @@ from zoneinfo import ZoneInfo
 from slack_sdk.models.blocks import Block, DividerBlock, SectionBlock
 
 from models.summaries import Measures, TrialSummary
-from ui.blocks.common import Message, context, header, markdown, section, split_lines, to_dicts
+from ui import i18n
+from ui.blocks.common import (
+    Message,
+    bold,
+    context,
+    header,
+    markdown,
+    section,
+    split_lines,
+    to_dicts,
+)
 from ui.blocks.group import SECTOR_TITLES
 from ui.blocks.indicators import headline
 from ui.blocks.programmes import funding_lines
@@ -23,6 +33,7 @@ from ui.formatting import (
     plural,
     said,
 )
+from ui.i18n import N_, label
 
 RAG_EMOJI = {
     "red": ":red_circle:",
@@ -30,7 +41,7 @@ RAG_EMOJI = {
     "green": ":large_green_circle:",
     "closed": ":white_circle:",
 }
-RAG_WORDS = {"red": "Red", "amber": "Amber", "green": "Green", "closed": "Closed"}
+RAG_WORDS = {"red": N_("Red"), "amber": N_("Amber"), "green": N_("Green"), "closed": N_("Closed")}
 LIST_LIMIT = 8
 
 
@@ -42,11 +53,19 @@ def _listed(rows: list[str], total: int, noun: str) -> str:
 
 
 def trial_summary(summary: TrialSummary, today: date, tz: ZoneInfo) -> Message:
-    """Everything the group should know, in one message posted to the channel."""
+    """Everything the group should know, in one message posted to the channel (in the
+    channel's language)."""
+    with i18n.for_channel():
+        return _trial_summary(summary, today, tz)
+
+
+def _trial_summary(summary: TrialSummary, today: date, tz: ZoneInfo) -> Message:
     m = summary.measures
     blocks: list[Block] = [
-        header(f"{m.trial.name} · summary"),
-        section(f"{RAG_EMOJI[m.status]} *{RAG_WORDS[m.status]}*: " + "; ".join(m.reasons) + "."),
+        header(m.trial.name + " · " + label("summary")),
+        section(
+            f"{RAG_EMOJI[m.status]} *{label(RAG_WORDS[m.status])}*: " + "; ".join(m.reasons) + "."
+        ),
         DividerBlock(),
     ]
     outcome_lines = [
@@ -56,13 +75,17 @@ def trial_summary(summary: TrialSummary, today: date, tz: ZoneInfo) -> Message:
     blocks += [
         section(chunk)
         for chunk in split_lines(
-            [f"*Action Plan* · {m.done} of {m.total} done ({m.percent}%)", *outcome_lines]
+            [
+                bold(label("Action Plan")) + f" · {m.done} of {m.total} done ({m.percent}%)",
+                *outcome_lines,
+            ]
         )
     ][:4]
     if m.indicators:
         blocks.append(
             section(
-                "*Indicators*\n"
+                bold(label("Indicators"))
+                + "\n"
                 + "\n".join(f"• {headline(series)}" for series in m.indicators[:10])
             )
         )
@@ -70,14 +93,16 @@ def trial_summary(summary: TrialSummary, today: date, tz: ZoneInfo) -> Message:
     if attention:
         blocks.append(
             section(
-                "*Overdue and blocked*\n"
+                bold(label("Overdue and blocked"))
+                + "\n"
                 + _listed(attention, m.overdue + m.blocked, "tasks (`/task list overdue`)")
             )
         )
     if summary.stale:
         blocks.append(
             section(
-                "*No update for 30 days*\n"
+                bold(label("No update for 30 days"))
+                + "\n"
                 + _listed([task_line(row, today) for row in summary.stale], m.stale, "tasks")
             )
         )
@@ -85,18 +110,22 @@ def trial_summary(summary: TrialSummary, today: date, tz: ZoneInfo) -> Message:
         f"*D-{d.id}* {said(d.title)} — {when(d.due_date, today)}"
         for d in (m.overdue_deadlines + m.next_deadlines)[:4]
     ]
-    blocks.append(section("*Reporting deadlines*\n" + ("\n".join(deadlines) or "_None open._")))
+    blocks.append(
+        section(
+            bold(label("Reporting deadlines")) + "\n" + ("\n".join(deadlines) or "_None open._")
+        )
+    )
     programmes = funding_lines(m.funding, today) if m.funding else []
     if programmes:
         blocks += [section(chunk) for chunk in split_lines(programmes)][:2]
     if m.next_meeting:
         meeting = (
-            f"*Next meeting*\nM-{m.next_meeting.id} "
+            bold(label("Next meeting")) + f"\nM-{m.next_meeting.id} "
             f"{format_datetime(m.next_meeting.starts_at, tz)} · "
             f"{plural(m.next_meeting_items, 'agenda item')}"
         )
     else:
-        meeting = "*Next meeting*\n_None scheduled._"
+        meeting = bold(label("Next meeting")) + "\n_None scheduled._"
     blocks.append(section(meeting))
     if summary.latest:
         lines = [
@@ -105,9 +134,11 @@ def trial_summary(summary: TrialSummary, today: date, tz: ZoneInfo) -> Message:
             f"{format_day_of(u.created_at, tz)}" + (f"\n      _{u.text[:150]}_" if u.text else "")
             for u in summary.latest
         ]
-        blocks.append(section("*Latest updates*\n" + "\n".join(lines)))
+        blocks.append(section(bold(label("Latest updates")) + "\n" + "\n".join(lines)))
     members = ", ".join(f"{SECTOR_TITLES[s]} {c}" for s, c in sorted(m.sectors.items()))
-    blocks.append(section(f"*Group* · {plural(m.members, 'member')}: {members or 'none yet'}"))
+    blocks.append(
+        section(bold(label("Group")) + f" · {plural(m.members, 'member')}: {members or 'none yet'}")
+    )
     if m.absent_sectors:
         missing = ", ".join(SECTOR_TITLES[s] for s in m.absent_sectors)
         blocks.append(context(f":warning: Not at the last two meetings: {missing}."))
