@@ -13,6 +13,7 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from urllib.error import URLError
 from zoneinfo import ZoneInfo
 
@@ -25,7 +26,7 @@ from models.metrics import CANVAS_EDITS
 from models.tables import Trial
 from slack_api.refusals import error_code
 from slack_api.reply import post
-from ui import canvas
+from ui import canvas, i18n
 from ui.blocks import canvas as notices
 from ui.blocks.common import Message
 
@@ -125,10 +126,15 @@ def publish(
         return Published()
     if trial.canvas_problem and not retry:
         return Published(problem=trial.canvas_problem)
-    data = gather(database=database, trial=trial, now=now, tz=tz)
-    sections = canvas.sections(data)
-    digests = {heading: _digest(text) for heading, text in sections}
-    kept: dict[str, str] = json.loads(trial.canvas_sections or "{}")
+    with i18n.speaking(trial.language):  # the canvas is the channel's: in its language
+        data = gather(database=database, trial=trial, now=now, tz=tz)
+        sections = canvas.sections(data)
+        whole = canvas.markdown(trial.name, data)
+        digests = _kept(sections)
+    kept: dict[str, Any] = json.loads(trial.canvas_sections or "{}")
+    # Each section is found by the heading it was last published under (a change of the
+    # channel's language renames them all).
+    shown: dict[str, str] = kept.get(HEADINGS) or {}
     result = Published()
     canvas_id = trial.canvas_id
     try:
@@ -136,7 +142,7 @@ def publish(
             try:
                 for heading, text in sections:
                     if kept.get(heading) != digests[heading]:
-                        _replace(client, canvas_id, heading, text)
+                        _replace(client, canvas_id, shown.get(heading, heading), text)
                         result.edits += 1
             except SlackApiError as error:
                 if error_code(error) != GONE:
@@ -148,10 +154,7 @@ def publish(
             answer = client.conversations_canvases_create(
                 channel_id=trial.channel_id,
                 title=canvas.title(trial.name),
-                document_content={
-                    "type": "markdown",
-                    "markdown": canvas.markdown(trial.name, data),
-                },
+                document_content={"type": "markdown", "markdown": whole},
             )
             canvas_id, result.created = str(answer["canvas_id"]), True
     except (SlackApiError, SlackRequestError, URLError, OSError) as error:
@@ -173,6 +176,17 @@ def publish(
                 stored.canvas_sections = json.dumps(digests)
                 session.add(stored)
     return result
+
+
+HEADINGS = "_headings"  # in `Trial.canvas_sections`: each section's heading as published
+
+
+def _kept(sections: list[tuple[str, str]]) -> dict[str, Any]:
+    """What is kept of a publication: each section's digest, and the headings shown (in
+    the language being spoken)."""
+    kept: dict[str, Any] = {heading: _digest(text) for heading, text in sections}
+    kept[HEADINGS] = {heading: canvas.shown_heading(heading) for heading, _ in sections}
+    return kept
 
 
 def _replace(client: WebClient, canvas_id: str, heading: str, text: str) -> None:
@@ -230,8 +244,10 @@ def adopt(
     )
     if not canvas_id:
         return False
-    data = gather(database=database, trial=trial, now=now, tz=tz)
-    sections = canvas.sections(data)
+    with i18n.speaking(trial.language):
+        data = gather(database=database, trial=trial, now=now, tz=tz)
+        sections = canvas.sections(data)
+        digests = _kept(sections)
     _wait(client, "canvases_edit")
     client.canvases_edit(
         canvas_id=canvas_id,
@@ -249,9 +265,7 @@ def adopt(
         stored = session.get(Trial, trial_id)
         if stored is not None:
             stored.canvas_id, stored.canvas_problem = str(canvas_id), None
-            stored.canvas_sections = json.dumps(
-                {heading: _digest(text) for heading, text in sections}
-            )
+            stored.canvas_sections = json.dumps(digests)
             session.add(stored)
     return True
 

@@ -20,6 +20,7 @@ from ui.blocks.indicators import number
 from ui.blocks.summaries import RAG_WORDS
 from ui.blocks.tasks import STATUS_WORDS
 from ui.formatting import format_date, format_datetime
+from ui.i18n import N_, label
 
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#])")  # emphasis, links, tags, headings
 
@@ -63,7 +64,7 @@ def sections(data: CanvasData) -> list[tuple[str, str]]:
         glance.append(
             "Not at the last two meetings: " + ", ".join(SECTOR_TITLES[s] for s in m.absent_sectors)
         )
-    out = [("The trial at a glance", "\n".join(f"- {line}" for line in glance))]
+    out = [(N_("The trial at a glance"), "\n".join(f"- {line}" for line in glance))]
 
     plan: list[str] = []
     by_outcome: dict[str, list[TaskRow]] = {}
@@ -80,7 +81,7 @@ def sections(data: CanvasData) -> list[tuple[str, str]]:
                 f"- {r.reference} {text(r.title)}: {person(r.owner_user_id)}{due}, "
                 f"{STATUS_WORDS[r.status].lower()}, {r.percent}%{flags}"
             )
-    out.append(("The Action Plan", "\n".join(plan) or "No tasks yet."))
+    out.append((N_("The Action Plan"), "\n".join(plan) or "No tasks yet."))
 
     meeting = m.next_meeting
     if meeting is None:
@@ -92,17 +93,22 @@ def sections(data: CanvasData) -> list[tuple[str, str]]:
             f"M-{meeting.id} {format_datetime(meeting.starts_at, data.tz)}{place}\n"
             + "\n".join(items)
         )
-    out.append(("The next meeting", next_one))
+    out.append((N_("The next meeting"), next_one))
 
     deadlines = [
         f"- D-{d.deadline.id} {text(d.deadline.title)}, due {format_date(d.deadline.due_date)}"
         + (" **overdue**" if d.deadline.due_date < data.today else "")
         for d in data.deadlines
     ]
-    out.append(("Reporting deadlines", "\n".join(deadlines) or "None open."))
+    out.append((N_("Reporting deadlines"), "\n".join(deadlines) or "None open."))
     indicators = [f"- {_indicator(s)}" for s in m.indicators]
-    out.append(("Headline indicators", "\n".join(indicators) or "None recorded yet."))
-    return [(heading, f"## {heading}\n{body}") for heading, body in out]
+    out.append((N_("Headline indicators"), "\n".join(indicators) or "None recorded yet."))
+    return [(heading, f"## {shown_heading(heading)}\n{body}") for heading, body in out]
+
+
+def shown_heading(heading: str) -> str:
+    """A section's heading as the channel reads it ("Te Mahere Mahi · The Action Plan")."""
+    return label(heading)
 
 
 def _indicator(series: Series) -> str:

@@ -199,3 +199,22 @@ def test_a_task_done_from_app_home_reaches_the_canvas(quick: Slack, fake_slack: 
     done = {"action_id": "task_done", "type": "button", "value": "1"}
     Interactions(quick).click(done, user=LISA, channel=None)  # no channel: App Home
     _until(lambda: "(1 of 1 done)" in _canvas_text(fake_slack, GORE))
+
+
+def test_a_bilingual_channel_has_its_canvas_renamed_in_place(
+    quick: Slack, fake_slack: FakeSlack
+) -> None:
+    quick.say(f"/group setup Gore District lead <@{LISA}|lisa>", user=DIRECTOR, channel=GORE)
+    quick.say("/task add Breakfast club due 15/12", user=LISA, channel=GORE)
+    _until(lambda: "T-1 Breakfast club" in _canvas_text(fake_slack, GORE))
+    quick.say("/group language channel bilingual", user=LISA, channel=GORE)
+    _until(lambda: "## Ngā tūtohu matua · Headline indicators" in _canvas_text(fake_slack, GORE))
+    text = _canvas_text(fake_slack, GORE)
+    # Each section replaced where it was, none added twice.
+    assert "## Te Mahere Mahi · The Action Plan" in text and text.count("The Action Plan") == 1
+    assert "## The Action Plan" not in text and "## Reporting deadlines" not in text
+    assert "Rātū, 15 Hakihea 2026 (Tue 15 Dec 2026)" in text
+    quick.say("/group language channel english", user=LISA, channel=GORE)
+    _until(lambda: "## Headline indicators" in _canvas_text(fake_slack, GORE))
+    assert "Te Mahere Mahi" not in _canvas_text(fake_slack, GORE)
+    assert len(fake_slack.calls_to("conversations.canvases.create")) == 1
