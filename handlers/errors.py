@@ -51,6 +51,7 @@ WHERE_TO_LOOK = {
     "agenda item": "`/agenda` shows the agenda.",
     "deadline": "`/deadline list` shows them.",
     "indicator": "`/indicator list` shows them.",
+    "programme": "`/programme list` shows them.",
 }
 
 

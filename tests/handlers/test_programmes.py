@@ -68,7 +68,7 @@ def test_bad_programmes_are_refused_with_a_reason_and_change_nothing(
         ("/programme add Breakfast club until 31/2/2027", "There is no 31 February 2027"),
         ("/programme add " + "x" * 2000, "keep it to 200"),
         ("/programme add funding 10k", "name is missing"),
-        ("/programme show P-99", "There is no programme P-99"),
+        ("/programme show P-99", "There is no programme P-99. `/programme list` shows them."),
         ("/programme show T-1", "T-1 is a task"),
         ("/programme set P-1", "Say the programme, the field"),
         ("/programme lsit", "Did you mean `/programme list`"),
