@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from sqlalchemy import or_, update
+from sqlalchemy import delete, or_, update
 from sqlmodel import Session, col, select
 
 from models.audit import record
@@ -26,6 +26,7 @@ from models.tables import (
     MeetingAttendance,
     Member,
     PendingChange,
+    PersonSetting,
     ProgrammeItem,
     ProgressUpdate,
     ReminderLedger,
@@ -55,6 +56,10 @@ USER_COLUMNS = (
 )
 
 
+# Rows that are only the person's own choices: deleted when they are forgotten.
+DELETED_ON_FORGET = ((PersonSetting, "slack_user_id"),)
+
+
 def _rows(session: Session, model: Any, **where: Any) -> list[dict[str, Any]]:
     query = select(model)
     for name, value in where.items():
@@ -81,6 +86,7 @@ def about(*, session: Session, user_id: str) -> dict[str, Any]:
         "deadlines_responsible": (
             _rows(session, Deadline, responsible_member_id=member_ids) if member_ids else []
         ),
+        "settings": _rows(session, PersonSetting, slack_user_id=user_id),
         "programmes_added": _rows(session, ProgrammeItem, created_by=user_id),
         "review_decisions": _rows(session, ReviewDecision, decided_by=user_id),
         "audit_entries": [
@@ -117,6 +123,9 @@ def forget(*, session: Session, user_id: str, actor_user_id: str) -> int:
     for model, name in USER_COLUMNS:
         column = getattr(model, name)
         result = session.execute(update(model).where(column == user_id).values({name: stand_in}))
+        changed += int(getattr(result, "rowcount", 0) or 0)
+    for own, key in DELETED_ON_FORGET:
+        result = session.execute(delete(own).where(getattr(own, key) == user_id))
         changed += int(getattr(result, "rowcount", 0) or 0)
     for entry in session.exec(select(AuditLog).where(col(AuditLog.detail).contains(user_id))):
         entry.detail = (entry.detail or "").replace(user_id, stand_in)

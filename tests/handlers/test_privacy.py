@@ -8,11 +8,11 @@ import json
 from sqlmodel import SQLModel, select
 
 from models.db import Database
-from models.privacy import USER_COLUMNS
+from models.privacy import DELETED_ON_FORGET, USER_COLUMNS
 from models.tables import AuditLog, Member, ProgressUpdate, Task
 from simulator.web_api import FakeSlack
 from tests.conftest import DIRECTOR, DIRECTORATE, GORE, HEMI, LISA
-from tests.harness.checks import assert_refused
+from tests.harness.checks import assert_refused, table_count
 from tests.harness.slack_requests import Slack
 
 
@@ -55,6 +55,7 @@ def test_forget_replaces_a_departed_persons_identity_everywhere(
         user=LISA,
         channel=GORE,
     )
+    gore.say("/group language māori", user=HEMI, channel=GORE)
     gore.say(f"/group remove <@{HEMI}|hemi>", user=LISA, channel=GORE)
     done = gore.say(f"/group forget <@{HEMI}|hemi>", user=DIRECTOR, channel=DIRECTORATE)
     assert "a former member" in done.text
@@ -64,6 +65,7 @@ def test_forget_replaces_a_departed_persons_identity_everywhere(
         update = session.exec(select(ProgressUpdate)).one()
         entries = session.exec(select(AuditLog)).all()
     assert member.slack_user_id.startswith("former-") and member.handle is None
+    assert table_count(database, "personsetting") == 0  # their own choices, gone
     assert task.created_by == update.author_user_id == member.slack_user_id
     assert task.title == "Breakfast club" and update.text == "Under way"  # content kept
     assert not [e for e in entries if HEMI in (e.actor_user_id + (e.detail or ""))]
@@ -80,5 +82,5 @@ def test_forget_knows_every_column_that_holds_a_person() -> None:
         for column in table.columns
         if column.name.endswith(("_by", "user_id", "recipient"))
     } - {("reminderledger", "claimed_by"), ("reviewdecision", "carried_by")}  # a process, an org
-    listed = {(model.__tablename__, name) for model, name in USER_COLUMNS}
+    listed = {(model.__tablename__, name) for model, name in USER_COLUMNS + DELETED_ON_FORGET}
     assert people == listed
