@@ -131,7 +131,7 @@ def remove(asker: Asker, tokens: list[Token]) -> Message:
     with asker.services.database.session() as session:
         group, trial = linked(asker, session)
         asker.require(Action.MANAGE_MEMBERS, group)
-        user_id, _ = groups.resolve_person(session=session, trial=trial, mention=who)
+        user_id, _handle = groups.resolve_person(session=session, trial=trial, mention=who)
         groups.remove_member(
             session=session, actor_user_id=asker.user_id, trial=trial, user_id=user_id
         )
