@@ -147,7 +147,7 @@ def list_members(asker: Asker, tokens: list[Token]) -> Message:
     if tokens:
         raise ParseError("`/group list` takes nothing after it.", example="/group list")
     with asker.services.database.session(write=False) as session:
-        _, trial = linked(asker, session)
+        _group, trial = linked(asker, session)
         members = groups.active_members(session=session, trial=trial)
     return blocks.member_list(trial, members)
 

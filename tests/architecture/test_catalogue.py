@@ -78,3 +78,19 @@ def test_marked_text_is_never_an_f_string() -> None:
         if pattern.search(line)
     ]
     assert found == []
+
+
+def test_no_module_that_translates_uses_underscore_as_a_variable() -> None:
+    """`for _, x in …` or `x, _ = …` in a module that imports `_` would make a later
+    `_("…")` there call whatever was unpacked."""
+    imports = re.compile(r"^from ui\.i18n import .*\b_\b", re.MULTILINE)
+    shadows = re.compile(r"(\bfor\s+_\s*[,\s]|\b_\s*,\s*\w+\s*(=|in\b)|,\s*_\s*(=|in\b)|^\s*_\s*=)")
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for folder in ("bot", "handlers", "scheduler", "slack_api", "ui")
+        for path in (ROOT / folder).rglob("*.py")
+        if imports.search(path.read_text())
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if shadows.search(line)
+    ]
+    assert found == []
