@@ -26,7 +26,7 @@ from ui.blocks import deadlines as blocks
 from ui.blocks import ids
 from ui.blocks.common import Message, notice
 from ui.formatting import format_date, mention, said
-from ui.i18n import N_
+from ui.i18n import N_, label
 from ui.parsing import (
     Token,
     join,
@@ -116,7 +116,9 @@ def list_deadlines(asker: Asker, tokens: list[Token]) -> Message:
                 "Open deadlines of every trial", rows, today, with_trial=True
             )
         rows = deadlines.listing(session=session, trial=group.trial)
-    return blocks.deadline_list(f"{said(group.trial.name)}: open deadlines", rows, today)
+    return blocks.deadline_list(
+        said(group.trial.name) + ": " + label("open deadlines"), rows, today
+    )
 
 
 def submit(asker: Asker, tokens: list[Token]) -> Message:

@@ -13,6 +13,8 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from ui.i18n import label
+
 SECTION_TEXT_LIMIT = 3000
 HEADER_TEXT_LIMIT = 150
 
@@ -100,7 +102,7 @@ def apology(reference: str) -> Message:
 def help_message(command: str, summary: str, usages: list[tuple[str, str]]) -> Message:
     """A command's help: what it does, each usage with a line of explanation."""
     lines = [f"`{usage}`\n{explanation}" for usage, explanation in usages]
-    blocks: list[Block] = [header(f"{command} help"), section(summary)]
+    blocks: list[Block] = [header(command + " " + label("help")), section(summary)]
     chunk: list[str] = []
     for line in lines:
         if sum(len(x) + 2 for x in chunk) + len(line) > SECTION_TEXT_LIMIT - 100:

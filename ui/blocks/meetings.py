@@ -55,7 +55,7 @@ def calendar_button(meeting: Meeting) -> ButtonElement:
 
 
 def meeting_list(trial_name: str, rows: list[MeetingRow], tz: ZoneInfo) -> Message:
-    blocks: list[Block] = [header(f"{trial_name}: coming meetings")]
+    blocks: list[Block] = [header(trial_name + ": " + label("coming meetings"))]
     if not rows:
         blocks.append(
             section(
