@@ -93,8 +93,9 @@ def test_the_console_takes_the_commands_dates_finds_channels_shows_home_and_late
         raise AssertionError(f"{line!r} never printed {expect!r}: {''.join(seen[start:])}")
 
     try:
-        remind = type_and_wait(":remind 14/12 9am", "the scheduler would send")
-        assert "At Mon 14 Dec 2026, 09:00" in remind and " · “" in remind  # each first line
+        # Waits for the first reminder's line (its first line, quoted), not just the heading.
+        remind = type_and_wait(":remind 14/12 9am", " · “")
+        assert "At Mon 14 Dec 2026, 09:00 the scheduler would send" in remind
         assert "There is no 31 February" in type_and_wait(":remind 31/2 9am", "⚠")
         assert "#rānui" in type_and_wait(":channel ranui", "You are now in")
         assert "#gore-district" in type_and_wait(":channel Gore District", "You are now in")
