@@ -7,6 +7,7 @@ from slack_sdk.models.blocks import ActionsBlock, ButtonElement
 from ui.blocks import ids
 from ui.blocks.common import Message, notice, section, to_dicts
 from ui.formatting import said
+from ui.i18n import label
 
 WHAT_TO_ASK = {
     "canvas_disabled_user_team": "canvases are turned off for this workspace",
@@ -42,7 +43,7 @@ def channel_has_canvas(trial_name: str, trial_id: int) -> Message:
     button = ActionsBlock(
         elements=[
             ButtonElement(
-                text="Add the plan to this canvas",
+                text=label("Add the plan to this canvas"),
                 action_id=ids.CANVAS_ADOPT,
                 value=str(trial_id),
                 style="primary",

@@ -182,9 +182,14 @@ def move_prompt(trial: Trial, pending_id: int) -> Message:
     buttons = ActionsBlock(
         elements=[
             ButtonElement(
-                text="Move it here", action_id=ids.GROUP_MOVE, value=str(pending_id), style="danger"
+                text=label("Move it here"),
+                action_id=ids.GROUP_MOVE,
+                value=str(pending_id),
+                style="danger",
             ),
-            ButtonElement(text="Cancel", action_id=ids.GROUP_MOVE_CANCEL, value=str(pending_id)),
+            ButtonElement(
+                text=label("Cancel"), action_id=ids.GROUP_MOVE_CANCEL, value=str(pending_id)
+            ),
         ]
     )
     return Message(text=text, blocks=to_dicts([section(text), buttons]))

@@ -22,6 +22,7 @@ from ui.blocks.common import Message, context, header, markdown, section, to_dic
 from ui.blocks.group import describe_member
 from ui.blocks.meetings import ITEMS_SHOWN, STATUS_WORDS, attendance_text, where
 from ui.formatting import format_datetime, mention, plural, said
+from ui.i18n import label
 
 SECTION_ROOM = 2900  # of a section's 3,000 characters, leaving room for a heading
 
@@ -123,7 +124,7 @@ def meeting_record(
             ActionsBlock(
                 elements=[
                     ButtonElement(
-                        text="Record minutes",
+                        text=label("Record minutes"),
                         action_id=ids.MINUTES_FORM,
                         value=str(meeting.id),
                         style="primary",
@@ -137,7 +138,9 @@ def meeting_record(
     shown = min(ITEMS_SHOWN, 50 - len(blocks) - 3)
     for item in items[:shown]:
         accessory = (
-            ButtonElement(text="Make a task", action_id=ids.AGENDA_TO_TASK, value=str(item.id))
+            ButtonElement(
+                text=label("Make a task"), action_id=ids.AGENDA_TO_TASK, value=str(item.id)
+            )
             if meeting.status == "held"
             else None
         )
@@ -178,12 +181,12 @@ def replace_or_add(meeting: Meeting, pending_id: int, tz: ZoneInfo) -> Message:
     buttons = ActionsBlock(
         elements=[
             ButtonElement(
-                text="Replace", action_id=ids.MINUTES_REPLACE, value=value, style="danger"
+                text=label("Replace"), action_id=ids.MINUTES_REPLACE, value=value, style="danger"
             ),
             ButtonElement(
-                text="Add to them", action_id=ids.MINUTES_ADD, value=value, style="primary"
+                text=label("Add to them"), action_id=ids.MINUTES_ADD, value=value, style="primary"
             ),
-            ButtonElement(text="Cancel", action_id=ids.MINUTES_CANCEL, value=value),
+            ButtonElement(text=label("Cancel"), action_id=ids.MINUTES_CANCEL, value=value),
         ]
     )
     return Message(text=text, blocks=to_dicts([section(text), buttons]))

@@ -194,11 +194,11 @@ def _task_card(
 def _row_menu(row: TaskRow) -> OverflowMenuElement:
     # An overflow menu holds at most five options.
     options = [
-        Option(text="Show", value=f"show:{row.id}"),
-        Option(text="Add update", value=f"update:{row.id}"),
-        Option(text="Done", value=f"done:{row.id}"),
-        Option(text="At risk", value=f"{TaskStatus.AT_RISK.value}:{row.id}"),
-        Option(text="Blocked", value=f"{TaskStatus.BLOCKED.value}:{row.id}"),
+        Option(text=label("Show"), value=f"show:{row.id}"),
+        Option(text=label("Add update"), value=f"update:{row.id}"),
+        Option(text=label("Done"), value=f"done:{row.id}"),
+        Option(text=label("At risk"), value=f"{TaskStatus.AT_RISK.value}:{row.id}"),
+        Option(text=label("Blocked"), value=f"{TaskStatus.BLOCKED.value}:{row.id}"),
     ]
     return OverflowMenuElement(action_id=ids.TASK_MENU, options=options)
 
@@ -220,7 +220,7 @@ def task_list(
     if page.page > 1:
         buttons.append(
             ButtonElement(
-                text="‹ Previous",
+                text=label("‹ Previous"),
                 action_id=f"{ids.TASK_LIST_PAGE}_prev",
                 value=json.dumps({"q": arguments[:1500], "p": page.page - 1}),
             )
@@ -228,7 +228,7 @@ def task_list(
     if page.page < page.pages:
         buttons.append(
             ButtonElement(
-                text="Next ›",
+                text=label("Next ›"),
                 action_id=f"{ids.TASK_LIST_PAGE}_next",
                 value=json.dumps({"q": arguments[:1500], "p": page.page + 1}),
             )
