@@ -12,10 +12,8 @@ from handlers.permissions import Action
 from models import archive, groups, reports, summaries
 from models.db import Database
 from models.errors import ParseError, UserError
-from models.groups import ENDED
 from models.periods import Period
 from models.tables import Trial, pk
-from models.types import TrialStatus
 from slack_api.reply import send
 from ui import archive as zipped
 from ui import documents
@@ -68,12 +66,7 @@ def handover(asker: Asker, tokens: list[Token]) -> Message:
     with services.database.session(write=False) as session:
         group, trial = linked(asker, session)
         asker.require(Action.HAND_OVER, group)
-        if TrialStatus(trial.status) not in ENDED:
-            raise UserError(
-                f"{said(trial.name)} is {trial.status}. Its records are handed over once it is "
-                "locally-led, exited or concluded; the Director sets that with "
-                "`/group status locally-led`."
-            )
+        groups.require_ended(trial)
         again = trial.handed_over_at is not None
     if asker.respond is not None:
         send(

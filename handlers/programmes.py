@@ -3,6 +3,7 @@ hub), and its coordination items; their providers, funding and contracts."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from slack_bolt import App
@@ -50,11 +51,17 @@ def programme_here(
 
 
 def row_of(session: Session, item: ProgrammeItem) -> ItemRow:
-    return next(
-        r
-        for r in programmes.rows(session=session, trial_ids=[item.trial_id])
-        if r.item.id == item.id
-    )
+    (row,) = programmes.rows(session=session, trial_ids=[item.trial_id], item_id=item.id)
+    return row
+
+
+def _in_order(start: date | None, end: date | None, example: str) -> None:
+    """A contract ends on or after it starts."""
+    if start and end and end < start:
+        raise ParseError(
+            f"The contract can't end ({format_date(end)}) before it starts ({format_date(start)}).",
+            example=example,
+        )
 
 
 def _values(asker: Asker, keywords: dict[str, list[Token]], example: str) -> dict[str, Any]:
@@ -74,12 +81,7 @@ def _values(asker: Asker, keywords: dict[str, list[Token]], example: str) -> dic
         values["outcome"] = parse_title(
             join(keywords["outcome"]), what="outcome", limit=TITLE_LENGTH
         )
-    start, end = values.get("from_date"), values.get("until_date")
-    if start and end and end < start:
-        raise ParseError(
-            f"The contract can't end ({format_date(end)}) before it starts ({format_date(start)}).",
-            example=example,
-        )
+    _in_order(values.get("from_date"), values.get("until_date"), example)
     return values
 
 
@@ -180,12 +182,7 @@ def set_field(asker: Asker, tokens: list[Token]) -> Message:
             ).id
         start = value if column == "from_date" else item.from_date
         end = value if column == "until_date" else item.until_date
-        if start and end and end < start:
-            raise ParseError(
-                f"The contract can't end ({format_date(end)}) before it starts "
-                f"({format_date(start)}).",
-                example=example,
-            )
+        _in_order(start, end, example)
         programmes.change(
             session=session, item=item, column=column, value=value, actor_user_id=asker.user_id
         )

@@ -42,12 +42,8 @@ NOTE_SEPARATOR = re.compile(r"\s+[—–-]\s+|;\s+|:\s+|,\s+")
 
 
 def show(asker: Asker, tokens: list[Token]) -> Message:
-    """The trial's review: every item, decided or still to decide, and the days left."""
-    if tokens:
-        raise ParseError(
-            "`/transition` alone shows the review; to decide, use `/transition decide`.",
-            example=DECIDE_EXAMPLE,
-        )
+    """The trial's review: every item, decided or still to decide, and the days left.
+    (The registry routes only `/transition` alone here.)"""
     with asker.services.database.session(write=False) as session:
         _, trial = linked(asker, session)
         if trial.review_deadline_id is None:

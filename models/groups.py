@@ -291,15 +291,20 @@ STILL_RUNNING = frozenset({TrialStatus.ACTIVE, TrialStatus.TRANSITIONING})
 ENDED = frozenset({TrialStatus.LOCALLY_LED, TrialStatus.EXITED, TrialStatus.CONCLUDED})
 
 
+def require_ended(trial: Trial) -> None:
+    """Refused unless the trial has ended (locally-led, exited or concluded)."""
+    if TrialStatus(trial.status) not in ENDED:
+        raise UserError(
+            f"“{trial.name}” is {trial.status}. Its records are handed over once it is "
+            "locally-led, exited or concluded; the Director sets its status."
+        )
+
+
 def hand_over(
     *, session: Session, trial: Trial, actor_user_id: str, files: dict[str, str], at: datetime
 ) -> None:
     """The trial's archive is made: from now on it is read-only. `files`: name → SHA-256."""
-    if TrialStatus(trial.status) not in ENDED:
-        raise UserError(
-            f"“{trial.name}” is {trial.status}. Its records are handed over once it is "
-            "locally-led, exited or concluded."
-        )
+    require_ended(trial)
     trial.handed_over_at, trial.handed_over_by = at, actor_user_id
     session.add(trial)
     record(

@@ -12,6 +12,14 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+
+def months_on(start: date, months: int) -> date:
+    """The same day `months` later (the month's last day when it is shorter)."""
+    index = start.month - 1 + months
+    year, month = start.year + index // 12, index % 12 + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
 TERM_MONTHS = {1: (2, 4), 2: (5, 7), 3: (7, 9), 4: (10, 12)}
 MONTH_ABBREVIATIONS = {calendar.month_abbr[m]: m for m in range(1, 13)}
 _LABEL = re.compile(

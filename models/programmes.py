@@ -139,17 +139,19 @@ def end(*, session: Session, item: ProgrammeItem, on: date, actor_user_id: str) 
     )
 
 
-def rows(*, session: Session, trial_ids: list[int]) -> list[ItemRow]:
-    """Every item of these trials, with outcome and decision, in one query: the
-    programmes first, then coordination, each by name."""
-    found = session.exec(
+def rows(*, session: Session, trial_ids: list[int], item_id: int | None = None) -> list[ItemRow]:
+    """Every item of these trials (or the one `item_id`), with outcome and decision, in
+    one query: the programmes first, then coordination, each by name."""
+    query = (
         select(ProgrammeItem, Outcome.name, ReviewDecision)
         .outerjoin(Outcome, col(Outcome.id) == ProgrammeItem.outcome_id)
         .outerjoin(ReviewDecision, col(ReviewDecision.programme_item_id) == ProgrammeItem.id)
         .where(col(ProgrammeItem.trial_id).in_(trial_ids))
         .order_by(col(ProgrammeItem.coordination), col(ProgrammeItem.name), col(ProgrammeItem.id))
-    ).all()
-    return [ItemRow(item, outcome, decision) for item, outcome, decision in found]
+    )
+    if item_id is not None:
+        query = query.where(col(ProgrammeItem.id) == item_id)
+    return [ItemRow(item, outcome, decision) for item, outcome, decision in session.exec(query)]
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,6 @@ it is funded after, by a due date six months on. The due date is a deadline of t
 
 from __future__ import annotations
 
-import calendar
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -15,21 +14,13 @@ from sqlmodel import Session, col, select
 from models import deadlines
 from models.audit import record
 from models.errors import UserError
+from models.periods import months_on
 from models.programmes import ItemRow, rows
 from models.tables import Deadline, ProgrammeItem, ReviewDecision, Trial, pk
 from models.types import DeadlineStatus, ReviewDecisionKind, TrialStatus, utcnow
 
 REVIEW_TITLE = "Transition review: decide every programme and coordination item"
 REVIEW_MONTHS = 6
-
-
-def months_on(start: date, months: int) -> date:
-    """The same day `months` later (the month's last day when it is shorter)."""
-    index = start.month - 1 + months
-    year, month = start.year + index // 12, index % 12 + 1
-    return start.replace(
-        year=year, month=month, day=min(start.day, calendar.monthrange(year, month)[1])
-    )
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from models.errors import ParseError
 from models.people import Mention
-from models.periods import TERM_MONTHS, Period, month_end
+from models.periods import TERM_MONTHS, Period, month_end, months_on
 from models.text import fold, strip_invisible
 from ui.formatting import format_date
 
@@ -269,12 +269,6 @@ def _without_year(day: int, month: int, today: date, typed: str) -> date:
     return next(d for d in dates if d >= today)
 
 
-def _add_months(start: date, months: int) -> date:
-    month_index = start.month - 1 + months
-    year, month = start.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
-
-
 def _month(word: str) -> int | None:
     return MONTHS.get(word.lower().rstrip("."))
 
@@ -310,7 +304,7 @@ def parse_date(text: str, *, today: date) -> date:
         if words[2] in UNITS:
             return today + timedelta(days=amount * UNITS[words[2]])
         if words[2] in MONTH_UNITS:
-            return _add_months(today, amount)
+            return months_on(today, amount)
         raise bad
 
     if len(words) == 1:
