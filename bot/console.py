@@ -37,6 +37,7 @@ from models.tables import Member, Trial
 from scheduler.sweep import process_name, sweep
 from slack_api.canvases import canvas_markdown
 from ui.formatting import format_datetime
+from ui.i18n import _
 from ui.parsing import fold, local_datetime, split_date_time, tokenize
 from ui.render import Action, render_message
 
@@ -163,7 +164,7 @@ class Console:
 
     def _print(self, kind: str, payload: dict[str, Any], *, late: bool = False) -> None:
         if kind == "home":
-            self.say(f"(App Home of @{self.name_of(self.user)})")
+            self.say(_("(App Home of @{name_of})").format(name_of=self.name_of(self.user)))
             self.actions = []
             rendered = render_message(
                 {"blocks": payload.get("blocks", [])}, self.name_of, self.actions
@@ -171,29 +172,29 @@ class Console:
             self.action_channel = None
             self.say(rendered.text + "\n")
         elif kind == "modal" and late:
-            self.say("(a form came too late to fill in here; run the command again)")
+            self.say(_("(a form came too late to fill in here; run the command again)"))
         elif kind == "file":
-            self.say(f"📎 file saved: {payload['path']}")
+            self.say(_("📎 file saved: {path}").format(path=payload["path"]))
         elif kind == "modal":
             fill_modal(self, payload)
         else:
             where = payload.get("channel")
             if where and where != self.channel:
                 label = (
-                    "direct message to @" + self.name_of(where)
+                    _("direct message to @") + self.name_of(where)
                     if where.startswith(("U", "W"))
-                    else f"posted in {where}"
+                    else _("posted in {where}").format(where=where)
                 )
                 self.say(f"({label})")
             elif payload.get("response_type", "ephemeral") == "ephemeral" and not where:
-                self.say("(only you can see this)")
+                self.say(_("(only you can see this)"))
             self.actions = []
             rendered = render_message(payload, self.name_of, self.actions)
             self.action_channel = where if where else self.channel
             self.say(rendered.text + "\n")
 
     def command(self, line: str) -> None:
-        name, _, text = line.partition(" ")
+        name, _ignored, text = line.partition(" ")
         body = urlencode(
             {
                 "token": "console",
@@ -215,14 +216,18 @@ class Console:
             names = command_names(self.settings)
             known = [names.name(f.command) for f in FAMILIES]
             nearest = nearest_word(name.lower(), known)
-            guess = f" Did you mean {nearest}?" if nearest else ""
-            self.say(f"There is no {name} command.{guess} Try {names.name('/group')} help.")
+            guess = _(" Did you mean {nearest}?").format(nearest=nearest) if nearest else ""
+            self.say(
+                _("There is no {name} command.{guess} Try {name2} help.").format(
+                    name=name, guess=guess, name2=names.name("/group")
+                )
+            )
             return
         self._show()
 
     def press(self, number: int) -> None:
         if not 1 <= number <= len(self.actions):
-            self.say("There is no button with that number on the last message.")
+            self.say(_("There is no button with that number on the last message."))
             return
         chosen = self.actions[number - 1]
         action: dict[str, Any] = {
@@ -250,7 +255,7 @@ class Console:
             "container": {"type": "message", "channel_id": channel},
             "response_url": self.slack.response_url(),
         }
-        self.say(f"(pressed “{chosen.label}”)")
+        self.say(_("(pressed “{label}”)").format(label=chosen.label))
         self._dispatch(urlencode({"payload": json.dumps(payload)}))
         self._show()
 
@@ -297,7 +302,7 @@ class Console:
         with self.database.session(write=False) as session:
             trial = session.exec(select(Trial).where(Trial.channel_id == self.channel)).first()
         if trial is None:
-            self.say("This channel isn't linked to a trial, so it has no canvas.")
+            self.say(_("This channel isn't linked to a trial, so it has no canvas."))
             return
         now = datetime.now(self.settings.tz)
         self.say(canvas_markdown(database=self.database, trial=trial, now=now, tz=self.settings.tz))
@@ -336,7 +341,7 @@ class Console:
         try:
             now = self.when(typed)
         except ParseError as error:
-            self.say(f"⚠ {error.message} For example: :remind 14/12 9am")
+            self.say(_("⚠ {message} For example: :remind 14/12 9am").format(message=error.message))
             return
         result = sweep(
             now=now,
@@ -347,17 +352,22 @@ class Console:
             dry_run=True,
         )
         self.say(
-            f"At {format_datetime(now, self.settings.tz)} the scheduler would send "
-            f"{len(result.lines)}:"
+            _("At {when} the scheduler would send {count}:").format(
+                when=format_datetime(now, self.settings.tz), count=len(result.lines)
+            )
         )
         for line in result.lines:  # people by their handles, as in the rest of the console
             self.say("  " + PERSON.sub(lambda found: "@" + self.name_of(found[0]), line))
 
     def run(self) -> int:
-        self.say("advisory-bot console. :help for help, :quit to leave.")
+        self.say(_("advisory-bot console. :help for help, :quit to leave."))
         threading.Thread(target=self._print_late, name="console-late", daemon=True).start()
         while True:
-            line = self.read(f"@{self.name_of(self.user)} in {self.channel_label()}> ")
+            line = self.read(
+                _("@{name_of} in {channel_label}> ").format(
+                    name_of=self.name_of(self.user), channel_label=self.channel_label()
+                )
+            )
             if line is None or line in (":quit", ":q", ":exit"):
                 self._closed.set()
                 self.say("Bye.")
@@ -373,12 +383,18 @@ class Console:
                 user = self.user_named(line[4:].strip())
                 if user:
                     self.user = user
-                    self.say(f"You are now @{self.name_of(user)}.")
+                    self.say(_("You are now @{name_of}.").format(name_of=self.name_of(user)))
                 else:
-                    self.say(f"I don't know {line[4:].strip()}. Try a handle like @aroha.gor.")
+                    self.say(
+                        _("I don't know {line}. Try a handle like @aroha.gor.").format(
+                            line=line[4:].strip()
+                        )
+                    )
             elif line.startswith(":channel "):
                 self.channel = self.channel_named(line[9:].strip())
-                self.say(f"You are now in {self.channel_label()}.")
+                self.say(
+                    _("You are now in {channel_label}.").format(channel_label=self.channel_label())
+                )
             elif line.startswith(":remind"):
                 self.remind(line[7:].strip())
             elif line == ":home":
@@ -388,4 +404,4 @@ class Console:
             elif line == ":help":
                 self.say(HELP)
             else:
-                self.say("Type a slash command (e.g. /task list), a button's number, or :help.")
+                self.say(_("Type a slash command (e.g. /task list), a button's number, or :help."))

@@ -20,7 +20,7 @@ from models.tables import TITLE_LENGTH, AgendaItem, Meeting, Trial
 from ui.blocks import meetings as blocks
 from ui.blocks.common import Message, notice
 from ui.formatting import mention, said
-from ui.i18n import N_
+from ui.i18n import N_, _
 from ui.parsing import Token, join, parse_reference, parse_title, take_reference
 
 ADD_EXAMPLE = "/agenda add Funding for the youth hub"
@@ -52,7 +52,7 @@ def _meeting(asker: Asker, session: Session, trial: Trial, reference: str | None
 def add(asker: Asker, tokens: list[Token]) -> Message:
     """Any member: add an item to the next meeting (or `for M-5`)."""
     tokens, meeting_ref = take_reference(tokens, "for", "M")
-    title = parse_title(join(tokens), what="agenda item", limit=TITLE_LENGTH)
+    title = parse_title(join(tokens), what=_("agenda item"), limit=TITLE_LENGTH)
     with asker.services.database.session() as session:
         group, trial = linked(asker, session)
         asker.require(Action.ADD_AGENDA_ITEM, group)
@@ -61,8 +61,15 @@ def add(asker: Asker, tokens: list[Token]) -> Message:
             session=session, meeting=meeting, title=title, actor_user_id=asker.user_id
         )
     return notice(
-        f"{mention(asker.user_id)} added *A-{item.id}* “{title}” to the agenda of *M-{meeting.id}* "
-        f"(item {item.position}).",
+        _(
+            "{person} added *A-{item}* “{title}” to the agenda of *M-{meeting}* (item {position})."
+        ).format(
+            person=mention(asker.user_id),
+            item=item.id,
+            title=title,
+            meeting=meeting.id,
+            position=item.position,
+        ),
         in_channel=True,
     )
 
@@ -70,9 +77,9 @@ def add(asker: Asker, tokens: list[Token]) -> Message:
 def show(asker: Asker, tokens: list[Token]) -> Message:
     """The agenda of the next meeting, or of M-5, posted to the channel."""
     if len(tokens) > 1:
-        raise ParseError("Give one meeting.", example="/agenda show M-5")
+        raise ParseError(_("Give one meeting."), example="/agenda show M-5")
     with asker.services.database.session(write=False) as session:
-        _, trial = linked(asker, session)
+        _ignored, trial = linked(asker, session)
         meeting = _meeting(asker, session, trial, tokens[0].text if tokens else None)
         items = meetings.agenda(session=session, meeting=meeting)
     return blocks.agenda_message(trial.name, meeting, items, asker.services.settings.tz)
@@ -82,12 +89,16 @@ def _editable_item(
     asker: Asker, session: Session, tokens: list[Token], example: str
 ) -> tuple[AgendaItem, Meeting, Trial]:
     if not tokens:
-        raise ParseError("Say which item.", example=example)
+        raise ParseError(_("Say which item."), example=example)
     item, meeting, trial = item_here(asker, session, parse_reference(tokens[0].text, "A").number)
     group = groups.load_group(session=session, user_id=asker.user_id, trial=trial)
     asker.require(Action.EDIT_AGENDA_ITEM, group, owner_user_id=item.proposer_user_id)
     if meeting.status != "scheduled":
-        raise UserError(f"M-{meeting.id} is {meeting.status}, so its agenda can't change.")
+        raise UserError(
+            _("M-{meeting} is {status}, so its agenda can't change.").format(
+                meeting=meeting.id, status=meeting.status
+            )
+        )
     return item, meeting, trial
 
 
@@ -95,15 +106,16 @@ def remove(asker: Asker, tokens: list[Token]) -> Message:
     """Proposer, lead or chair: take an item off the agenda."""
     example = "/agenda remove A-7"
     if len(tokens) > 1:
-        raise ParseError("Remove one item at a time.", example=example)
+        raise ParseError(_("Remove one item at a time."), example=example)
     with asker.services.database.session() as session:
-        item, meeting, _ = _editable_item(asker, session, tokens, example)
+        item, meeting, _ignored = _editable_item(asker, session, tokens, example)
         meetings.remove_item(
             session=session, item=item, meeting=meeting, actor_user_id=asker.user_id
         )
     return notice(
-        f"{mention(asker.user_id)} took *A-{item.id}* “{said(item.title)}” off the agenda of "
-        f"*M-{meeting.id}*.",
+        _("{person} took *A-{item}* “{title}” off the agenda of *M-{meeting}*.").format(
+            person=mention(asker.user_id), item=item.id, title=said(item.title), meeting=meeting.id
+        ),
         in_channel=True,
     )
 
@@ -112,7 +124,7 @@ def move(asker: Asker, tokens: list[Token]) -> Message:
     """Proposer, lead or chair: move an item to a position (1 is first)."""
     example = "/agenda move A-7 1"
     if len(tokens) != 2 or not tokens[1].text.isdigit():
-        raise ParseError("Say which item and its new position.", example=example)
+        raise ParseError(_("Say which item and its new position."), example=example)
     with asker.services.database.session() as session:
         item, meeting, trial = _editable_item(asker, session, tokens, example)
         meetings.move_item(
@@ -124,7 +136,7 @@ def move(asker: Asker, tokens: list[Token]) -> Message:
         )
         items = meetings.agenda(session=session, meeting=meeting)
     return blocks.agenda_message(
-        trial.name, meeting, items, asker.services.settings.tz, title="Agenda (reordered)"
+        trial.name, meeting, items, asker.services.settings.tz, title=_("Agenda (reordered)")
     )
 
 

@@ -27,6 +27,7 @@ from ui import i18n
 from ui.blocks.common import Message
 from ui.command_names import CommandNames
 from ui.formatting import said
+from ui.i18n import _
 
 T = TypeVar("T")
 
@@ -182,8 +183,10 @@ def linked(asker: Asker, session: Session) -> tuple[Group, Trial]:
     group = load_group(session=session, user_id=asker.user_id, channel_id=asker.channel_id)
     if group.trial is None:
         raise UserError(
-            "This channel isn't linked to a trial yet. The Director can link it with "
-            "`/group setup <Trial name>`."
+            _(
+                "This channel isn't linked to a trial yet. The Director can link it with "
+                "`/group setup <Trial name>`."
+            )
         )
     return group, group.trial
 
@@ -203,15 +206,24 @@ def in_this_trial(asker: Asker, session: Session, trial_id: int, reference: str)
     )
     if here is not None and here.trial is not None:
         where = (
-            f" Use it in {said(trial.name)}'s channel (<#{trial.channel_id}>)."
+            _(" Use it in {trial}'s channel (<#{channel_id}>).").format(
+                trial=said(trial.name), channel_id=trial.channel_id
+            )
             if trial.channel_id
             else ""
         )
         raise UserError(
-            f"{reference} belongs to {said(trial.name)}, not {said(here.trial.name)}.{where}"
+            _("{reference} belongs to {trial}, not {trial2}.{where}").format(
+                reference=reference,
+                trial=said(trial.name),
+                trial2=said(here.trial.name),
+                where=where,
+            )
         )
     if asker.actor.is_director or active_member(
         session=session, trial=trial, user_id=asker.user_id
     ):
         return trial
-    raise UserError(f"There is no {reference} in the trials you belong to.")
+    raise UserError(
+        _("There is no {reference} in the trials you belong to.").format(reference=reference)
+    )

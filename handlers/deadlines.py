@@ -26,7 +26,7 @@ from ui.blocks import deadlines as blocks
 from ui.blocks import ids
 from ui.blocks.common import Message, notice
 from ui.formatting import format_date, mention, said
-from ui.i18n import N_, label
+from ui.i18n import N_, _, label
 from ui.parsing import (
     Token,
     join,
@@ -45,7 +45,7 @@ def deadline_here(
     asker: Asker, session: Session, tokens: list[Token], example: str, *, lock: bool = False
 ) -> tuple[Deadline, Trial]:
     if not tokens:
-        raise ParseError("Say which deadline.", example=example)
+        raise ParseError(_("Say which deadline."), example=example)
     number = parse_reference(tokens[0].text, "D").number
     deadline = deadlines.get_deadline(session=session, number=number, lock=lock)
     return deadline, in_this_trial(asker, session, deadline.trial_id, f"D-{number}")
@@ -55,9 +55,9 @@ def add(asker: Asker, tokens: list[Token]) -> Message:
     """Lead: add a deadline; Director: `national` adds it to every active trial."""
     national = bool(tokens) and tokens[-1].is_word("national")
     head, keywords = split_keywords(tokens[:-1] if national else tokens, {"due", "owner"})
-    title = parse_title(join(head), what="deadline title", limit=TITLE_LENGTH)
+    title = parse_title(join(head), what=_("deadline title"), limit=TITLE_LENGTH)
     if "due" not in keywords:
-        raise ParseError("Say when it is due.", example=ADD_EXAMPLE)
+        raise ParseError(_("Say when it is due."), example=ADD_EXAMPLE)
     today = asker.services.today()
     due = parse_date_to_come(join(keywords["due"]), today=today, example=ADD_EXAMPLE)
     with asker.services.database.session() as session:
@@ -68,7 +68,7 @@ def add(asker: Asker, tokens: list[Token]) -> Message:
             asker.require(Action.NATIONAL, group)
             if "owner" in keywords:
                 raise ParseError(
-                    "A national deadline belongs to each trial's lead; leave out `owner`."
+                    _("A national deadline belongs to each trial's lead; leave out `owner`.")
                 )
             made = deadlines.add_national(
                 session=session, title=title, due_date=due, actor_user_id=asker.user_id
@@ -91,13 +91,21 @@ def add(asker: Asker, tokens: list[Token]) -> Message:
         )
         responsible = deadlines.responsible_of(session=session, deadline=deadline)
     who = (
-        f" {mention(responsible)} is responsible."
+        _(" {person} is responsible.").format(person=mention(responsible))
         if responsible
-        else " Nobody is responsible yet: the trial has no lead."
+        else _(" Nobody is responsible yet: the trial has no lead.")
     )
     return notice(
-        f":calendar: {mention(asker.user_id)} added *D-{deadline.id}* “{title}” for "
-        f"{said(trial.name)}, due {format_date(due)}.{who}",
+        _(
+            ":calendar: {person} added *D-{deadline}* “{title}” for {trial}, due {date}.{who}"
+        ).format(
+            person=mention(asker.user_id),
+            deadline=deadline.id,
+            title=title,
+            trial=said(trial.name),
+            date=format_date(due),
+            who=who,
+        ),
         in_channel=True,
     )
 
@@ -113,7 +121,7 @@ def list_deadlines(asker: Asker, tokens: list[Token]) -> Message:
             asker.require(Action.NATIONAL, group)
             rows = deadlines.listing(session=session, trial=None)
             return blocks.deadline_list(
-                "Open deadlines of every trial", rows, today, with_trial=True
+                _("Open deadlines of every trial"), rows, today, with_trial=True
             )
         rows = deadlines.listing(session=session, trial=group.trial)
     return blocks.deadline_list(
@@ -129,7 +137,7 @@ def submit(asker: Asker, tokens: list[Token]) -> Message:
         link = parse_link(tokens[1].text) or tokens[1].text
         if len(tokens) > 2 or not link.startswith(("http://", "https://")):
             raise ParseError(
-                "After the deadline, give only a link to what was submitted.", example=example
+                _("After the deadline, give only a link to what was submitted."), example=example
             )
     with asker.services.database.session() as session:
         deadline, trial = deadline_here(asker, session, tokens, example, lock=True)
@@ -149,15 +157,26 @@ def mark_submitted(
     if not deadlines.mark_submitted(
         session=session, deadline=deadline, link=link, actor_user_id=asker.user_id
     ):
-        raise UserError(f"D-{deadline.id} was already marked submitted. Nothing changed.")
+        raise UserError(
+            _("D-{deadline} was already marked submitted. Nothing changed.").format(
+                deadline=deadline.id
+            )
+        )
 
 
 def submitted_notice(asker: Asker, deadline: Deadline, trial: Trial, link: str | None) -> Message:
-    linked_text = f" (<{link}|the report>)" if link else ""
+    linked_text = _(" (<{link}|the report>)").format(link=link) if link else ""
     return notice(
-        f":white_check_mark: {mention(asker.user_id)} marked *D-{deadline.id}* "
-        f"“{said(deadline.title)}” for {said(trial.name)} submitted{linked_text}. No more "
-        "reminders for it.",
+        _(
+            ":white_check_mark: {person} marked *D-{deadline}* “{title}” for "
+            "{trial} submitted{linked_text}. No more reminders for it."
+        ).format(
+            person=mention(asker.user_id),
+            deadline=deadline.id,
+            title=said(deadline.title),
+            trial=said(trial.name),
+            linked_text=linked_text,
+        ),
         in_channel=True,
     )
 
@@ -168,11 +187,11 @@ def remind(asker: Asker, tokens: list[Token]) -> Message:
     days_text = join(tokens[1:])
     if not OFFSETS.match(days_text):
         raise ParseError(
-            "Give the days before the deadline as numbers separated by commas.", example=example
+            _("Give the days before the deadline as numbers separated by commas."), example=example
         )
     days = sorted({int(part) for part in days_text.split(",")}, reverse=True)
     if days[0] > 365:
-        raise ParseError("Reminders can start at most 365 days before.", example=example)
+        raise ParseError(_("Reminders can start at most 365 days before."), example=example)
     with asker.services.database.session() as session:
         deadline, trial = deadline_here(asker, session, tokens, example, lock=True)
         group = groups.load_group(session=session, user_id=asker.user_id, trial=trial)
@@ -182,8 +201,10 @@ def remind(asker: Asker, tokens: list[Token]) -> Message:
         )
     shown = ", ".join(str(day) for day in days)
     return notice(
-        f"Reminders for *D-{deadline.id}* will go {shown} days before it is due "
-        "(0 is the day itself), and daily while it is overdue."
+        _(
+            "Reminders for *D-{deadline}* will go {shown} days before it is due (0 "
+            "is the day itself), and daily while it is overdue."
+        ).format(deadline=deadline.id, shown=shown)
     )
 
 
@@ -199,7 +220,7 @@ def waive(asker: Asker, tokens: list[Token]) -> Message:
     """Lead (the Director for national ones): the deadline is waived; reminders stop."""
     example = "/deadline waive D-3 The Ministry has combined it with the June report"
     if len(tokens) < 2:
-        raise ParseError("Say why it is waived, after the deadline.", example=example)
+        raise ParseError(_("Say why it is waived, after the deadline."), example=example)
     reason = parse_title(join(tokens[1:]), what="reason", limit=TITLE_LENGTH)
     with asker.services.database.session() as session:
         deadline, trial = deadline_here(asker, session, tokens, example, lock=True)
@@ -207,11 +228,22 @@ def waive(asker: Asker, tokens: list[Token]) -> Message:
         if not deadlines.waive(
             session=session, deadline=deadline, reason=reason, actor_user_id=asker.user_id
         ):
-            return notice(f"*D-{deadline.id}* was waived already. Nothing changed.")
+            return notice(
+                _("*D-{deadline}* was waived already. Nothing changed.").format(
+                    deadline=deadline.id
+                )
+            )
     return notice(
-        f":no_entry_sign: {mention(asker.user_id)} waived *D-{deadline.id}* "
-        f"“{said(deadline.title)}” for {said(trial.name)}: {said(reason)}. No more reminders; "
-        "reports count it as waived.",
+        _(
+            ":no_entry_sign: {person} waived *D-{deadline}* “{title}” for {trial}: "
+            "{reason}. No more reminders; reports count it as waived."
+        ).format(
+            person=mention(asker.user_id),
+            deadline=deadline.id,
+            title=said(deadline.title),
+            trial=said(trial.name),
+            reason=said(reason),
+        ),
         in_channel=True,
     )
 
@@ -220,7 +252,7 @@ def move_due(asker: Asker, tokens: list[Token]) -> Message:
     """Lead (the Director for national ones): a new due date; reminders follow it."""
     example = "/deadline due D-3 31/1/2027"
     if len(tokens) < 2:
-        raise ParseError("Give the new due date after the deadline.", example=example)
+        raise ParseError(_("Give the new due date after the deadline."), example=example)
     due = parse_date_to_come(join(tokens[1:]), today=asker.services.today(), example=example)
     with asker.services.database.session() as session:
         deadline, trial = deadline_here(asker, session, tokens, example, lock=True)
@@ -229,8 +261,16 @@ def move_due(asker: Asker, tokens: list[Token]) -> Message:
             session=session, deadline=deadline, due_date=due, actor_user_id=asker.user_id
         )
     return notice(
-        f":calendar: {mention(asker.user_id)} moved *D-{deadline.id}* “{said(deadline.title)}” "
-        f"from {format_date(previous)} to {format_date(due)}; its reminders follow the new date.",
+        _(
+            ":calendar: {person} moved *D-{deadline}* “{title}” from {date} to "
+            "{date2}; its reminders follow the new date."
+        ).format(
+            person=mention(asker.user_id),
+            deadline=deadline.id,
+            title=said(deadline.title),
+            date=format_date(previous),
+            date2=format_date(due),
+        ),
         in_channel=True,
     )
 
@@ -310,7 +350,7 @@ def submit_clicked(asker: Asker, number: int) -> Message:
     notice_message = submitted_notice(asker, deadline, trial, None)
     if trial.channel_id:
         asker.announce(trial.channel_id, notice_message)
-    return notice(f"D-{number} is marked submitted.")
+    return notice(_("D-{number} is marked submitted.").format(number=number))
 
 
 def snooze_clicked(asker: Asker, number: int) -> Message:
@@ -325,7 +365,11 @@ def snooze_clicked(asker: Asker, number: int) -> Message:
         deadlines.snooze(
             session=session, deadline=deadline, until=until, actor_user_id=asker.user_id
         )
-    return notice(f"I'll remind you about D-{number} again on {format_date(until)}.")
+    return notice(
+        _("I'll remind you about D-{number} again on {date}.").format(
+            number=number, date=format_date(until)
+        )
+    )
 
 
 def register(app: App, services: Services) -> None:

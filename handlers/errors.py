@@ -24,6 +24,7 @@ from models.errors import ClosedRecord, NotFound, UserError
 from slack_api.refusals import Refusal, classify, error_code
 from slack_api.reply import send
 from ui.blocks.common import Message, apology, error_message
+from ui.i18n import _
 
 log = logging.getLogger("advisory_bot.errors")
 
@@ -60,7 +61,9 @@ def explained(error: UserError) -> str:
     if isinstance(error, NotFound) and error.kind in WHERE_TO_LOOK:
         return f"{error} {WHERE_TO_LOOK[error.kind]}"
     if isinstance(error, ClosedRecord) and error.reference.startswith("T-"):
-        return f"{error} For example: `/update {error.reference} on-track <what changed>`."
+        return _("{error} For example: `/update {reference} on-track <what changed>`.").format(
+            error=error, reference=error.reference
+        )
     return str(error)
 
 
@@ -72,18 +75,22 @@ def message_for(error: Exception, *, what: str) -> Message:
         return error_message(BUSY)
     if isinstance(error, SlackApiError) and error_code(error) in FORM_ERRORS:
         return error_message(
-            "Slack didn't let the form open in time, so nothing was changed. Please try again."
+            _("Slack didn't let the form open in time, so nothing was changed. Please try again.")
         )
     refusal = classify(error, to_person=False) if isinstance(error, SlackApiError) else None
     if refusal is Refusal.CHANNEL:
         return error_message(
-            f"Slack won't let me post in this channel ({error_code(error)}), so nothing was "
-            "shared. Invite me with `/invite @advisory-bot` and try again."
+            _(
+                "Slack won't let me post in this channel ({error_code}), so nothing "
+                "was shared. Invite me with `/invite @advisory-bot` and try again."
+            ).format(error_code=error_code(error))
         )
     if refusal is Refusal.TOKEN:
         return error_message(
-            "Slack has stopped accepting this bot's token, so I can't send anything. Whoever "
-            "runs the bot needs to replace SLACK_BOT_TOKEN."
+            _(
+                "Slack has stopped accepting this bot's token, so I can't send anything. Whoever "
+                "runs the bot needs to replace SLACK_BOT_TOKEN."
+            )
         )
     reference = new_reference()
     log.error(

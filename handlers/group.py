@@ -93,7 +93,7 @@ def add(asker: Asker, tokens: list[Token]) -> Message:
     who = first_mention(head, ADD_EXAMPLE)
     if len(head) < 2:
         raise ParseError(
-            "Say which sector they represent: iwi, council, agency, community or provider.",
+            _("Say which sector they represent: iwi, council, agency, community or provider."),
             example=ADD_EXAMPLE,
         )
     sector = Sector(choice(head[1].text, _vocabulary(SECTORS), what="sector", example=ADD_EXAMPLE))
@@ -127,7 +127,7 @@ def remove(asker: Asker, tokens: list[Token]) -> Message:
     """Lead: deactivate a member; their history stays."""
     who = first_mention(tokens, "/group remove @hemi")
     if len(tokens) > 1:
-        raise ParseError("Remove one person at a time.", example="/group remove @hemi")
+        raise ParseError(_("Remove one person at a time."), example="/group remove @hemi")
     with asker.services.database.session() as session:
         group, trial = linked(asker, session)
         asker.require(Action.MANAGE_MEMBERS, group)
@@ -136,8 +136,10 @@ def remove(asker: Asker, tokens: list[Token]) -> Message:
             session=session, actor_user_id=asker.user_id, trial=trial, user_id=user_id
         )
     return notice(
-        f"{mention(asker.user_id)} removed {mention(user_id)} from the {said(trial.name)} group. "
-        "Their tasks and updates stay on record.",
+        _(
+            "{person} removed {person2} from the {trial} group. Their tasks and "
+            "updates stay on record."
+        ).format(person=mention(asker.user_id), person2=mention(user_id), trial=said(trial.name)),
         in_channel=True,
     )
 
@@ -167,9 +169,9 @@ def status(asker: Asker, tokens: list[Token]) -> Message:
     """Director: change the trial's status."""
     example = "/group status transitioning"
     if not tokens:
-        raise ParseError("Say the new status.", example=example)
+        raise ParseError(_("Say the new status."), example=example)
     new = TrialStatus(
-        choice(join(tokens), _vocabulary(STATUSES), what="trial status", example=example)
+        choice(join(tokens), _vocabulary(STATUSES), what=_("trial status"), example=example)
     )
     with asker.services.database.session() as session:
         group, trial = linked(asker, session)
@@ -191,7 +193,9 @@ def status(asker: Asker, tokens: list[Token]) -> Message:
     titles = blocks.STATUS_TITLES
     if previous == new.value:
         return notice(
-            f"{said(trial.name)} is already {titles[new.value].lower()}. Nothing changed."
+            _("{trial} is already {titles}. Nothing changed.").format(
+                trial=said(trial.name), titles=titles[new.value].lower()
+            )
         )
     if review is not None and trial.channel_id is not None:
         asker.announce(
@@ -199,16 +203,23 @@ def status(asker: Asker, tokens: list[Token]) -> Message:
             programme_blocks.review_message(review, asker.services.today(), opening=True),
         )
     after = (
-        " It is open again: its records can change and its reminders resume."
+        _(" It is open again: its records can change and its reminders resume.")
         if reopened
-        else " The transition review is posted below: every programme and coordination item, "
-        "to decide."
+        else _(
+            " The transition review is posted below: every programme and coordination item, "
+            "to decide."
+        )
         if review is not None
         else ""
     )
     return notice(
-        f"{mention(asker.user_id)} changed the status of {said(trial.name)} from "
-        f"{titles.get(previous, previous).lower()} to {titles[new.value].lower()}.{after}",
+        _("{person} changed the status of {trial} from {titles} to {titles2}.{after}").format(
+            person=mention(asker.user_id),
+            trial=said(trial.name),
+            titles=titles.get(previous, previous).lower(),
+            titles2=titles[new.value].lower(),
+            after=after,
+        ),
         in_channel=True,
     )
 
@@ -218,11 +229,17 @@ def set_field(asker: Asker, tokens: list[Token]) -> Message:
     example = "/group set region Southland"
     fields = ", ".join(groups.TRIAL_FIELDS)
     if len(tokens) < 2:
-        raise ParseError(f"Say which detail and its new value. Details: {fields}.", example=example)
+        raise ParseError(
+            _("Say which detail and its new value. Details: {fields}.").format(fields=fields),
+            example=example,
+        )
     field_name = tokens[0].text.lower()
     if field_name not in groups.TRIAL_FIELDS:
         raise ParseError(
-            f"“{tokens[0].text[:40]}” is not a detail I keep. Details: {fields}.", example=example
+            _("“{text}” is not a detail I keep. Details: {fields}.").format(
+                text=tokens[0].text[:40], fields=fields
+            ),
+            example=example,
         )
     raw = join(tokens[1:])
     value: Any
@@ -232,14 +249,14 @@ def set_field(asker: Asker, tokens: list[Token]) -> Message:
             choice(
                 raw,
                 _vocabulary(APPROACHES),
-                what="lead approach",
+                what=_("lead approach"),
                 example="/group set approach ngo",
             )
         )
     elif field_name == "focus":
         value = OutcomeFocus(
             choice(
-                raw, _vocabulary(FOCUSES), what="outcome focus", example="/group set focus youth"
+                raw, _vocabulary(FOCUSES), what=_("outcome focus"), example="/group set focus youth"
             )
         )
     elif field_name in ("start", "end"):
@@ -248,7 +265,7 @@ def set_field(asker: Asker, tokens: list[Token]) -> Message:
         place = _place(raw)
         value = place.name
     elif field_name == "ages":
-        value = parse_title(raw, what="age range", limit=16)
+        value = parse_title(raw, what=_("age range"), limit=16)
     else:
         value = parse_title(
             raw,
@@ -266,9 +283,17 @@ def set_field(asker: Asker, tokens: list[Token]) -> Message:
             value=value,
         )
     if place is not None:
-        return notice(f"{said(trial.name)}: region is now {_kept_at(place, asker)}.")
+        return notice(
+            _("{trial}: region is now {kept_at}.").format(
+                trial=said(trial.name), kept_at=_kept_at(place, asker)
+            )
+        )
     shown = format_date(value) if field_name in ("start", "end") else getattr(value, "value", value)
-    return notice(f"{said(trial.name)}: {field_name} is now {shown}.")
+    return notice(
+        _("{trial}: {field_name} is now {shown}.").format(
+            trial=said(trial.name), field_name=field_name, shown=shown
+        )
+    )
 
 
 def _place(typed: str) -> Place:
@@ -277,14 +302,18 @@ def _place(typed: str) -> Place:
     place = find_place(typed)
     if place is None:
         raise ParseError(
-            f"I don't know “{typed[:60]}” as a New Zealand region, district or town. Try a "
-            "region (Southland), a district (Gore District) or a town (Gore).",
+            _(
+                "I don't know “{typed}” as a New Zealand region, district or town. Try "
+                "a region (Southland), a district (Gore District) or a town (Gore)."
+            ).format(typed=typed[:60]),
             example=example,
         )
     if place.anniversary is None:
         kind = "town" if place.name != place.region else "district"
         raise ParseError(
-            f"{place.where} keeps two anniversary days, so I need the {kind}: "
+            _("{where} keeps two anniversary days, so I need the {kind}: ").format(
+                where=place.where, kind=kind
+            )
             + ", ".join(place.choices)
             + ".",
             example=f"/group set region {place.choices[0]}",
@@ -298,9 +327,11 @@ def _kept_at(place: Place, asker: Asker) -> str:
     if place.anniversary is None:  # _place refuses these
         return said(place.where)
     day = next_anniversary(place.anniversary, asker.services.today())
-    return (
-        f"{said(place.where)}. {said(place.name)} keeps {place.anniversary.name} "
-        f"({format_date(day)}); reminders skip it there"
+    return _("{where}. {place} keeps {anniversary} ({date}); reminders skip it there").format(
+        where=said(place.where),
+        place=said(place.name),
+        anniversary=place.anniversary.name,
+        date=format_date(day),
     )
 
 
@@ -310,7 +341,7 @@ def language(asker: Asker, tokens: list[Token]) -> Message:
     words = tokens[1:] if for_channel else tokens
     if not words:
         raise ParseError(
-            "Say which: english, māori or bilingual.",
+            _("Say which: english, māori or bilingual."),
             example="/group language channel bilingual" if for_channel else LANGUAGE_EXAMPLE,
         )
     chosen = Language(
@@ -347,20 +378,24 @@ def away(asker: Asker, tokens: list[Token]) -> Message:
     if tokens and tokens[0].is_word("until"):
         tokens = tokens[1:]
     if not tokens:
-        raise ParseError("Say until when.", example=example)
+        raise ParseError(_("Say until when."), example=example)
     until = parse_date_to_come(join(tokens), today=asker.services.today(), example=example)
     with asker.services.database.session() as session:
         group, trial = linked(asker, session)
         if group.me is None:
             raise UserError(
-                f"You're not a member of the {said(trial.name)} group, so you get no reminders "
-                f"here."
+                _("You're not a member of the {trial} group, so you get no reminders here.").format(
+                    trial=said(trial.name)
+                )
             )
         asker.require(Action.MARK_AWAY, group)
         groups.set_away(session=session, member=group.me, until=until)
     return notice(
-        f"You're marked away until {format_date(until)}. Check-ins pause and deadline "
-        "reminders go to the lead until then. Use `/group back` when you return."
+        _(
+            "You're marked away until {date}. Check-ins pause and deadline "
+            "reminders go to the lead until then. Use `/group back` when you "
+            "return."
+        ).format(date=format_date(until))
     )
 
 
@@ -369,12 +404,14 @@ def back(asker: Asker, tokens: list[Token]) -> Message:
     with asker.services.database.session() as session:
         group, trial = linked(asker, session)
         if group.me is None:
-            raise UserError(f"You're not a member of the {said(trial.name)} group.")
+            raise UserError(
+                _("You're not a member of the {trial} group.").format(trial=said(trial.name))
+            )
         asker.require(Action.MARK_AWAY, group)
         if group.me.away_until is None:
-            return notice("You weren't marked away. Nothing changed.")
+            return notice(_("You weren't marked away. Nothing changed."))
         groups.set_away(session=session, member=group.me, until=None)
-    return notice("Welcome back. Reminders and check-ins come to you again.")
+    return notice(_("Welcome back. Reminders and check-ins come to you again."))
 
 
 FAMILY = Family(

@@ -20,16 +20,18 @@ from slack_api import canvases
 from ui.blocks import group as blocks
 from ui.blocks.common import Message, error_message, notice
 from ui.formatting import mention, plural, said
+from ui.i18n import _
 from ui.parsing import Token, is_mention, join, parse_mention, parse_title, split_keywords
 
 
 def first_mention(tokens: list[Token], example: str) -> Mention:
     if not tokens:
-        raise ParseError("Say who: mention them with @.", example=example)
+        raise ParseError(_("Say who: mention them with @."), example=example)
     if not is_mention(tokens[0]):
         raise ParseError(
-            f"“{tokens[0].text[:40]}” is not a person. Mention them with @ and pick them "
-            "from Slack's list.",
+            _(
+                "“{text}” is not a person. Mention them with @ and pick them from Slack's list."
+            ).format(text=tokens[0].text[:40]),
             example=example,
         )
     return parse_mention(tokens[0].text)
@@ -54,12 +56,12 @@ def setup(asker: Asker, tokens: list[Token]) -> Message:
     """Director: link this channel to a trial, creating it if new; a trial linked to another
     channel moves here only after asking."""
     head, keywords = split_keywords(tokens, {"lead"})
-    name = parse_title(join(head), what="trial name", limit=NAME_LENGTH)
+    name = parse_title(join(head), what=_("trial name"), limit=NAME_LENGTH)
     lead = None
     if "lead" in keywords:
         lead = first_mention(keywords["lead"], "/group setup Gore District lead @lisa")
     if asker.channel_id is None:
-        raise UserError("Type `/group setup` in the channel of the trial's group.")
+        raise UserError(_("Type `/group setup` in the channel of the trial's group."))
     with asker.services.database.session() as session:
         group = groups.load_group(
             session=session, channel_id=asker.channel_id, user_id=asker.user_id
@@ -101,17 +103,21 @@ def _link(asker: Asker, session: Session, name: str, lead: Mention | None) -> Me
             organisation=trial.lead_organisation,
             role=Role.LEAD,
         )
-        lead_text = f" Lead: {mention(user_id)}."
+        lead_text = _(" Lead: {person}.").format(person=mention(user_id))
     learn_names_later(asker, lead)
-    how = "a new trial" if result.created else "an existing trial"
+    how = _("a new trial") if result.created else _("an existing trial")
     moved = (
-        f" (it was linked to <#{result.previous_channel_id}> before)"
+        _(" (it was linked to <#{previous_channel_id}> before)").format(
+            previous_channel_id=result.previous_channel_id
+        )
         if result.previous_channel_id
         else ""
     )
     return notice(
-        f":link: This channel is now the advisory group of *{said(trial.name)}*, {how}{moved}."
-        f"{lead_text} See `/group help` to add members.",
+        _(
+            ":link: This channel is now the advisory group of *{trial}*, "
+            "{how}{moved}.{lead_text} See `/group help` to add members."
+        ).format(trial=said(trial.name), how=how, moved=moved, lead_text=lead_text),
         in_channel=True,
     )
 
@@ -136,7 +142,7 @@ def cancel_move(asker: Asker, pending_id: int) -> Message:
         pending.take(
             session=session, pending_id=pending_id, user_id=asker.user_id, kind="group_move"
         )
-    return notice("Left the trial where it was. Nothing changed.")
+    return notice(_("Left the trial where it was. Nothing changed."))
 
 
 def canvas(asker: Asker, tokens: list[Token]) -> Message:
@@ -150,14 +156,20 @@ def canvas(asker: Asker, tokens: list[Token]) -> Message:
     done = asker.services.publish_canvas(trial.channel_id, retry=True)
     if done.problem:
         return error_message(
-            f"Slack refused the canvas ({done.problem}); I've told the lead what to ask for."
+            _("Slack refused the canvas ({problem}); I've told the lead what to ask for.").format(
+                problem=done.problem
+            )
         )
     if done.created:
         return notice(
-            f"The *{said(trial.name)} · Action Plan* canvas is at the top of the channel."
+            _("The *{trial} · Action Plan* canvas is at the top of the channel.").format(
+                trial=said(trial.name)
+            )
         )
     return notice(
-        f"The Action Plan canvas is up to date ({plural(done.edits, 'section')} refreshed)."
+        _("The Action Plan canvas is up to date ({sections} refreshed).").format(
+            sections=plural(done.edits, "section")
+        )
     )
 
 
@@ -166,7 +178,7 @@ def adopt_canvas(asker: Asker, trial_id: int) -> Message:
     with asker.services.database.session(write=False) as session:
         trial = session.get(Trial, trial_id)
         if trial is None:
-            raise UserError("That trial is no longer here. Nothing changed.")
+            raise UserError(_("That trial is no longer here. Nothing changed."))
         group = groups.load_group(session=session, user_id=asker.user_id, trial=trial)
         asker.require(Action.EDIT_TRIAL, group)
     services = asker.services
@@ -178,6 +190,10 @@ def adopt_canvas(asker: Asker, trial_id: int) -> Message:
         tz=services.settings.tz,
     ):
         return error_message(
-            "The channel has no canvas any more; type `/group canvas` there to make the plan's."
+            _("The channel has no canvas any more; type `/group canvas` there to make the plan's.")
         )
-    return notice(f"The Action Plan is now at the end of the {said(trial.name)} channel's canvas.")
+    return notice(
+        _("The Action Plan is now at the end of the {trial} channel's canvas.").format(
+            trial=said(trial.name)
+        )
+    )

@@ -19,6 +19,7 @@ from ui import archive as zipped
 from ui import documents
 from ui.blocks.common import Message, notice
 from ui.formatting import format_datetime, mention, plural, said
+from ui.i18n import _
 from ui.parsing import Token, parse_period
 
 
@@ -36,7 +37,7 @@ def make_archive(
     with database.session(write=False) as session:
         trial = session.get(Trial, trial_id)
         if trial is None:
-            raise UserError("That trial no longer exists.")
+            raise UserError(_("That trial no longer exists."))
         sheets = archive.trial_records(session=session, trial=trial)
         period = report_period(trial, today)
         report = reports.report_data(session=session, trials=[trial], period=period, tz=tz)[0]
@@ -71,23 +72,27 @@ def handover(asker: Asker, tokens: list[Token]) -> Message:
     if asker.respond is not None:
         send(
             asker.respond,
-            notice("Gathering every record of the trial… the archive follows in a moment."),
+            notice(_("Gathering every record of the trial… the archive follows in a moment.")),
         )
     built = make_archive(
         database=services.database, trial_id=pk(trial), now=services.now(), tz=services.settings.tz
     )
-    comment = (
-        f"{mention(asker.user_id)} handed over the records of {said(trial.name)}: every kind of "
-        f"record as CSV and JSON ({plural(len(built.checksums), 'file')}), the latest report "
-        "draft, and a README with each file's SHA-256. The trial is now read-only; the Director "
-        "can reopen it with `/group status active`."
+    comment = _(
+        "{person} handed over the records of {trial}: every kind of record as "
+        "CSV and JSON ({files}), the latest report draft, and a README with "
+        "each file's SHA-256. The trial is now read-only; the Director can "
+        "reopen it with `/group status active`."
+    ).format(
+        person=mention(asker.user_id),
+        trial=said(trial.name),
+        files=plural(len(built.checksums), "file"),
     )
     assert trial.channel_id is not None  # a linked trial has its channel
     asker.client.files_upload_v2(
         channel=trial.channel_id,
         content=built.content,
         filename=built.filename,
-        title=f"{trial.name}: records",
+        title=_("{trial}: records").format(trial=trial.name),
         initial_comment=comment,
     )
     for director in sorted(services.settings.director_user_ids):
@@ -96,9 +101,10 @@ def handover(asker: Asker, tokens: list[Token]) -> Message:
             channel=dm,
             content=built.content,
             filename=built.filename,
-            title=f"{trial.name}: records",
-            initial_comment=f"The archive of {said(trial.name)}'s records, for the programme's "
-            "files.",
+            title=_("{trial}: records").format(trial=trial.name),
+            initial_comment=_(
+                "The archive of {trial}'s records, for the programme's files."
+            ).format(trial=said(trial.name)),
         )
     with services.database.session() as session:
         current = session.get(Trial, pk(trial), with_for_update=True)
@@ -115,10 +121,12 @@ def handover(asker: Asker, tokens: list[Token]) -> Message:
     assert when is not None
     if again:
         return notice(
-            f"A fresh archive of {said(trial.name)}'s records is in the channel; the trial "
-            "stays read-only."
+            _(
+                "A fresh archive of {trial}'s records is in the channel; the trial stays read-only."
+            ).format(trial=said(trial.name))
         )
     return notice(
-        f"Handed over on {format_datetime(when, services.settings.tz)}: the archive is in the "
-        "channel and with the Director."
+        _("Handed over on {when}: the archive is in the channel and with the Director.").format(
+            when=format_datetime(when, services.settings.tz)
+        )
     )

@@ -16,7 +16,7 @@ from ui import exports
 from ui.blocks import indicators as blocks
 from ui.blocks.common import Message, notice
 from ui.formatting import format_date, said
-from ui.i18n import N_
+from ui.i18n import N_, _
 from ui.parsing import (
     Token,
     choice,
@@ -38,9 +38,9 @@ UNITS = {"%": "%", "percent": "%", "count": "count", "number": "count", "rate": 
 def add(asker: Asker, tokens: list[Token]) -> Message:
     """Lead or chair: a new indicator of an outcome."""
     head, keywords = split_keywords(tokens, {"unit", "baseline", "target", "outcome"})
-    name = parse_title(join(head), what="indicator name", limit=TITLE_LENGTH)
+    name = parse_title(join(head), what=_("indicator name"), limit=TITLE_LENGTH)
     if "outcome" not in keywords:
-        raise ParseError("Say which outcome it measures.", example=ADD_EXAMPLE)
+        raise ParseError(_("Say which outcome it measures."), example=ADD_EXAMPLE)
     unit = (
         choice(join(keywords["unit"]), UNITS, what="unit", example=ADD_EXAMPLE)
         if "unit" in keywords
@@ -71,8 +71,10 @@ def add(asker: Asker, tokens: list[Token]) -> Message:
             actor_user_id=asker.user_id,
         )
     return notice(
-        f"Added *I-{indicator.id}* “{said(name)}” to “{said(outcome.name)}”. Record values with "
-        f"`/indicator record I-{indicator.id} <value> for <period>`.",
+        _(
+            "Added *I-{indicator}* “{name}” to “{outcome}”. Record values with "
+            "`/indicator record I-{indicator} <value> for <period>`."
+        ).format(indicator=indicator.id, name=said(name), outcome=said(outcome.name)),
         in_channel=True,
     )
 
@@ -81,16 +83,18 @@ def record(asker: Asker, tokens: list[Token]) -> Message:
     """Lead or chair: a value for a period, with its source."""
     head, keywords = split_keywords(tokens, {"for", "source"})
     if len(head) < 2:
-        raise ParseError("Say which indicator and the value.", example=RECORD_EXAMPLE)
+        raise ParseError(_("Say which indicator and the value."), example=RECORD_EXAMPLE)
     if "for" not in keywords:
-        raise ParseError("Say which period the value is for.", example=RECORD_EXAMPLE)
+        raise ParseError(_("Say which period the value is for."), example=RECORD_EXAMPLE)
     value = parse_number(head[-1].text)
     today = asker.services.today()
     period = parse_period(join(keywords["for"]), today=today)
     if period.start > today:
         raise ParseError(
-            f"{period.label} has not begun yet (it starts {format_date(period.start)}). Record "
-            "a value once its period has begun.",
+            _(
+                "{label} has not begun yet (it starts {date}). Record a value once its "
+                "period has begun."
+            ).format(label=period.label, date=format_date(period.start)),
             example=RECORD_EXAMPLE,
         )
     source = (
@@ -112,13 +116,20 @@ def record(asker: Asker, tokens: list[Token]) -> Message:
         )
     unit = series.indicator.unit
     corrected = (
-        f" (corrected from {blocks.number(previous, unit)}; the old value is in the audit log)"
+        _(" (corrected from {number}; the old value is in the audit log)").format(
+            number=blocks.number(previous, unit)
+        )
         if previous is not None
         else ""
     )
     return notice(
-        f"*{series.reference}* {said(series.indicator.name)}: "
-        f"{blocks.number(value, unit)} for {period.label}{corrected}.",
+        _("*{reference}* {indicator}: {number} for {label}{corrected}.").format(
+            reference=series.reference,
+            indicator=said(series.indicator.name),
+            number=blocks.number(value, unit),
+            label=period.label,
+            corrected=corrected,
+        ),
         in_channel=True,
     )
 
@@ -126,7 +137,7 @@ def record(asker: Asker, tokens: list[Token]) -> Message:
 def list_indicators(asker: Asker, tokens: list[Token]) -> Message:
     """Anyone in the channel: every indicator, baseline → latest."""
     with asker.services.database.session(write=False) as session:
-        _, trial = linked(asker, session)
+        _ignored, trial = linked(asker, session)
         everything = indicators.series_of(session=session, trials=[trial]).get(trial.id or 0, [])
     return blocks.indicator_list(trial.name, everything)
 
@@ -134,9 +145,9 @@ def list_indicators(asker: Asker, tokens: list[Token]) -> Message:
 def show(asker: Asker, tokens: list[Token]) -> Message:
     """Anyone in the channel: one indicator's series and sources, with a chart."""
     if not tokens:
-        raise ParseError("Say which indicator.", example="/indicator show I-4")
+        raise ParseError(_("Say which indicator."), example="/indicator show I-4")
     with asker.services.database.session(write=False) as session:
-        _, trial = linked(asker, session)
+        _ignored, trial = linked(asker, session)
         series = indicators.find(session=session, trial=trial, name=join(tokens))
     indicator = series.indicator
     points = [(period_of(v.period), float(v.value)) for v in series.values]

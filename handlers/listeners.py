@@ -31,6 +31,7 @@ from models import log_context, metrics
 from models.db import is_busy
 from slack_api.reply import send, tell
 from ui.blocks.common import Message, error_message
+from ui.i18n import _
 
 log = logging.getLogger("advisory_bot.listeners")
 
@@ -137,7 +138,7 @@ def on_click(
                     before_ack(
                         services,
                         asker.spoken(lambda: work(asker, action, body)),
-                        what=f"button {action.get('action_id')}",
+                        what=_("button {action_id}").format(action_id=action.get("action_id")),
                     )
                 ]
                 _changed(services, asker, context[PREPARED][0])
@@ -149,7 +150,7 @@ def on_click(
         body: dict[str, Any], action: dict[str, Any], context: BoltContext, respond: Respond
     ) -> None:
         asker = asker_from_action(body, services, respond)
-        name = f"button {action.get('action_id')}"
+        name = _("button {action_id}").format(action_id=action.get("action_id"))
 
         def answer(message: Message | None) -> None:
             if message is not None:

@@ -35,7 +35,7 @@ from ui.blocks import meetings as blocks
 from ui.blocks.common import Message, notice
 from ui.blocks.modals import create_task_modal
 from ui.formatting import format_datetime, mention, said
-from ui.i18n import N_
+from ui.i18n import N_, _
 from ui.ics import meeting_ics
 from ui.parsing import (
     Token,
@@ -57,15 +57,15 @@ def _repeat(words: list[Token], first: Any, today: Any) -> tuple[str, list[Any]]
     """`repeat monthly until 30/6/2027`: how it repeats, and the dates it falls on."""
     example = "/meeting schedule 1/12 10am at Gore Library repeat monthly until 30/6/2027"
     if not words:
-        raise ParseError("Say how it repeats: weekly, fortnightly or monthly.", example=example)
+        raise ParseError(_("Say how it repeats: weekly, fortnightly or monthly."), example=example)
     how = choice(words[0].text, {r: r for r in series.REPEATS}, what="repeat", example=example)
     until = None
     if len(words) > 1:
         if not words[1].is_word("until") or len(words) < 3:
-            raise ParseError("After how it repeats, say `until` and a date.", example=example)
+            raise ParseError(_("After how it repeats, say `until` and a date."), example=example)
         until = parse_date_to_come(join(words[2:]), today=today, example=example)
         if until < first:
-            raise ParseError("The series has to end after its first meeting.", example=example)
+            raise ParseError(_("The series has to end after its first meeting."), example=example)
     return how, series.occurrences(first, how, until)
 
 
@@ -77,7 +77,9 @@ def schedule(asker: Asker, tokens: list[Token]) -> Message:
     starts_at = local_datetime(day, at, services.settings.tz)
     if starts_at <= services.now():
         raise ParseError(
-            f"{format_datetime(starts_at, services.settings.tz)} has passed. Give a time to come.",
+            _("{when} has passed. Give a time to come.").format(
+                when=format_datetime(starts_at, services.settings.tz)
+            ),
             example=SCHEDULE_EXAMPLE,
         )
     place = None
@@ -125,7 +127,7 @@ def move(asker: Asker, tokens: list[Token]) -> Message:
     """Lead or chair: one meeting to another date (and time); of a series, this one alone."""
     example = "/meeting move M-5 16/12 2pm"
     if len(tokens) < 2:
-        raise ParseError("Give the meeting and its new date (and time).", example=example)
+        raise ParseError(_("Give the meeting and its new date (and time)."), example=example)
     services, tz = asker.services, asker.services.settings.tz
     with services.database.session() as session:
         meeting, trial = meeting_here(asker, session, tokens, example, lock=True)
@@ -139,16 +141,26 @@ def move(asker: Asker, tokens: list[Token]) -> Message:
         starts_at = local_datetime(day, at, tz)
         if starts_at <= services.now():
             raise ParseError(
-                f"{format_datetime(starts_at, tz)} has passed. Give a time to come.",
+                _("{when} has passed. Give a time to come.").format(
+                    when=format_datetime(starts_at, tz)
+                ),
                 example=example,
             )
         previous = meetings.move(
             session=session, meeting=meeting, starts_at=starts_at, actor_user_id=asker.user_id
         )
     return notice(
-        f":spiral_calendar_pad: {mention(asker.user_id)} moved the {said(trial.name)} meeting "
-        f"*M-{meeting.id}* from {format_datetime(previous, tz)} to "
-        f"{format_datetime(starts_at, tz)}{blocks.where(meeting)}.",
+        _(
+            ":spiral_calendar_pad: {person} moved the {trial} meeting "
+            "*M-{meeting}* from {when} to {when2}{where}."
+        ).format(
+            person=mention(asker.user_id),
+            trial=said(trial.name),
+            meeting=meeting.id,
+            when=format_datetime(previous, tz),
+            when2=format_datetime(starts_at, tz),
+            where=blocks.where(meeting),
+        ),
         in_channel=True,
     )
 
@@ -158,7 +170,7 @@ def list_meetings(asker: Asker, tokens: list[Token]) -> Message:
     if tokens:
         raise ParseError("`/meeting list` takes nothing after it.", example="/meeting list")
     with asker.services.database.session(write=False) as session:
-        _, trial = linked(asker, session)
+        _ignored, trial = linked(asker, session)
         rows = meetings.upcoming(session=session, trial=trial, now=asker.services.now(), limit=100)
     return blocks.meeting_list(trial.name, rows, asker.services.settings.tz)
 
@@ -178,11 +190,16 @@ def cancel(asker: Asker, tokens: list[Token]) -> Message:
         asker.require(Action.MANAGE_MEETINGS, group)
         changed = meetings.cancel(session=session, meeting=meeting, actor_user_id=asker.user_id)
     if not changed:
-        return notice(f"M-{meeting.id} was already cancelled. Nothing changed.")
+        return notice(
+            _("M-{meeting} was already cancelled. Nothing changed.").format(meeting=meeting.id)
+        )
     return notice(
-        f":x: {mention(asker.user_id)} cancelled the {said(trial.name)} meeting "
-        f"*M-{meeting.id}* on "
-        f"{format_datetime(meeting.starts_at, asker.services.settings.tz)}.",
+        _(":x: {person} cancelled the {trial} meeting *M-{meeting}* on {when}.").format(
+            person=mention(asker.user_id),
+            trial=said(trial.name),
+            meeting=meeting.id,
+            when=format_datetime(meeting.starts_at, asker.services.settings.tz),
+        ),
         in_channel=True,
     )
 
@@ -273,7 +290,7 @@ FAMILY = Family(
 def upload_calendar(asker: Asker, meeting_id: int) -> Message:
     """Put a meeting's .ics file in the channel, through Slack's files upload flow."""
     if asker.channel_id is None:
-        raise UserError("Use “Add to calendar” from a group's channel.")
+        raise UserError(_("Use “Add to calendar” from a group's channel."))
     with asker.services.database.session(write=False) as session:
         meeting = meetings.get_meeting(session=session, number=meeting_id)
         trial = in_this_trial(asker, session, meeting.trial_id, f"M-{meeting_id}")
@@ -291,11 +308,17 @@ def upload_calendar(asker: Asker, meeting_id: int) -> Message:
         channel=asker.channel_id,
         content=data,
         filename=f"meeting-M-{meeting_id}.ics",
-        title=f"{trial.name} meeting M-{meeting_id}, {when}",
-        initial_comment=f"{mention(asker.user_id)} asked for M-{meeting_id} as a calendar file: "
-        "open it to add the meeting to your calendar.",
+        title=_("{trial} meeting M-{meeting_id}, {when}").format(
+            trial=trial.name, meeting_id=meeting_id, when=when
+        ),
+        initial_comment=_(
+            "{person} asked for M-{meeting_id} as a calendar file: open it to add "
+            "the meeting to your calendar."
+        ).format(person=mention(asker.user_id), meeting_id=meeting_id),
     )
-    return notice(f"The calendar file for M-{meeting_id} is in the channel.")
+    return notice(
+        _("The calendar file for M-{meeting_id} is in the channel.").format(meeting_id=meeting_id)
+    )
 
 
 def open_task_form(asker: Asker, item_id: int, trigger_id: str) -> None:

@@ -18,6 +18,7 @@ from models.tables import TITLE_LENGTH, Meeting, Member, Trial
 from ui.blocks import minutes as blocks
 from ui.blocks.common import Message, notice
 from ui.formatting import format_date, mention, said
+from ui.i18n import _
 from ui.parsing import (
     Token,
     is_mention,
@@ -50,7 +51,7 @@ def _people(tokens: list[Token], example: str) -> tuple[list[Token], list[Token]
         while rest and is_mention(rest[0]):
             found.append(rest.pop(0))
         if not found:
-            raise ParseError(f"Mention who after `{word}`.", example=example)
+            raise ParseError(_("Mention who after `{word}`.").format(word=word), example=example)
         (present if word == "present" else apologies).extend(found)
     return present, apologies, rest
 
@@ -58,7 +59,7 @@ def _people(tokens: list[Token], example: str) -> tuple[list[Token], list[Token]
 def _text(rest: list[Token], example: str) -> str:
     if not rest:
         raise ParseError(
-            "Write the minutes after the meeting (and who was present).", example=example
+            _("Write the minutes after the meeting (and who was present)."), example=example
         )
     return parse_title(join(rest), what="minutes", limit=MINUTES_LIMIT)
 
@@ -110,7 +111,7 @@ def record_message(
 def record_minutes(asker: Asker, tokens: list[Token]) -> Message:
     """Lead or chair: the minutes of a meeting, scheduled (`M-5`) or never scheduled (a date)."""
     if not tokens:
-        raise ParseError("Say which meeting, or the date it was held.", example=MINUTES_EXAMPLE)
+        raise ParseError(_("Say which meeting, or the date it was held."), example=MINUTES_EXAMPLE)
     try:
         number = parse_reference(tokens[0].text, "M").number
     except ParseError:
@@ -125,7 +126,9 @@ def record_minutes(asker: Asker, tokens: list[Token]) -> Message:
         when = meeting.starts_at.astimezone(services.settings.tz).date()
         if when > services.today() and meeting.status != "cancelled":
             raise UserError(
-                f"M-{number} is on {format_date(when)}; record its minutes once it has been held."
+                _("M-{number} is on {date}; record its minutes once it has been held.").format(
+                    number=number, date=format_date(when)
+                )
             )
         record = Minutes(
             text,
@@ -156,7 +159,7 @@ def _leading_date(tokens: list[Token], today: Any) -> tuple[Any, list[Token]]:
             except ParseError:
                 continue
     raise ParseError(
-        "Say which meeting (`M-5`) or the date it was held, then the minutes.",
+        _("Say which meeting (`M-5`) or the date it was held, then the minutes."),
         example=HELD_EXAMPLE,
     )
 
@@ -179,7 +182,7 @@ def _place(tokens: list[Token]) -> tuple[str | None, list[Token]]:
     ends = next((i for i, t in enumerate(rest) if t.is_word(*PEOPLE_WORDS)), None)
     words, rest = (rest[:ends], rest[ends:]) if ends else (rest[:1], rest[1:])
     if not words:
-        raise ParseError("Say where after `at`.", example=HELD_EXAMPLE)
+        raise ParseError(_("Say where after `at`."), example=HELD_EXAMPLE)
     link = parse_link(words[0].text) if len(words) == 1 else None
     return link or parse_title(join(words), what="place", limit=TITLE_LENGTH), rest
 
@@ -190,8 +193,10 @@ def held_unscheduled(asker: Asker, tokens: list[Token]) -> Message:
     day, rest = _leading_date(tokens, services.today())
     if day > services.today():
         raise UserError(
-            f"{format_date(day)} is still to come. Schedule it with `/meeting schedule "
-            f"{day:%d/%m/%Y} 10am`, and record its minutes once it has been held."
+            _(
+                "{date} is still to come. Schedule it with `/meeting schedule "
+                "{day:%d/%m/%Y} 10am`, and record its minutes once it has been held."
+            ).format(date=format_date(day), day=day)
         )
     at, rest = _leading_time(rest)
     place, rest = _place(rest)
@@ -242,29 +247,32 @@ def confirm(asker: Asker, pending_id: int, *, add: bool) -> Message:
     if trial.channel_id:
         asker.announce(trial.channel_id, message)
     return notice(
-        f"{'Added to' if add else 'Replaced'} the minutes of *M-{meeting.id}*; the record is "
-        "in the channel."
+        _("{value} the minutes of *M-{meeting}*; the record is in the channel.").format(
+            value="Added to" if add else "Replaced", meeting=meeting.id
+        )
     )
 
 
 def cancel_change(asker: Asker, pending_id: int) -> Message:
     with asker.services.database.session() as session:
         pending.take(session=session, pending_id=pending_id, user_id=asker.user_id, kind="minutes")
-    return notice("Left the minutes as they were. Nothing changed.")
+    return notice(_("Left the minutes as they were. Nothing changed."))
 
 
 def decide(asker: Asker, tokens: list[Token]) -> Message:
     """Lead or chair: the decision on an agenda item."""
     example = "/meeting decide A-7 Fund the breakfast club for two terms"
     if len(tokens) < 2:
-        raise ParseError("Give the agenda item and the decision.", example=example)
+        raise ParseError(_("Give the agenda item and the decision."), example=example)
     number = parse_reference(tokens[0].text, "A").number
     decision = parse_title(join(tokens[1:]), what="decision", limit=2900)
     with asker.services.database.session() as session:
         item, meeting = meetings.get_item(session=session, number=number)
         group, trial = linked(asker, session)
         if meeting.trial_id != trial.id:
-            raise UserError(f"A-{number} belongs to another trial's meeting.")
+            raise UserError(
+                _("A-{number} belongs to another trial's meeting.").format(number=number)
+            )
         asker.require(Action.MANAGE_MEETINGS, group)
         previous = minutes.decide(
             session=session,
@@ -273,10 +281,19 @@ def decide(asker: Asker, tokens: list[Token]) -> Message:
             decision=decision,
             actor_user_id=asker.user_id,
         )
-    was = f" (it was “{said(previous, 200)}”)" if previous else ""
+    was = _(" (it was “{previous}”)").format(previous=said(previous, 200)) if previous else ""
     return notice(
-        f":white_check_mark: {mention(asker.user_id)} recorded the decision on *A-{number}* "
-        f"{said(item.title, 200)} (M-{meeting.id}): *{said(decision, 1500)}*{was}",
+        _(
+            ":white_check_mark: {person} recorded the decision on *A-{number}* "
+            "{title} (M-{meeting}): *{decision}*{was}"
+        ).format(
+            person=mention(asker.user_id),
+            number=number,
+            title=said(item.title, 200),
+            meeting=meeting.id,
+            decision=said(decision, 1500),
+            was=was,
+        ),
         in_channel=True,
     )
 
@@ -288,6 +305,6 @@ def list_decisions(asker: Asker, tokens: list[Token]) -> Message:
             "`/meeting decisions` takes nothing after it.", example="/meeting decisions"
         )
     with asker.services.database.session(write=False) as session:
-        _, trial = linked(asker, session)
+        _ignored, trial = linked(asker, session)
         found = minutes.decisions(session=session, trial=trial)
     return blocks.decisions_list(trial.name, found, asker.services.settings.tz)

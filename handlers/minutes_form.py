@@ -22,6 +22,7 @@ from models.types import AgendaStatus
 from ui.blocks import ids
 from ui.blocks.minutes_form import MINUTES_PARTS, minutes_modal
 from ui.formatting import format_datetime
+from ui.i18n import _
 from ui.parsing import Token, parse_reference, parse_title
 
 
@@ -33,7 +34,11 @@ def open_form(asker: Asker, meeting_id: int, trigger_id: str | None) -> None:
         group = groups.load_group(session=session, user_id=asker.user_id, trial=trial)
         asker.require(Action.MANAGE_MEETINGS, group)
         if meeting.status == "cancelled":
-            raise UserError(f"M-{meeting_id} was cancelled, so it has no minutes.")
+            raise UserError(
+                _("M-{meeting_id} was cancelled, so it has no minutes.").format(
+                    meeting_id=meeting_id
+                )
+            )
         members = groups.active_members(session=session, trial=trial)
         items = meetings.agenda(session=session, meeting=meeting)
     when = format_datetime(meeting.starts_at, asker.services.settings.tz)
@@ -49,7 +54,7 @@ def form_command(asker: Asker, tokens: list[Token]) -> None:
         number = parse_reference(tokens[0].text, "M").number
     except ParseError:
         raise ParseError(
-            "Say which meeting (`M-5`) or the date it was held, then the minutes.",
+            _("Say which meeting (`M-5`) or the date it was held, then the minutes."),
             example="/meeting minutes 25/11 10am at Gore Library Agreed to fund the club.",
         ) from None
     open_form(asker, number, asker.trigger_id)
@@ -65,11 +70,11 @@ def _guests(text: str) -> list[Guest]:
     for line in text.splitlines():
         if not line.strip():
             continue
-        name, _, organisation = line.partition(",")
+        name, _ignored, organisation = line.partition(",")
         try:
             found.append(
                 Guest(
-                    parse_title(name, what="guest's name", limit=NAME_LENGTH),
+                    parse_title(name, what=_("guest's name"), limit=NAME_LENGTH),
                     parse_title(organisation, what="organisation", limit=TITLE_LENGTH)
                     if organisation.strip()
                     else None,
@@ -102,7 +107,7 @@ def read_form(view: dict[str, Any], people: dict[int, Any]) -> tuple[Minutes, bo
         else None
     )
     if not text.strip() and file is None:
-        raise FieldError("minutes_0", "Write the minutes, or attach the document of record.")
+        raise FieldError("minutes_0", _("Write the minutes, or attach the document of record."))
     if text.strip():
         try:
             text = parse_title(text, what="minutes", limit=minutes.MINUTES_LIMIT)
@@ -121,7 +126,9 @@ def read_form(view: dict[str, Any], people: dict[int, Any]) -> tuple[Minutes, bo
     add = (state.get("existing", {}).get("selected_option") or {}).get("value") == "add"
     return (
         Minutes(
-            text or f"The minutes of record are in {file[1]}." if file else text,
+            text or _("The minutes of record are in {file}.").format(file=file[1])
+            if file
+            else text,
             ticked("present"),
             ticked("apologies"),
             _guests(str(state.get("guests", {}).get("value") or "")),

@@ -12,6 +12,7 @@ from models.groups import Group
 from models.tables import Trial
 from models.types import Role
 from ui.formatting import format_day_of, mention, mentions, said
+from ui.i18n import _
 
 UTC_ZONE = ZoneInfo("UTC")
 
@@ -77,14 +78,18 @@ WHILE_HANDED_OVER = frozenset(
 def handed_over(trial: Trial, tz: ZoneInfo, directors: Iterable[str]) -> str:
     """Why a handed-over trial refuses a change: when and how, and who can reopen it."""
     when = format_day_of(trial.handed_over_at, tz) if trial.handed_over_at else "earlier"
-    by = f" by {mention(trial.handed_over_by)}" if trial.handed_over_by else ""
-    director_ids = sorted(directors)
-    who = "The Director" + (f" ({mentions(director_ids)})" if director_ids else "")
-    return (
-        f"{said(trial.name)} was handed over on {when}{by}: its records went to the group and "
-        f"the Director as an archive, and it is now read-only. {who} can reopen it with "
-        "`/group status active`."
+    by = (
+        _(" by {person}").format(person=mention(trial.handed_over_by))
+        if trial.handed_over_by
+        else ""
     )
+    director_ids = sorted(directors)
+    who = _("The Director") + (f" ({mentions(director_ids)})" if director_ids else "")
+    return _(
+        "{trial} was handed over on {when}{by}: its records went to the group "
+        "and the Director as an archive, and it is now read-only. {who} can "
+        "reopen it with `/group status active`."
+    ).format(trial=said(trial.name), when=when, by=by, who=who)
 
 
 @dataclass(frozen=True)
@@ -104,21 +109,29 @@ def _who_may(action: Action, group: Group, directors: Iterable[str], owner: str 
     rule = action.value
     parts: list[str] = []
     if rule.owner and owner:
-        parts.append(f"its {rule.owner_noun} ({mentions([owner])})")
-    trial_name = group.trial.name if group.trial else "this trial"
+        parts.append(
+            _("its {owner_noun} ({mentions})").format(
+                owner_noun=rule.owner_noun, mentions=mentions([owner])
+            )
+        )
+    trial_name = group.trial.name if group.trial else _("this trial")
     if rule.roles >= frozenset(Role):
-        parts.append(f"members of {said(trial_name)}")
+        parts.append(_("members of {trial_name}").format(trial_name=said(trial_name)))
     else:
         for role in (Role.LEAD, Role.CHAIR):
             if role in rule.roles:
                 people = _officers(group, role)
                 named = f" ({mentions(people)})" if people else ""
-                parts.append(f"the {role.value} of {said(trial_name)}{named}")
+                parts.append(
+                    _("the {value} of {trial_name}{named}").format(
+                        value=role.value, trial_name=said(trial_name), named=named
+                    )
+                )
     director_ids = sorted(directors)
-    parts.append("the Director" + (f" ({mentions(director_ids)})" if director_ids else ""))
+    parts.append(_("the Director") + (f" ({mentions(director_ids)})" if director_ids else ""))
     if len(parts) == 1:
         return parts[0]
-    return ", ".join(parts[:-1]) + " or " + parts[-1]
+    return ", ".join(parts[:-1]) + _(" or ") + parts[-1]
 
 
 def require(
@@ -144,8 +157,10 @@ def require(
         Action.FORGET_PERSON,
     ):
         raise UserError(
-            "This channel isn't linked to a trial yet. The Director can link it with "
-            "`/group setup <Trial name>`."
+            _(
+                "This channel isn't linked to a trial yet. The Director can link it with "
+                "`/group setup <Trial name>`."
+            )
         )
     me = group.me
     if me is not None:
@@ -154,5 +169,7 @@ def require(
         if rule.owner and owner_user_id == actor.user_id:
             return
     raise PermissionDenied(
-        f"Only {_who_may(action, group, directors, owner_user_id)} can {rule.verb}."
+        _("Only {who_may} can {verb}.").format(
+            who_may=_who_may(action, group, directors, owner_user_id), verb=rule.verb
+        )
     )

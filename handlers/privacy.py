@@ -12,6 +12,7 @@ from models import groups, privacy
 from models.errors import ParseError
 from ui.blocks.common import Message, notice
 from ui.formatting import plural
+from ui.i18n import _
 from ui.parsing import Token
 
 
@@ -23,31 +24,34 @@ def mydata(asker: Asker, tokens: list[Token]) -> Message:
         held = privacy.about(session=session, user_id=asker.user_id)
     counts = {kind: len(rows) for kind, rows in held.items() if isinstance(rows, list)}
     summary = (
-        "What advisory-bot holds about you: "
+        _("What advisory-bot holds about you: ")
         + "; ".join(f"{kind.replace('_', ' ')}: {n}" for kind, n in counts.items())
-        + ". The attached file has every field."
+        + _(". The attached file has every field.")
     )
     dm = asker.client.conversations_open(users=asker.user_id)["channel"]["id"]
     asker.client.files_upload_v2(
         channel=dm,
         content=json.dumps(held, ensure_ascii=False, indent=2).encode(),
         filename="my-advisory-bot-data.json",
-        title="Your data in advisory-bot",
+        title=_("Your data in advisory-bot"),
         initial_comment=summary,
     )
-    return notice("I've sent you everything the bot holds about you, by direct message.")
+    return notice(_("I've sent you everything the bot holds about you, by direct message."))
 
 
 def forget(asker: Asker, tokens: list[Token]) -> Message:
     """Director: someone who has left every group, their identity replaced everywhere."""
     who = first_mention(tokens, "/group forget @person")
     if who.user_id is None:
-        raise ParseError("Pick the person from Slack's list, so I know exactly who.")
+        raise ParseError(_("Pick the person from Slack's list, so I know exactly who."))
     with asker.services.database.session() as session:
         group = groups.load_group(session=session, user_id=asker.user_id, channel_id=None)
         asker.require(Action.FORGET_PERSON, group)
         changed = privacy.forget(session=session, user_id=who.user_id, actor_user_id=asker.user_id)
     return notice(
-        f"Forgotten: in {plural(changed, 'record')} they are now “a former member”; their Slack "
-        "ID, names and handle are gone, and the groups' records keep their content."
+        _(
+            "Forgotten: in {records} they are now “a former member”; their Slack "
+            "ID, names and handle are gone, and the groups' records keep their "
+            "content."
+        ).format(records=plural(changed, "record"))
     )

@@ -21,7 +21,7 @@ from models.tasks import TaskRow, task_rows_query
 from ui.blocks import programmes as blocks
 from ui.blocks.common import Message, notice
 from ui.formatting import format_date, format_money, mention, said
-from ui.i18n import N_
+from ui.i18n import N_, _
 from ui.parsing import (
     Token,
     join,
@@ -44,7 +44,7 @@ def programme_here(
 ) -> tuple[ProgrammeItem, Trial]:
     """The programme a command names, if it is of a trial the person may see from here."""
     if not tokens:
-        raise ParseError("Say which programme.", example=example)
+        raise ParseError(_("Say which programme."), example=example)
     number = parse_reference(tokens[0].text, "P").number
     item = programmes.get_item(session=session, number=number, lock=lock)
     return item, in_this_trial(asker, session, item.trial_id, f"P-{number}")
@@ -59,7 +59,9 @@ def _in_order(start: date | None, end: date | None, example: str) -> None:
     """A contract ends on or after it starts."""
     if start and end and end < start:
         raise ParseError(
-            f"The contract can't end ({format_date(end)}) before it starts ({format_date(start)}).",
+            _("The contract can't end ({date}) before it starts ({date2}).").format(
+                date=format_date(end), date2=format_date(start)
+            ),
             example=example,
         )
 
@@ -90,7 +92,7 @@ def add(asker: Asker, tokens: list[Token]) -> Message:
     roles and structures."""
     coordination = bool(tokens) and tokens[-1].is_word("coordination")
     head, keywords = split_keywords(tokens[:-1] if coordination else tokens, KEYWORDS)
-    name = parse_title(join(head), what="programme name", limit=TITLE_LENGTH)
+    name = parse_title(join(head), what=_("programme name"), limit=TITLE_LENGTH)
     values = _values(asker, keywords, ADD_EXAMPLE)
     with asker.services.database.session() as session:
         group, trial = linked(asker, session)
@@ -113,10 +115,13 @@ def add(asker: Asker, tokens: list[Token]) -> Message:
             **values,
         )
         row = row_of(session, item)
-    kind = "coordination item" if coordination else "programme"
+    kind = _("coordination item") if coordination else "programme"
     return notice(
-        f":seedling: {mention(asker.user_id)} added the {kind} "
-        f"{blocks.item_line(row, asker.services.today())}.",
+        _(":seedling: {person} added the {kind} {item_line}.").format(
+            person=mention(asker.user_id),
+            kind=kind,
+            item_line=blocks.item_line(row, asker.services.today()),
+        ),
         in_channel=True,
     )
 
@@ -127,7 +132,7 @@ def list_items(asker: Asker, tokens: list[Token]) -> Message:
         raise ParseError("`/programme list` takes nothing after it.", example="/programme list")
     today = asker.services.today()
     with asker.services.database.session(write=False) as session:
-        _, trial = linked(asker, session)
+        _ignored, trial = linked(asker, session)
         rows = programmes.rows(session=session, trial_ids=[trial.id])  # type: ignore[list-item]
     return blocks.programme_list(trial.name, rows, programmes.funding(rows, today), today)
 
@@ -136,11 +141,11 @@ def show(asker: Asker, tokens: list[Token]) -> Message:
     """A programme with its contract, funding, outcome, review decision and tasks."""
     example = "/programme show P-4"
     if len(tokens) > 1:
-        raise ParseError("Name one programme.", example=example)
+        raise ParseError(_("Name one programme."), example=example)
     with asker.services.database.session(write=False) as session:
-        item, _ = programme_here(asker, session, tokens, example)
+        item, _ignored = programme_here(asker, session, tokens, example)
         row = row_of(session, item)
-        select_rows, _ = task_rows_query()
+        select_rows, _ignored = task_rows_query()
         found = [
             TaskRow(*r)
             for r in session.execute(
@@ -156,18 +161,21 @@ def set_field(asker: Asker, tokens: list[Token]) -> Message:
     fields = ", ".join(programmes.FIELDS)
     if len(tokens) < 3:
         raise ParseError(
-            f"Say the programme, the field ({fields}) and its new value.", example=example
+            _("Say the programme, the field ({fields}) and its new value.").format(fields=fields),
+            example=example,
         )
     word = tokens[1].text.lower()
     if word not in programmes.FIELDS:
         raise ParseError(
-            f"“{tokens[1].text[:40]}” is not something a programme has. Choose one of: {fields}.",
+            _("“{text}” is not something a programme has. Choose one of: {fields}.").format(
+                text=tokens[1].text[:40], fields=fields
+            ),
             example=example,
         )
     column = programmes.FIELDS[word]
     typed = tokens[2:]
     if word == "name":
-        value: Any = parse_title(join(typed), what="programme name", limit=TITLE_LENGTH)
+        value: Any = parse_title(join(typed), what=_("programme name"), limit=TITLE_LENGTH)
     else:
         value = _values(asker, {word: typed}, example).get(
             column if word != "outcome" else "outcome"
@@ -188,8 +196,11 @@ def set_field(asker: Asker, tokens: list[Token]) -> Message:
         )
         row = row_of(session, item)
     return notice(
-        f"{mention(asker.user_id)} changed the {word} of "
-        f"{blocks.item_line(row, asker.services.today())}.",
+        _("{person} changed the {word} of {item_line}.").format(
+            person=mention(asker.user_id),
+            word=word,
+            item_line=blocks.item_line(row, asker.services.today()),
+        ),
         in_channel=True,
     )
 
@@ -205,15 +216,24 @@ def end(asker: Asker, tokens: list[Token]) -> Message:
         asker.require(Action.MANAGE_PROGRAMMES, group)
         if item.from_date and on < item.from_date:
             raise ParseError(
-                f"P-{item.id} started on {format_date(item.from_date)}; it can't end before that.",
+                _("P-{item} started on {date}; it can't end before that.").format(
+                    item=item.id, date=format_date(item.from_date)
+                ),
                 example=example,
             )
         programmes.end(session=session, item=item, on=on, actor_user_id=asker.user_id)
         funding = format_money(item.funding_cents) if item.funding_cents is not None else None
     funded = f" ({funding})" if funding else ""
     return notice(
-        f"{mention(asker.user_id)} ended *P-{item.id}* {said(item.name)}{funded} on "
-        f"{format_date(on)}. Its contract reminders stop.",
+        _(
+            "{person} ended *P-{item}* {item2}{funded} on {date}. Its contract reminders stop."
+        ).format(
+            person=mention(asker.user_id),
+            item=item.id,
+            item2=said(item.name),
+            funded=funded,
+            date=format_date(on),
+        ),
         in_channel=True,
     )
 
@@ -291,7 +311,11 @@ def programme_of_trial(session: Session, trial: Trial, number: int) -> Programme
     """The programme a task names (`programme P-4`): one of this trial's."""
     item = programmes.get_item(session=session, number=number)
     if item.trial_id != trial.id:
-        raise UserError(f"P-{number} belongs to another trial, not {said(trial.name)}.")
+        raise UserError(
+            _("P-{number} belongs to another trial, not {trial}.").format(
+                number=number, trial=said(trial.name)
+            )
+        )
     return item
 
 

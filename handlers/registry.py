@@ -99,9 +99,15 @@ class Family:
         if self.otherwise is not None:
             return self.otherwise, tokens
         nearest = nearest_word(first.text.lower(), [w for w in self._by_word if w])
-        guess = f" Did you mean `{self.command} {nearest}`?" if nearest else ""
+        guess = (
+            _(" Did you mean `{command} {nearest}`?").format(command=self.command, nearest=nearest)
+            if nearest
+            else ""
+        )
         raise ParseError(
-            f"I don't know `{self.command} {first.text[:40]}`.{guess} Try `{self.command} help`."
+            _("I don't know `{command} {text}`.{guess} Try `{command} help`.").format(
+                command=self.command, text=first.text[:40], guess=guess
+            )
         )
 
     def usage_hint(self) -> str:

@@ -19,7 +19,7 @@ from ui import documents
 from ui.blocks import ids
 from ui.blocks.common import Message, notice
 from ui.formatting import said
-from ui.i18n import N_
+from ui.i18n import N_, _
 from ui.parsing import Period, Token, join, parse_period
 
 EXAMPLE = "/report draft H2 2026"
@@ -42,12 +42,13 @@ def upload(asker: Asker, channel: str, stem: str, draft: documents.Draft) -> Non
             {
                 "content": documents.to_markdown(draft).encode(),
                 "filename": f"{stem}.md",
-                "title": f"{draft.title} (Markdown)",
+                "title": _("{title} (Markdown)").format(title=draft.title),
             },
         ],
-        initial_comment=f"<@{asker.user_id}> drafted “{said(draft.title)}”. Every figure comes "
-        f"from "
-        "the group's records; check it before it goes anywhere.",
+        initial_comment=_(
+            "<@{user_id}> drafted “{title}”. Every figure comes from the group's "
+            "records; check it before it goes anywhere."
+        ).format(user_id=asker.user_id, title=said(draft.title)),
     )
 
 
@@ -68,8 +69,9 @@ def draft_trial(asker: Asker, trial: Trial, period: Period, channel: str) -> Mes
     stem = f"{trial.name_key.replace(' ', '-')}-report-{slug(period.label)}"
     upload(asker, channel, stem, draft)
     return notice(
-        f"The draft report for {said(trial.name)}, {documents.period_words(period)}, is in the "
-        f"channel."
+        _("The draft report for {trial}, {period_words}, is in the channel.").format(
+            trial=said(trial.name), period_words=documents.period_words(period)
+        )
     )
 
 
@@ -90,7 +92,9 @@ def draft_all(asker: Asker, period: Period, channel: str) -> Message:
     )
     upload(asker, channel, f"national-report-{slug(period.label)}", draft)
     return notice(
-        f"The national draft report, {documents.period_words(period)}, is in the channel."
+        _("The national draft report, {period_words}, is in the channel.").format(
+            period_words=documents.period_words(period)
+        )
     )
 
 
@@ -101,7 +105,7 @@ def draft(asker: Asker, rest: list[Token]) -> Message:
         rest = rest[1:]
     period = parse_period(join(rest)) if rest else current_half(asker.services.today())
     if asker.channel_id is None:
-        raise UserError("Ask for a report in a channel.")
+        raise UserError(_("Ask for a report in a channel."))
     with asker.services.database.session(write=False) as session:
         if every_trial:
             group = groups.load_group(
@@ -116,8 +120,9 @@ def draft(asker: Asker, rest: list[Token]) -> Message:
     send(
         asker.respond,
         notice(
-            f"Drafting the report for {documents.period_words(period)}… it will be "
-            "in the channel in a moment."
+            _(
+                "Drafting the report for {period_words}… it will be in the channel in a moment."
+            ).format(period_words=documents.period_words(period))
         ),
     )  # names no command
     if every_trial:
@@ -130,10 +135,12 @@ def draft_clicked(asker: Asker, trial_id: int, channel: str | None) -> Message:
     with asker.services.database.session(write=False) as session:
         trial = session.get(Trial, trial_id)
     if trial is None:
-        raise UserError("That trial no longer exists.")
+        raise UserError(_("That trial no longer exists."))
     target = channel or trial.channel_id
     if target is None:
-        raise UserError(f"{said(trial.name)} has no channel to put the report in.")
+        raise UserError(
+            _("{trial} has no channel to put the report in.").format(trial=said(trial.name))
+        )
     return draft_trial(asker, trial, current_half(asker.services.today()), target)
 
 

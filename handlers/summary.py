@@ -15,7 +15,7 @@ from ui import exports
 from ui.blocks import summaries as blocks
 from ui.blocks.common import Message, notice
 from ui.formatting import said
-from ui.i18n import N_
+from ui.i18n import N_, _
 from ui.parsing import Token, join
 
 
@@ -27,10 +27,18 @@ def _director_trial(asker: Asker, name: str) -> Trial:
         asker.require(Action.NATIONAL, group)
         found = summaries.find_trial(session=session, name=name)
     if not found:
-        raise UserError(f"No trial is called “{said(name[:60])}”. `/summary all` lists them.")
+        raise UserError(
+            _("No trial is called “{name}”. `/summary all` lists them.").format(
+                name=said(name[:60])
+            )
+        )
     if len(found) > 1:
         names = ", ".join(said(t.name) for t in found[:8])
-        raise UserError(f"“{said(name[:60])}” could be {names}. Give more of the name.")
+        raise UserError(
+            _("“{name}” could be {names}. Give more of the name.").format(
+                name=said(name[:60]), names=names
+            )
+        )
     return found[0]
 
 
@@ -38,7 +46,7 @@ def one_trial(asker: Asker, trial: Trial | None) -> Message:
     services = asker.services
     with services.database.session(write=False) as session:
         if trial is None:
-            _, trial = linked(asker, session)
+            _ignored, trial = linked(asker, session)
         summary = summaries.trial_summary(
             session=session, trial=trial, today=services.today(), now=services.now()
         )
@@ -62,7 +70,7 @@ def export(asker: Asker, trial: Trial | None, *, every_trial: bool) -> Message:
     """A CSV and a PNG chart, uploaded to the channel through Slack's files upload flow."""
     services = asker.services
     if asker.channel_id is None:
-        raise UserError("Ask for an export in a channel.")
+        raise UserError(_("Ask for an export in a channel."))
     today = services.today()
     with services.database.session(write=False) as session:
         if every_trial:
@@ -75,10 +83,10 @@ def export(asker: Asker, trial: Trial | None, *, every_trial: bool) -> Message:
                 ("social-sector-trials.csv", exports.national_csv(rows, services.settings.tz)),
                 ("action-plan-progress.png", exports.national_chart(rows, today)),
             ]
-            title = "Every trial"
+            title = _("Every trial")
         else:
             if trial is None:
-                _, trial = linked(asker, session)
+                _ignored, trial = linked(asker, session)
             tasks, updates = summaries.export_rows(session=session, trial=trial)
             outcomes = summaries.measures(
                 session=session, today=today, now=services.now(), trial=trial
@@ -95,9 +103,11 @@ def export(asker: Asker, trial: Trial | None, *, every_trial: bool) -> Message:
     asker.client.files_upload_v2(
         channel=asker.channel_id,
         file_uploads=[{"content": data, "filename": name, "title": name} for name, data in files],
-        initial_comment=f"<@{asker.user_id}> exported {title}: a spreadsheet and a chart.",
+        initial_comment=_("<@{user_id}> exported {title}: a spreadsheet and a chart.").format(
+            user_id=asker.user_id, title=title
+        ),
     )
-    return notice(f"The export of {title} is in the channel.")
+    return notice(_("The export of {title} is in the channel.").format(title=title))
 
 
 def this_trial(asker: Asker, tokens: list[Token]) -> Message:
@@ -118,7 +128,7 @@ def export_this_trial(asker: Asker, tokens: list[Token]) -> Message:
     """This trial's tasks and updates as a CSV, with a progress chart."""
     if tokens:
         raise ParseError(
-            "Put the trial's name before `export`.", example="/summary Gore District export"
+            _("Put the trial's name before `export`."), example="/summary Gore District export"
         )
     return export(asker, None, every_trial=False)
 
@@ -130,7 +140,7 @@ def named_trial(asker: Asker, tokens: list[Token]) -> Message:
         tokens = tokens[:-1]
     trial = _director_trial(asker, join(tokens))
     if trial is None:
-        raise ParseError("Say which trial.", example="/summary Gore District")
+        raise ParseError(_("Say which trial."), example="/summary Gore District")
     if wants_export:
         return export(asker, trial, every_trial=False)
     summary = one_trial(asker, trial)

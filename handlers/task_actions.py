@@ -37,6 +37,7 @@ from ui.blocks import ids
 from ui.blocks import tasks as blocks
 from ui.blocks.common import Message, notice
 from ui.formatting import said
+from ui.i18n import _
 from ui.parsing import parse_date_to_come, parse_title, tokenize
 
 log = logging.getLogger("advisory_bot.actions")
@@ -63,12 +64,12 @@ def clicked(
     announce(asker, change)
     refresh_home(asker, {change.row.owner_user_id})
     word = "done" if change.first_done else blocks.STATUS_WORDS[change.row.status]
-    return notice(f"{change.row.reference} is now {word}.")
+    return notice(_("{reference} is now {word}.").format(reference=change.row.reference, word=word))
 
 
 def status_chosen(asker: Asker, action: dict[str, Any], body: dict[str, Any]) -> Message:
     """On track / At risk / Blocked: the button's value is `<status>:<task id>`."""
-    status, _, number = action["value"].partition(":")
+    status, _ignored, number = action["value"].partition(":")
     return clicked(asker, int(number), TaskStatus(status), source_of(body))
 
 
@@ -77,7 +78,7 @@ def _menu_verb(action: dict[str, Any]) -> str:
 
 
 def menu_choice(asker: Asker, value: str, trigger_id: str) -> Message | None:
-    verb, _, number = value.partition(":")
+    verb, _ignored, number = value.partition(":")
     task_id = int(number)
     if verb == "done":
         return clicked(asker, task_id, TaskStatus.DONE)
@@ -97,7 +98,7 @@ def save_update(asker: Asker, view: dict[str, Any]) -> TaskChange:
     metadata = json.loads(view.get("private_metadata") or "{}")
     selected = _value(view, ids.UPDATE_TASK_BLOCK, ids.UPDATE_TASK_INPUT).get("selected_option")
     if not selected:
-        raise FieldError(ids.UPDATE_TASK_BLOCK, "Choose a task.")
+        raise FieldError(ids.UPDATE_TASK_BLOCK, _("Choose a task."))
     status = _value(view, ids.UPDATE_STATUS_BLOCK, ids.UPDATE_STATUS_INPUT).get("selected_option")
     percent_text = _value(view, ids.UPDATE_PERCENT_BLOCK, ids.UPDATE_PERCENT_INPUT).get("value")
     text = _value(view, ids.UPDATE_TEXT_BLOCK, ids.UPDATE_TEXT_INPUT).get("value") or ""
@@ -129,7 +130,7 @@ def save_new_task(asker: Asker, view: dict[str, Any]) -> tasks.TaskRow:
     due_text = _value(view, ids.CREATE_DUE_BLOCK, ids.CREATE_DUE_INPUT).get("value")
     outcome_text = _value(view, ids.CREATE_OUTCOME_BLOCK, ids.CREATE_OUTCOME_INPUT).get("value")
     try:
-        title = parse_title(title_text, what="task title", limit=TITLE_LENGTH)
+        title = parse_title(title_text, what=_("task title"), limit=TITLE_LENGTH)
     except ParseError as error:
         raise FieldError(ids.CREATE_TITLE_BLOCK, error.message) from error
     try:
@@ -143,20 +144,25 @@ def save_new_task(asker: Asker, view: dict[str, Any]) -> tasks.TaskRow:
     with asker.services.database.session() as session:
         trial = session.get(Trial, metadata.get("trial"))
         if trial is None:
-            raise UserError("That trial no longer exists.")
+            raise UserError(_("That trial no longer exists."))
         group = groups.load_group(session=session, user_id=asker.user_id, trial=trial)
         asker.require(Action.ADD_TASK, group)
         source = metadata.get("from")
         if source is not None:
-            _, meeting = meetings.get_item(session=session, number=int(source))
+            _ignored, meeting = meetings.get_item(session=session, number=int(source))
             if meeting.trial_id != trial.id:
-                raise UserError(f"A-{source} is not an agenda item of {said(trial.name)}.")
+                raise UserError(
+                    _("A-{source} is not an agenda item of {trial}.").format(
+                        source=source, trial=said(trial.name)
+                    )
+                )
         owner = tasks.active_member(session=session, trial=trial, user_id=owner_id or "")
         if owner is None:
             raise FieldError(
                 ids.CREATE_OWNER_BLOCK,
-                f"That person isn't in the {said(trial.name)} group. The lead can add "
-                "them with /group add.",
+                _(
+                    "That person isn't in the {trial} group. The lead can add them with /group add."
+                ).format(trial=said(trial.name)),
             )
         outcome = None
         if outcome_text and outcome_text.strip():
@@ -198,8 +204,10 @@ def submitted(ack: Ack, work: Callable[[], None], *, default_block: str) -> None
         ack(
             response_action="errors",
             errors={
-                default_block: f"Sorry, something went wrong on our side and nothing was saved "
-                f"(reference {reference}). Please try again."
+                default_block: _(
+                    "Sorry, something went wrong on our side and nothing was saved "
+                    "(reference {reference}). Please try again."
+                ).format(reference=reference)
             },
         )
         return
@@ -221,7 +229,9 @@ def announce_task(asker: Asker, row: tasks.TaskRow) -> None:
                 asker.services.today(),
                 asker.services.settings.tz,
                 in_channel=True,
-                lead_in=f"<@{asker.user_id}> added a task to the Action Plan.",
+                lead_in=_("<@{user_id}> added a task to the Action Plan.").format(
+                    user_id=asker.user_id
+                ),
             ),
         )
     refresh_home(asker, {row.owner_user_id})
@@ -235,7 +245,9 @@ def page_turned(asker: Asker, action: dict[str, Any], body: dict[str, Any]) -> N
     try:
         page = list_tasks(asker, tokenize(wanted["q"]), page=int(wanted["p"]))
     except Exception as error:
-        tell(asker.client, asker.user_id, respond, body, message_for(error, what="task list page"))
+        tell(
+            asker.client, asker.user_id, respond, body, message_for(error, what=_("task list page"))
+        )
         return
     send(respond, asker.services.names.message(page), replace_original=True)
 

@@ -19,6 +19,7 @@ from models.tables import TITLE_LENGTH
 from models.types import TaskStatus, UpdateSource
 from ui.blocks.common import Message, notice
 from ui.formatting import format_date, mention, said
+from ui.i18n import _
 from ui.parsing import Token, join, parse_date_to_come, parse_title
 
 
@@ -27,7 +28,7 @@ def assign(asker: Asker, tokens: list[Token]) -> Message:
     example = "/task assign T-12 @aroha"
     task_id = one_task(tokens, example)
     if len(tokens) != 2:
-        raise ParseError("Say who should own it.", example=example)
+        raise ParseError(_("Say who should own it."), example=example)
     with asker.services.database.session() as session:
         task = tasks.get_task(session=session, number=task_id, lock=True)
         trial = locate(asker, session, task)
@@ -38,11 +39,20 @@ def assign(asker: Asker, tokens: list[Token]) -> Message:
             session=session, task=task, owner=owner, actor_user_id=asker.user_id
         )
     if previous is None:
-        return notice(f"T-{task_id} is already {mention(owner.slack_user_id)}'s. Nothing changed.")
+        return notice(
+            _("T-{task_id} is already {person}'s. Nothing changed.").format(
+                task_id=task_id, person=mention(owner.slack_user_id)
+            )
+        )
     refresh_home(asker, {previous, owner.slack_user_id})
     return notice(
-        f"{mention(asker.user_id)} gave *T-{task_id}* {said(task.title)} to "
-        f"{mention(owner.slack_user_id)}" + (f" (was {mention(previous)})." if previous else "."),
+        _("{person} gave *T-{task_id}* {title} to {person2}").format(
+            person=mention(asker.user_id),
+            task_id=task_id,
+            title=said(task.title),
+            person2=mention(owner.slack_user_id),
+        )
+        + (_(" (was {person}).").format(person=mention(previous)) if previous else "."),
         in_channel=True,
     )
 
@@ -52,7 +62,7 @@ def due(asker: Asker, tokens: list[Token]) -> Message:
     example = "/task due T-12 next friday"
     task_id = one_task(tokens, example)
     if len(tokens) < 2:
-        raise ParseError("Say the new due date.", example=example)
+        raise ParseError(_("Say the new due date."), example=example)
     today = asker.services.today()
     words = join(tokens[1:])
     new_due = (
@@ -68,9 +78,16 @@ def due(asker: Asker, tokens: list[Token]) -> Message:
         asker.require(Action.EDIT_TASK, group, owner_user_id=owner)
         tasks.set_due(session=session, task=task, due_date=new_due, actor_user_id=asker.user_id)
     refresh_home(asker, {owner})
-    when = format_date(new_due) if new_due else "no date"
-    late = " That date has passed, so it shows as overdue." if new_due and new_due < today else ""
-    return notice(f"*T-{task_id}* {said(task.title)} is now due {when}.{late}", in_channel=True)
+    when = format_date(new_due) if new_due else _("no date")
+    late = (
+        _(" That date has passed, so it shows as overdue.") if new_due and new_due < today else ""
+    )
+    return notice(
+        _("*T-{task_id}* {title} is now due {when}.{late}").format(
+            task_id=task_id, title=said(task.title), when=when, late=late
+        ),
+        in_channel=True,
+    )
 
 
 def rename(asker: Asker, tokens: list[Token]) -> Message:
@@ -78,8 +95,8 @@ def rename(asker: Asker, tokens: list[Token]) -> Message:
     example = "/task rename T-12 Hire a school attendance officer"
     task_id = one_task(tokens, example)
     if len(tokens) < 2:
-        raise ParseError("Give the new title after the task.", example=example)
-    title = parse_title(join(tokens[1:]), what="task title", limit=TITLE_LENGTH)
+        raise ParseError(_("Give the new title after the task."), example=example)
+    title = parse_title(join(tokens[1:]), what=_("task title"), limit=TITLE_LENGTH)
     with asker.services.database.session() as session:
         task = tasks.get_task(session=session, number=task_id, lock=True)
         trial = locate(asker, session, task)
@@ -91,8 +108,12 @@ def rename(asker: Asker, tokens: list[Token]) -> Message:
         )
     refresh_home(asker, {owner})
     return notice(
-        f":pencil2: {mention(asker.user_id)} renamed *T-{task_id}* “{said(previous)}” to "
-        f"“{said(title)}”.",
+        _(":pencil2: {person} renamed *T-{task_id}* “{previous}” to “{title}”.").format(
+            person=mention(asker.user_id),
+            task_id=task_id,
+            previous=said(previous),
+            title=said(title),
+        ),
         in_channel=True,
     )
 
@@ -111,12 +132,17 @@ def drop(asker: Asker, tokens: list[Token]) -> Message:
         source=UpdateSource.COMMAND,
     )
     if not change.changed:
-        return notice(f"*T-{task_id}* was dropped already. Nothing changed.")
+        return notice(
+            _("*T-{task_id}* was dropped already. Nothing changed.").format(task_id=task_id)
+        )
     refresh_home(asker, {change.row.owner_user_id})
     why = f"\n> {said(reason)}" if reason else ""
     return notice(
-        f":wastebasket: {mention(asker.user_id)} dropped *T-{task_id}* "
-        f"{said(change.row.title)} from the Action Plan; it stays in its history "
-        f"(`/task show T-{task_id}`).{why}",
+        _(
+            ":wastebasket: {person} dropped *T-{task_id}* {title} from the Action "
+            "Plan; it stays in its history (`/task show T-{task_id}`).{why}"
+        ).format(
+            person=mention(asker.user_id), task_id=task_id, title=said(change.row.title), why=why
+        ),
         in_channel=True,
     )

@@ -22,6 +22,7 @@ from ui import i18n
 from ui.blocks.home import home_view
 from ui.blocks.tasks import update_note
 from ui.formatting import mention, said
+from ui.i18n import _
 from ui.parsing import Token, is_mention, parse_mention, parse_reference
 
 log = logging.getLogger("advisory_bot.tasks")
@@ -40,22 +41,25 @@ class TaskChange:
 def member_named(asker: Asker, session: Session, trial: Trial, token: Token) -> Member:
     """The active member a mention names; refused if they're not in the group."""
     if not is_mention(token):
-        raise ParseError(f"“{token.text[:40]}” is not a person. Mention them with @.")
-    user_id, _ = groups.resolve_person(
+        raise ParseError(
+            _("“{text}” is not a person. Mention them with @.").format(text=token.text[:40])
+        )
+    user_id, _ignored = groups.resolve_person(
         session=session, trial=trial, mention=parse_mention(token.text)
     )
     member = tasks.active_member(session=session, trial=trial, user_id=user_id)
     if member is None:
         raise UserError(
-            f"{mention(user_id)} isn't in the {said(trial.name)} group. The lead can add them with "
-            "`/group add`."
+            _(
+                "{person} isn't in the {trial} group. The lead can add them with `/group add`."
+            ).format(person=mention(user_id), trial=said(trial.name))
         )
     return member
 
 
 def one_task(tokens: list[Token], example: str) -> int:
     if not tokens:
-        raise ParseError("Say which task.", example=example)
+        raise ParseError(_("Say which task."), example=example)
     return parse_reference(tokens[0].text, "T").number
 
 
@@ -101,7 +105,7 @@ def update_task(
 
 
 def already_done(change: TaskChange) -> str:
-    return f"{change.row.reference} is already done. Nothing changed."
+    return _("{reference} is already done. Nothing changed.").format(reference=change.row.reference)
 
 
 def announce(asker: Asker, change: TaskChange) -> None:

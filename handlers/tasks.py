@@ -31,7 +31,7 @@ from ui.blocks import tasks as blocks
 from ui.blocks.common import Message, notice
 from ui.blocks.modals import create_task_modal
 from ui.formatting import format_datetime, mention, said
-from ui.i18n import N_
+from ui.i18n import N_, _
 from ui.parsing import (
     Token,
     is_mention,
@@ -53,7 +53,7 @@ def add(asker: Asker, tokens: list[Token]) -> Message:
     tokens, of_programme = take_reference(tokens, "programme", "P")
     head, keywords = split_keywords(tokens, {"owner", "due", "outcome"})
     title = (
-        parse_title(join(head), what="task title", limit=TITLE_LENGTH)
+        parse_title(join(head), what=_("task title"), limit=TITLE_LENGTH)
         if head or not from_item
         else ""
     )
@@ -71,7 +71,7 @@ def add(asker: Asker, tokens: list[Token]) -> Message:
         else None
     )
     if "owner" in keywords and len(keywords["owner"]) > 1:
-        raise ParseError("A task has one owner.", example=ADD_EXAMPLE)
+        raise ParseError(_("A task has one owner."), example=ADD_EXAMPLE)
     with asker.services.database.session() as session:
         group, trial = linked(asker, session)
         asker.require(Action.ADD_TASK, group)
@@ -80,7 +80,7 @@ def add(asker: Asker, tokens: list[Token]) -> Message:
         )
         source = None
         if from_item is not None:
-            item, _, _ = item_here(asker, session, from_item.number)
+            item, _ignored, _ignored = item_here(asker, session, from_item.number)
             source, title = item.id, title or item.title
         if "owner" in keywords:
             owner = member_named(asker, session, trial, keywords["owner"][0])
@@ -88,7 +88,9 @@ def add(asker: Asker, tokens: list[Token]) -> Message:
             owner = group.me
         else:
             raise UserError(
-                f"You're not in the {said(trial.name)} group, so give the task an owner.",
+                _("You're not in the {trial} group, so give the task an owner.").format(
+                    trial=said(trial.name)
+                ),
                 example=ADD_EXAMPLE,
             )
         outcome = (
@@ -113,9 +115,9 @@ def add(asker: Asker, tokens: list[Token]) -> Message:
         origin = origin_text(session, row, asker.services.settings.tz)
         of = programme_text(programme)
     refresh_home(asker, {row.owner_user_id})
-    lead_in = f"{mention(asker.user_id)} added a task to the Action Plan."
+    lead_in = _("{person} added a task to the Action Plan.").format(person=mention(asker.user_id))
     if row.overdue(today):
-        lead_in += " Its due date has already passed, so it shows as overdue."
+        lead_in += _(" Its due date has already passed, so it shows as overdue.")
     return blocks.task_card(
         row,
         today,
@@ -149,22 +151,24 @@ def list_tasks(asker: Asker, tokens: list[Token], page: int = 1) -> Message:
         elif token.is_word("outcome"):
             outcome_words, rest = rest, []
             if not outcome_words:
-                raise ParseError("Say which outcome.", example="/task list outcome truancy")
+                raise ParseError(_("Say which outcome."), example="/task list outcome truancy")
         elif is_mention(token):
             owner_user_id = token.text  # resolved below, inside the session
         else:
             raise ParseError(
-                f"I can't list “{word[:40]}”. Try `mine`, `overdue`, `@person`, "
-                "`outcome <name>` or `all`.",
+                _(
+                    "I can't list “{word}”. Try `mine`, `overdue`, `@person`, `outcome "
+                    "<name>` or `all`."
+                ).format(word=word[:40]),
                 example="/task list overdue",
             )
     with asker.services.database.session(write=False) as session:
-        _, trial = linked(asker, session)
+        _ignored, trial = linked(asker, session)
         if owner_user_id is not None and owner_user_id != asker.user_id:
-            owner_user_id, _ = groups.resolve_person(
+            owner_user_id, _ignored = groups.resolve_person(
                 session=session, trial=trial, mention=parse_mention(owner_user_id)
             )
-            titles.append(f"of {mention(owner_user_id)}")
+            titles.append(_("of {person}").format(person=mention(owner_user_id)))
         outcome_id = None
         if outcome_words:
             name = join(outcome_words)
@@ -174,11 +178,13 @@ def list_tasks(asker: Asker, tokens: list[Token], page: int = 1) -> Message:
                     o.name for o in groups.trial_outcomes(session=session, trial=trial)
                 )
                 raise UserError(
-                    f"No outcome of {said(trial.name)} matches “{said(name[:60])}”."
-                    + (f" Outcomes: {known}." if known else "")
+                    _("No outcome of {trial} matches “{name}”.").format(
+                        trial=said(trial.name), name=said(name[:60])
+                    )
+                    + (_(" Outcomes: {known}.").format(known=known) if known else "")
                 )
             outcome_id = outcome.id
-            titles.append(f"for “{said(outcome.name)}”")
+            titles.append(_("for “{outcome}”").format(outcome=said(outcome.name)))
         query = tasks.TaskQuery(
             include_closed=include_closed,
             overdue_on=overdue_on,
@@ -188,7 +194,7 @@ def list_tasks(asker: Asker, tokens: list[Token], page: int = 1) -> Message:
         result = tasks.list_tasks(
             session=session, trial=trial, query=query, page=page, page_size=PAGE_SIZE
         )
-    title = ("All tasks" if include_closed else "Open tasks") + (
+    title = (_("All tasks") if include_closed else _("Open tasks")) + (
         " " + ", ".join(titles) if titles else ""
     )
     return blocks.task_list(
@@ -201,9 +207,11 @@ def origin_text(session: Session, row: tasks.TaskRow, tz: ZoneInfo) -> str | Non
     origin = meetings.origin_of(session=session, item_id=row.source_agenda_item_id)
     if origin is None:
         return None
-    return (
-        f"A-{origin.item_id} “{origin.item_title}” on the agenda of M-{origin.meeting_id} "
-        f"({format_datetime(origin.starts_at, tz)})"
+    return _("A-{item_id} “{item_title}” on the agenda of M-{meeting_id} ({when})").format(
+        item_id=origin.item_id,
+        item_title=origin.item_title,
+        meeting_id=origin.meeting_id,
+        when=format_datetime(origin.starts_at, tz),
     )
 
 

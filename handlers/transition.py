@@ -20,7 +20,7 @@ from models.types import ReviewDecisionKind
 from ui.blocks import programmes as blocks
 from ui.blocks.common import Message, notice
 from ui.formatting import format_date, mention, said
-from ui.i18n import N_
+from ui.i18n import N_, _
 from ui.parsing import Token, choice, join, parse_date_to_come, parse_title
 
 DECIDE_EXAMPLE = (
@@ -45,11 +45,13 @@ def show(asker: Asker, tokens: list[Token]) -> Message:
     """The trial's review: every item, decided or still to decide, and the days left.
     (The registry routes only `/transition` alone here.)"""
     with asker.services.database.session(write=False) as session:
-        _, trial = linked(asker, session)
+        _ignored, trial = linked(asker, session)
         if trial.review_deadline_id is None:
             raise UserError(
-                f"{said(trial.name)} is {trial.status} and has no transition review. It opens "
-                "when the Director sets the trial transitioning (`/group status transitioning`)."
+                _(
+                    "{trial} is {status} and has no transition review. It opens when the "
+                    "Director sets the trial transitioning (`/group status transitioning`)."
+                ).format(trial=said(trial.name), status=trial.status)
             )
         review = transition.review_of(session=session, trial=trial)
     return blocks.review_message(review, asker.services.today())
@@ -62,7 +64,7 @@ def _carried_and_note(tokens: list[Token]) -> tuple[str | None, str | None]:
         return None, join(tokens) or None
     before, after = tokens[:where], tokens[where + 1 :]
     if not after:
-        raise ParseError("Say who carries it on after `by`.", example=DECIDE_EXAMPLE)
+        raise ParseError(_("Say who carries it on after `by`."), example=DECIDE_EXAMPLE)
     if after[0].quoted:
         carried, rest = after[0].text, join(after[1:])
     else:
@@ -76,11 +78,11 @@ def decide(asker: Asker, tokens: list[Token]) -> Message:
     """Lead: the decision on one programme or coordination item."""
     if len(tokens) < 2:
         raise ParseError(
-            "Say the programme and the decision: continue, integrate or exit.",
+            _("Say the programme and the decision: continue, integrate or exit."),
             example=DECIDE_EXAMPLE,
         )
     decision = ReviewDecisionKind(
-        choice(tokens[1].text, DECISIONS, what="review decision", example=DECIDE_EXAMPLE)
+        choice(tokens[1].text, DECISIONS, what=_("review decision"), example=DECIDE_EXAMPLE)
     )
     carried_by, note = _carried_and_note(tokens[2:])
     if note is not None:
@@ -89,7 +91,7 @@ def decide(asker: Asker, tokens: list[Token]) -> Message:
         item, trial = programme_here(asker, session, tokens[:1], DECIDE_EXAMPLE, lock=True)
         group = groups.load_group(session=session, user_id=asker.user_id, trial=trial)
         asker.require(Action.DECIDE_REVIEW, group)
-        _, review = transition.decide(
+        _ignored, review = transition.decide(
             session=session,
             item=item,
             trial=trial,
@@ -101,13 +103,20 @@ def decide(asker: Asker, tokens: list[Token]) -> Message:
     row = next(r for r in review.items if r.item.id == item.id)
     left = len(review.undecided)
     tail = (
-        " Every item is decided: the review is complete."
+        _(" Every item is decided: the review is complete.")
         if review.complete
-        else f" {left} still to decide."
+        else _(" {left} still to decide.").format(left=left)
     )
     return notice(
-        f":ballot_box_with_check: {mention(asker.user_id)} decided *P-{item.id}* "
-        f"{said(item.name)}: {blocks.decision_line(row).removeprefix('Review: ')}.{tail}",
+        _(
+            ":ballot_box_with_check: {person} decided *P-{item}* {item2}: {decision_line}.{tail}"
+        ).format(
+            person=mention(asker.user_id),
+            item=item.id,
+            item2=said(item.name),
+            decision_line=blocks.decision_line(row).removeprefix("Review: "),
+            tail=tail,
+        ),
         in_channel=True,
     )
 
@@ -116,7 +125,7 @@ def due(asker: Asker, tokens: list[Token]) -> Message:
     """Lead: move the review's due date."""
     example = "/transition due 30/6/2027"
     if not tokens:
-        raise ParseError("Say the new due date.", example=example)
+        raise ParseError(_("Say the new due date."), example=example)
     when = parse_date_to_come(join(tokens), today=asker.services.today(), example=example)
     with asker.services.database.session() as session:
         group, trial = linked(asker, session)
@@ -125,8 +134,15 @@ def due(asker: Asker, tokens: list[Token]) -> Message:
             session=session, trial=trial, due=when, actor_user_id=asker.user_id
         )
     return notice(
-        f"{mention(asker.user_id)} moved the transition review of {said(trial.name)} from "
-        f"{format_date(previous)} to {format_date(when)}. Its reminders follow.",
+        _(
+            "{person} moved the transition review of {trial} from {date} to "
+            "{date2}. Its reminders follow."
+        ).format(
+            person=mention(asker.user_id),
+            trial=said(trial.name),
+            date=format_date(previous),
+            date2=format_date(when),
+        ),
         in_channel=True,
     )
 

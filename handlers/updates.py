@@ -17,7 +17,7 @@ from models.types import TaskStatus, UpdateSource
 from ui.blocks import tasks as blocks
 from ui.blocks.common import Message, notice
 from ui.blocks.modals import update_modal
-from ui.i18n import N_
+from ui.i18n import N_, _
 from ui.parsing import Token, choice, join, parse_reference, parse_title
 
 EXAMPLE = "/update T-12 at-risk 40% Waiting on the school board"
@@ -33,7 +33,11 @@ def parse_percent(text: str) -> int:
     """`40%` or `40` → 40; refused outside 0–100."""
     digits = text.strip().rstrip("%").strip()
     if not digits.isdigit() or int(digits) > 100:
-        raise ParseError(f"“{text.strip()[:20]}” is not a percentage. Give a number from 0 to 100.")
+        raise ParseError(
+            _("“{text}” is not a percentage. Give a number from 0 to 100.").format(
+                text=text.strip()[:20]
+            )
+        )
     return int(digits)
 
 
@@ -57,7 +61,7 @@ def record(asker: Asker, tokens: list[Token]) -> Message:
     """Owner or lead: record the update and tell the group."""
     task_id, status, percent, text = parse_update(tokens)
     if status is None and percent is None and not text:
-        raise ParseError("Say what happened.", example=EXAMPLE)
+        raise ParseError(_("Say what happened."), example=EXAMPLE)
     change = update_task(
         asker,
         task_id=task_id,
@@ -83,7 +87,7 @@ def open_modal(
             if all(t.id != selected for t in mine):
                 mine = [tasks.task_row(session=session, task_id=selected), *mine]
     if not mine:
-        raise UserError("You have no open tasks to update. `/task list` shows the group's.")
+        raise UserError(_("You have no open tasks to update. `/task list` shows the group's."))
     from_checkin = source is UpdateSource.CHECKIN
     metadata = json.dumps(
         {"channel": asker.channel_id}

@@ -51,7 +51,7 @@ from ui.blocks import meetings as meeting_blocks
 from ui.blocks import reminders as blocks
 from ui.blocks import summaries as summary_blocks
 from ui.blocks.common import Message
-from ui.i18n import N_
+from ui.i18n import N_, _
 
 log = logging.getLogger("advisory_bot.reminders")
 
@@ -229,10 +229,14 @@ def describe(reminder: rules.Reminder, trial_name: str, message: Message | None 
     """One line of `--dry-run`: kind, reference, recipient, trial, and the message's first
     line as people would read it."""
     recipient = reminder.recipient or "-"
-    behalf = f" (for {reminder.on_behalf_of}, away)" if reminder.on_behalf_of else ""
+    behalf = (
+        _(" (for {on_behalf_of}, away)").format(on_behalf_of=reminder.on_behalf_of)
+        if reminder.on_behalf_of
+        else ""
+    )
     line = f"{reminder.kind:<11} {reminder.target:<10} {recipient + behalf:<24} {trial_name}"
     if reminder.kind == "digest":
-        return f"{line} · “Weekly digest”"
+        return _("{line} · “Weekly digest”").format(line=line)
     if message is not None and message.text:
         first = message.text.splitlines()[0].replace("*", "")
         return f"{line} · “{first[:100]}”"
@@ -267,7 +271,7 @@ def sweep(
         result.lines = [
             describe(
                 r,
-                facts.trials[r.trial_id].name if r.trial_id else "every trial",
+                facts.trials[r.trial_id].name if r.trial_id else _("every trial"),
                 None if r.kind == "digest" else message_for(r, details, settings, local_now),
             )
             for r in pending
@@ -287,7 +291,7 @@ def sweep(
         details = load_details(session=session, reminders=pending)
     # A few senders, each with its own recipients (so per-channel pacing holds), keep the
     # pace near Slack's limit; each message is still claimed, sent and marked on its own.
-    buckets: list[list[rules.Reminder]] = [[] for _ in range(SENDERS)]
+    buckets: list[list[rules.Reminder]] = [[] for _ignored in range(SENDERS)]
     for reminder in interleave(pending):
         buckets[zlib.crc32((reminder.recipient or "").encode()) % SENDERS].append(reminder)
     lock = threading.Lock()

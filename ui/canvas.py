@@ -20,7 +20,7 @@ from ui.blocks.indicators import number
 from ui.blocks.summaries import RAG_WORDS
 from ui.blocks.tasks import STATUS_WORDS
 from ui.formatting import format_date, format_datetime
-from ui.i18n import N_, label
+from ui.i18n import N_, _, label
 
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#])")  # emphasis, links, tags, headings
 
@@ -47,7 +47,7 @@ class CanvasData:
 
 
 def title(trial_name: str) -> str:
-    return f"{trial_name} · Action Plan"
+    return _("{trial_name} · Action Plan").format(trial_name=trial_name)
 
 
 def sections(data: CanvasData) -> list[tuple[str, str]]:
@@ -56,13 +56,16 @@ def sections(data: CanvasData) -> list[tuple[str, str]]:
     status = m.trial.status.capitalize() if m.status == "closed" else RAG_WORDS[m.status]
     members = ", ".join(f"{SECTOR_TITLES[s]} {c}" for s, c in sorted(m.sectors.items()))
     glance = [
-        f"**Status: {status}**, {text('; '.join(m.reasons))}",
-        f"Lead: {', '.join(person(x.slack_user_id) for x in data.leads) or 'not yet named'}",
-        f"Members: {members or 'none yet'}",
+        _("**Status: {status}**, {text}").format(status=status, text=text("; ".join(m.reasons))),
+        _("Lead: {value}").format(
+            value=", ".join(person(x.slack_user_id) for x in data.leads) or "not yet named"
+        ),
+        _("Members: {value}").format(value=members or "none yet"),
     ]
     if m.absent_sectors:
         glance.append(
-            "Not at the last two meetings: " + ", ".join(SECTOR_TITLES[s] for s in m.absent_sectors)
+            _("Not at the last two meetings: ")
+            + ", ".join(SECTOR_TITLES[s] for s in m.absent_sectors)
         )
     out = [(N_("The trial at a glance"), "\n".join(f"- {line}" for line in glance))]
 
@@ -72,23 +75,27 @@ def sections(data: CanvasData) -> list[tuple[str, str]]:
         by_outcome.setdefault(task.outcome_name or "Without an outcome", []).append(task)
     for outcome, rows in by_outcome.items():
         done = sum(1 for r in rows if r.status == "done")
-        plan.append(f"### {text(outcome)} ({done} of {len(rows)} done)")
+        plan.append(
+            _("### {text} ({done} of {count} done)").format(
+                text=text(outcome), done=done, count=len(rows)
+            )
+        )
         for r in (r for r in rows if r.is_open):
-            flags = " **overdue**" if r.overdue(data.today) else ""
-            flags += " **blocked**" if r.status == "blocked" else ""
-            due = f", due {format_date(r.due_date)}" if r.due_date else ""
+            flags = _(" **overdue**") if r.overdue(data.today) else ""
+            flags += _(" **blocked**") if r.status == "blocked" else ""
+            due = _(", due {date}").format(date=format_date(r.due_date)) if r.due_date else ""
             plan.append(
                 f"- {r.reference} {text(r.title)}: {person(r.owner_user_id)}{due}, "
                 f"{STATUS_WORDS[r.status].lower()}, {r.percent}%{flags}"
             )
-    out.append((N_("The Action Plan"), "\n".join(plan) or "No tasks yet."))
+    out.append((N_("The Action Plan"), "\n".join(plan) or _("No tasks yet.")))
 
     meeting = m.next_meeting
     if meeting is None:
-        next_one = "None scheduled."
+        next_one = _("None scheduled.")
     else:
-        items = [f"{i.position}. {text(i.title)}" for i in data.agenda] or ["Nothing on it yet."]
-        place = f" at {text(meeting.place)}" if meeting.place else ""
+        items = [f"{i.position}. {text(i.title)}" for i in data.agenda] or [_("Nothing on it yet.")]
+        place = _(" at {text}").format(text=text(meeting.place)) if meeting.place else ""
         next_one = (
             f"M-{meeting.id} {format_datetime(meeting.starts_at, data.tz)}{place}\n"
             + "\n".join(items)
@@ -96,13 +103,17 @@ def sections(data: CanvasData) -> list[tuple[str, str]]:
     out.append((N_("The next meeting"), next_one))
 
     deadlines = [
-        f"- D-{d.deadline.id} {text(d.deadline.title)}, due {format_date(d.deadline.due_date)}"
-        + (" **overdue**" if d.deadline.due_date < data.today else "")
+        _("- D-{deadline} {text}, due {date}").format(
+            deadline=d.deadline.id,
+            text=text(d.deadline.title),
+            date=format_date(d.deadline.due_date),
+        )
+        + (_(" **overdue**") if d.deadline.due_date < data.today else "")
         for d in data.deadlines
     ]
-    out.append((N_("Reporting deadlines"), "\n".join(deadlines) or "None open."))
+    out.append((N_("Reporting deadlines"), "\n".join(deadlines) or _("None open.")))
     indicators = [f"- {_indicator(s)}" for s in m.indicators]
-    out.append((N_("Headline indicators"), "\n".join(indicators) or "None recorded yet."))
+    out.append((N_("Headline indicators"), "\n".join(indicators) or _("None recorded yet.")))
     return [(heading, f"## {shown_heading(heading)}\n{body}") for heading, body in out]
 
 
@@ -122,12 +133,16 @@ def _indicator(series: Series) -> str:
         )
     if latest is not None:
         parts.append(f"{number(latest.value, i.unit)} ({latest.period})")
-    target = f", target {number(i.target_value, i.unit)}" if i.target_value is not None else ""
+    target = (
+        _(", target {number}").format(number=number(i.target_value, i.unit))
+        if i.target_value is not None
+        else ""
+    )
     return f"{text(i.name)}: {' → '.join(parts) or 'no values yet'}{target}"
 
 
 def markdown(trial_name: str, data: CanvasData) -> str:
     """The whole canvas, as the bot would publish it."""
-    parts = [f"# {text(title(trial_name))}", *(body for _, body in sections(data))]
-    footer = f"_Kept current by advisory-bot; as of {format_date(data.today)}._"
+    parts = [f"# {text(title(trial_name))}", *(body for _ignored, body in sections(data))]
+    footer = _("_Kept current by advisory-bot; as of {date}._").format(date=format_date(data.today))
     return "\n\n".join([*parts, footer]) + "\n"

@@ -19,6 +19,7 @@ from ui import word
 from ui.blocks.group import SECTOR_TITLES
 from ui.blocks.indicators import number
 from ui.formatting import format_date, format_datetime, format_day_of, format_money, plural
+from ui.i18n import _
 from ui.parsing import Period
 
 NOTHING = "Nothing recorded."
@@ -59,7 +60,9 @@ class Draft:
 
 
 def period_words(period: Period) -> str:
-    return f"{format_date(period.start)} to {format_date(period.end)}"
+    return _("{date} to {date2}").format(
+        date=format_date(period.start), date2=format_date(period.end)
+    )
 
 
 def status_words(m: Measures) -> str:
@@ -72,7 +75,9 @@ def overdue_by(due: date | None, today: date) -> str | None:
     if due is None or due >= today:
         return None
     days = (today - due).days
-    return f"{ALERT} by {days} day{'s' if days != 1 else ''}"
+    return _("{alert} by {days} day{value}").format(
+        alert=ALERT, days=days, value="s" if days != 1 else ""
+    )
 
 
 def _task(line: TaskLine, today: date, tz: ZoneInfo, *, with_update: bool) -> str:
@@ -81,11 +86,11 @@ def _task(line: TaskLine, today: date, tz: ZoneInfo, *, with_update: bool) -> st
     if late:
         text = f"{late}: {text}"
     if line.completed_at is not None:
-        text += f", completed {format_day_of(line.completed_at, tz)}"
+        text += _(", completed {date}").format(date=format_day_of(line.completed_at, tz))
     elif line.due_date is not None:
-        text += f", due {format_date(line.due_date)}"
+        text += _(", due {date}").format(date=format_date(line.due_date))
     if with_update and line.latest_update:
-        text += f" — latest update: “{line.latest_update}”"
+        text += _(" — latest update: “{latest_update}”").format(latest_update=line.latest_update)
     return text
 
 
@@ -110,15 +115,14 @@ def indicator_row(series: Series, period: Period) -> list[str]:
         source = latest.source or "—"
     elif series.latest is not None:
         last = series.latest
-        shown = (
-            f"None in this period; last recorded {number(last.value, indicator.unit)} "
-            f"({last.period})"
+        shown = _("None in this period; last recorded {number} ({period})").format(
+            number=number(last.value, indicator.unit), period=last.period
         )
         source = last.source or "—"
     else:
-        shown, source = "None recorded yet", "—"
+        shown, source = _("None recorded yet"), "—"
     target = (
-        f", target {number(indicator.target_value, indicator.unit)}"
+        _(", target {number}").format(number=number(indicator.target_value, indicator.unit))
         if indicator.target_value is not None
         else ""
     )
@@ -129,7 +133,12 @@ def _attention(report: TrialReport, m: Measures, today: date, tz: ZoneInfo) -> l
     """What most needs attention, worst first: overdue deadlines, overdue actions (longest
     overdue first), blocked and at-risk actions, then the rating's other reasons."""
     found = [
-        f"{overdue_by(d.due_date, today)}: D-{d.id} {d.title}, due {format_date(d.due_date)}"
+        _("{overdue_by}: D-{d} {title}, due {date}").format(
+            overdue_by=overdue_by(d.due_date, today),
+            d=d.id,
+            title=d.title,
+            date=format_date(d.due_date),
+        )
         for d in m.overdue_deadlines
     ]
     open_lines = sorted(report.in_progress + report.at_risk, key=lambda t: t.due_date or date.max)
@@ -137,7 +146,7 @@ def _attention(report: TrialReport, m: Measures, today: date, tz: ZoneInfo) -> l
         _task(t, today, tz, with_update=False) for t in open_lines if overdue_by(t.due_date, today)
     ]
     found += [
-        ("Blocked: " if t.status == "blocked" else "At risk: ")
+        (_("Blocked: ") if t.status == "blocked" else _("At risk: "))
         + _task(t, today, tz, with_update=True)
         for t in report.at_risk
         if not overdue_by(t.due_date, today)
@@ -157,15 +166,18 @@ def trial_sections(report: TrialReport, today: date, tz: ZoneInfo, level: int = 
             trial.name + (f" ({trial.status})" if trial.status in CLOSED_STATUSES else ""),
             level,
             paragraphs=[
-                f"Period: {period_words(report.period)}. Region: {trial.region or 'not recorded'}. "
-                f"Lead approach: {approach}"
+                _("Period: {period_words}. Region: {value}. Lead approach: {approach}").format(
+                    period_words=period_words(report.period),
+                    value=trial.region or "not recorded",
+                    approach=approach,
+                )
                 + (f" ({trial.lead_organisation})" if trial.lead_organisation else "")
-                + f". Trial status: {trial.status}."
+                + _(". Trial status: {status}.").format(status=trial.status)
             ],
         )
     ]
     outcome_ids = [o.id for o in report.outcomes] + [None]
-    names = {o.id: o.name for o in report.outcomes} | {None: "Actions without an outcome"}
+    names = {o.id: o.name for o in report.outcomes} | {None: _("Actions without an outcome")}
     for outcome_id in outcome_ids:
         completed = [t for t in report.completed if t.outcome_id == outcome_id]
         progress = [t for t in report.in_progress if t.outcome_id == outcome_id]
@@ -173,19 +185,25 @@ def trial_sections(report: TrialReport, today: date, tz: ZoneInfo, level: int = 
         series = report.indicators.get(outcome_id or 0, []) if outcome_id else []
         if outcome_id is None and not (completed or progress or risky):
             continue
-        section = Section(f"Outcome: {names[outcome_id]}", level + 1)
+        section = Section(_("Outcome: {names}").format(names=names[outcome_id]), level + 1)
         if outcome_id is not None:
             rows = [indicator_row(s, report.period) for s in series]
             section.table = (
-                Table(["Indicator", "Baseline", "Latest in the period", "Source"], rows, WIDE_4)
+                Table(["Indicator", "Baseline", _("Latest in the period"), "Source"], rows, WIDE_4)
                 if rows
                 else None
             )
             if not rows:
-                section.paragraphs.append(f"Indicators: {NOTHING}")
+                section.paragraphs.append(_("Indicators: {nothing}").format(nothing=NOTHING))
         section.bullets = (
-            [f"Completed: {_task(t, today, tz, with_update=False)}" for t in completed]
-            + [f"In progress: {_task(t, today, tz, with_update=True)}" for t in progress]
+            [
+                _("Completed: {task}").format(task=_task(t, today, tz, with_update=False))
+                for t in completed
+            ]
+            + [
+                _("In progress: {task}").format(task=_task(t, today, tz, with_update=True))
+                for t in progress
+            ]
             + [
                 f"{'Blocked' if t.status == 'blocked' else 'At risk'}: "
                 + _task(t, today, tz, with_update=True)
@@ -193,30 +211,42 @@ def trial_sections(report: TrialReport, today: date, tz: ZoneInfo, level: int = 
             ]
         )
         for label, found in (
-            ("Actions completed in the period", completed),
-            ("Actions in progress", progress),
-            ("Actions at risk or blocked", risky),
+            (_("Actions completed in the period"), completed),
+            (_("Actions in progress"), progress),
+            (_("Actions at risk or blocked"), risky),
         ):
             if not found:
                 section.paragraphs.append(f"{label}: {NOTHING}")
         sections.append(section)
-    meetings = Section("Meetings held", level + 1)
+    meetings = Section(_("Meetings held"), level + 1)
     for record in report.meetings:
         present = ", ".join(f"{SECTOR_TITLES[s]} {n}" for s, n in sorted(record.sectors.items()))
         missing = ", ".join(SECTOR_TITLES[s] for s in record.absent)
         meetings.bullets.append(
-            f"M-{record.meeting.id} {format_datetime(record.meeting.starts_at, tz)}: "
-            f"attendance {present or 'not recorded'}"
-            + (f"; not at the table: {missing}" if missing else "")
-            + ". Decisions: "
+            _("M-{meeting} {when}: attendance {value}").format(
+                meeting=record.meeting.id,
+                when=format_datetime(record.meeting.starts_at, tz),
+                value=present or "not recorded",
+            )
+            + (_("; not at the table: {missing}").format(missing=missing) if missing else "")
+            + _(". Decisions: ")
             + ("; ".join(f"{title}: {decision}" for title, decision in record.decisions) or NOTHING)
-            + (f". Minutes: {_excerpt(record.meeting.minutes)}" if record.meeting.minutes else "")
+            + (
+                _(". Minutes: {excerpt}").format(excerpt=_excerpt(record.meeting.minutes))
+                if record.meeting.minutes
+                else ""
+            )
         )
     if not meetings.bullets:
         meetings.paragraphs.append(NOTHING)
-    deadlines = Section("Reporting deadlines", level + 1)
+    deadlines = Section(_("Reporting deadlines"), level + 1)
     deadlines.bullets = [
-        f"D-{d.id} {d.title}, due {format_date(d.due_date)}: {deadline_outcome(d, today, tz)}"
+        _("D-{d} {title}, due {date}: {deadline_outcome}").format(
+            d=d.id,
+            title=d.title,
+            date=format_date(d.due_date),
+            deadline_outcome=deadline_outcome(d, today, tz),
+        )
         for d in report.deadlines
     ]
     if not deadlines.bullets:
@@ -224,10 +254,12 @@ def trial_sections(report: TrialReport, today: date, tz: ZoneInfo, level: int = 
     sections_after = [programmes_section(report, today, level + 1)]
     if report.review_deadline is not None:
         sections_after.append(review_section(report, today, level + 1))
-    risks = Section("Open risks", level + 1)
+    risks = Section(_("Open risks"), level + 1)
     risks.bullets = [_task(t, today, tz, with_update=True) for t in report.at_risk]
     risks.bullets += [
-        f"D-{d.id} {d.title} was due {format_date(d.due_date)} and is not in"
+        _("D-{d} {title} was due {date} and is not in").format(
+            d=d.id, title=d.title, date=format_date(d.due_date)
+        )
         for d in report.deadlines
         if deadline_outcome(d, today, tz) == "missed"
     ]
@@ -243,31 +275,38 @@ REVIEW_WIDTHS = [4.6, 2.4, 3.6, 6.0]
 def contract_words(row: ItemRow, today: date) -> str:
     item = row.item
     if item.ended_on is not None:
-        return f"ended {format_date(item.ended_on)}"
+        return _("ended {date}").format(date=format_date(item.ended_on))
     if item.until_date is None:
-        return f"from {format_date(item.from_date)}" if item.from_date else "no contract dates"
-    ended = " (ended)" if item.until_date < today else ""
+        return (
+            _("from {date}").format(date=format_date(item.from_date))
+            if item.from_date
+            else _("no contract dates")
+        )
+    ended = _(" (ended)") if item.until_date < today else ""
     if item.from_date is None:
-        return f"until {format_date(item.until_date)}{ended}"
-    return f"{format_date(item.from_date)} to {format_date(item.until_date)}{ended}"
+        return _("until {date}{ended}").format(date=format_date(item.until_date), ended=ended)
+    return _("{date} to {date2}{ended}").format(
+        date=format_date(item.from_date), date2=format_date(item.until_date), ended=ended
+    )
 
 
 def programmes_section(report: TrialReport, today: date, level: int) -> Section:
     """The trial's programmes and services, coordination items, and funding by outcome."""
-    section = Section("Programmes and funding", level)
+    section = Section(_("Programmes and funding"), level)
     funding = programme_funding(report.programmes, today)
     if not report.programmes:
         section.paragraphs.append(NOTHING)
         return section
     by_outcome = "; ".join(f"{name} {format_money(c)}" for name, c in funding.by_outcome)
     section.paragraphs.append(
-        f"Funding of what is running: {format_money(funding.total_cents)} across "
-        f"{plural(funding.running, 'item')}, coordination included"
-        + (f". By outcome: {by_outcome}." if by_outcome else ".")
+        _("Funding of what is running: {money} across {items}, coordination included").format(
+            money=format_money(funding.total_cents), items=plural(funding.running, "item")
+        )
+        + (_(". By outcome: {by_outcome}.").format(by_outcome=by_outcome) if by_outcome else ".")
     )
     if funding.ending_soon:
         section.paragraphs.append(
-            "Contracts ending within 60 days: "
+            _("Contracts ending within 60 days: ")
             + "; ".join(
                 f"P-{r.item.id} {r.item.name} ({contract_words(r, today)})"
                 for r in funding.ending_soon
@@ -278,7 +317,8 @@ def programmes_section(report: TrialReport, today: date, level: int) -> Section:
         ["Programme", "Provider", "Funding", "Contract", "Outcome"],
         [
             [
-                f"P-{r.item.id} {r.item.name}" + (" (coordination)" if r.item.coordination else ""),
+                f"P-{r.item.id} {r.item.name}"
+                + (_(" (coordination)") if r.item.coordination else ""),
                 r.item.provider or "",
                 format_money(r.item.funding_cents) if r.item.funding_cents is not None else "",
                 contract_words(r, today),
@@ -293,25 +333,27 @@ def programmes_section(report: TrialReport, today: date, level: int) -> Section:
 
 def review_section(report: TrialReport, today: date, level: int) -> Section:
     """The transition review: each item's decision, who carries it, how it is funded after."""
-    section = Section("Transition review", level)
+    section = Section(_("Transition review"), level)
     deadline = report.review_deadline
     assert deadline is not None
     decided = [r for r in report.programmes if r.decision is not None]
     section.paragraphs.append(
-        f"{len(decided)} of {plural(len(report.programmes), 'item')} decided; "
+        _("{count} of {items} decided; ").format(
+            count=len(decided), items=plural(len(report.programmes), "item")
+        )
         + (
             "complete."
             if decided and len(decided) == len(report.programmes)
-            else f"due {format_date(deadline.due_date)}."
+            else _("due {date}.").format(date=format_date(deadline.due_date))
         )
     )
-    words = {"continue": "Continue locally", "integrate": "Integrate", "exit": "Exit"}
+    words = {"continue": _("Continue locally"), "integrate": "Integrate", "exit": "Exit"}
     section.table = Table(
-        ["Item", "Decision", "Carried by", "Note"],
+        ["Item", "Decision", _("Carried by"), "Note"],
         [
             [
                 f"P-{r.item.id} {r.item.name}",
-                words[r.decision.decision] if r.decision else "To decide",
+                words[r.decision.decision] if r.decision else _("To decide"),
                 (r.decision.carried_by or "") if r.decision else "",
                 (r.decision.note or "") if r.decision else "",
             ]
@@ -327,26 +369,34 @@ def trial_draft(
 ) -> Draft:
     trial = report.trial
     draft = Draft(
-        f"{trial.name}: progress report (draft)",
-        f"For the period {period_words(report.period)}. Drafted "
-        f"{format_datetime(now, tz)} from the advisory group's records; check before sending.",
+        _("{trial}: progress report (draft)").format(trial=trial.name),
+        _(
+            "For the period {period_words}. Drafted {when} from the advisory "
+            "group's records; check before sending."
+        ).format(period_words=period_words(report.period), when=format_datetime(now, tz)),
         subject=trial.name,
         period_label=report.period.label,
-        running_header=f"{trial.name} · progress report, {period_words(report.period)} · DRAFT",
+        running_header=_("{trial} · progress report, {period_words} · DRAFT").format(
+            trial=trial.name, period_words=period_words(report.period)
+        ),
         created=now,
     )
-    summary = Section("Executive summary", 1)
-    summary.paragraphs.append(f"Status: {status_words(m)}. {'; '.join(m.reasons)}.")
+    summary = Section(_("Executive summary"), 1)
+    summary.paragraphs.append(
+        _("Status: {status_words}. {reasons}.").format(
+            status_words=status_words(m), reasons="; ".join(m.reasons)
+        )
+    )
     attention = _attention(report, m, today, tz)[:3]
     summary.paragraphs.append(
-        "Most needing attention:" if attention else "Nothing needs particular attention."
+        _("Most needing attention:") if attention else _("Nothing needs particular attention.")
     )
     summary.bullets = attention
-    headline = Section("Headline indicators", 2)
+    headline = Section(_("Headline indicators"), 2)
     rows = [indicator_row(s, report.period) for s in m.indicators]
     if rows:
         headline.table = Table(
-            ["Indicator", "Baseline", "Latest in the period", "Source"], rows, WIDE_4
+            ["Indicator", "Baseline", _("Latest in the period"), "Source"], rows, WIDE_4
         )
     else:
         headline.paragraphs.append(NOTHING)
@@ -363,13 +413,17 @@ def national_draft(
     now: datetime,
 ) -> Draft:
     draft = Draft(
-        "Social Sector Trials: national progress report (draft)",
-        f"For the period {period_words(period)}, for the Joint Venture Board. Drafted "
-        f"{format_datetime(now, tz)} from the trials' records; check before sending.",
-        subject="Social Sector Trials",
+        _("Social Sector Trials: national progress report (draft)"),
+        _(
+            "For the period {period_words}, for the Joint Venture Board. Drafted "
+            "{when} from the trials' records; check before sending."
+        ).format(period_words=period_words(period), when=format_datetime(now, tz)),
+        subject=_("Social Sector Trials"),
         period_label=period.label,
         running_header=(
-            f"Social Sector Trials · national progress report, {period_words(period)} · DRAFT"
+            _("Social Sector Trials · national progress report, {period_words} · DRAFT").format(
+                period_words=period_words(period)
+            )
         ),
         created=now,
     )
@@ -377,30 +431,34 @@ def national_draft(
         w: sum(1 for m in rows if status_words(m) == w)
         for w in dict.fromkeys(map(status_words, rows))
     }
-    summary = Section("Executive summary", 1)
+    summary = Section(_("Executive summary"), 1)
     summary.paragraphs.append(
-        f"{len(rows)} trials: " + ", ".join(f"{n} {w.lower()}" for w, n in counts.items()) + "."
+        _("{count} trials: ").format(count=len(rows))
+        + ", ".join(f"{n} {w.lower()}" for w, n in counts.items())
+        + "."
     )
     needing = [m for m in rows if m.status in ("red", "amber")][:3]
     summary.paragraphs.append(
-        "The trials most needing attention:" if needing else "No trial needs particular attention."
+        _("The trials most needing attention:")
+        if needing
+        else _("No trial needs particular attention.")
     )
     summary.bullets = [
         f"{m.trial.name} ({status_words(m)}): {'; '.join(m.reasons)}" for m in needing
     ]
-    headline = Section("Headline indicators", 2)
+    headline = Section(_("Headline indicators"), 2)
     indicator_rows = [
         [m.trial.name, *indicator_row(s, period)[:3]] for m in rows for s in m.indicators[:1]
     ]
     if indicator_rows:
         headline.table = Table(
-            ["Trial", "Indicator", "Baseline", "Latest in the period"],
+            ["Trial", "Indicator", "Baseline", _("Latest in the period")],
             indicator_rows,
             [3.4, 5.4, 3.4, 4.4],
         )
     else:
         headline.paragraphs.append(NOTHING)
-    rollup = Section("National roll-up", 1, table=rollup_table(rows))
+    rollup = Section(_("National roll-up"), 1, table=rollup_table(rows))
     draft.sections = [summary, headline, rollup]
     for report in reports:
         draft.sections += trial_sections(report, today, tz)

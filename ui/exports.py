@@ -13,6 +13,7 @@ from models.periods import Period
 from models.summaries import Measures, OutcomeProgress
 from models.tasks import TaskRow
 from ui.formatting import format_date
+from ui.i18n import _
 
 
 def _pyplot() -> Any:
@@ -168,8 +169,12 @@ def progress_chart(
     axes.set_yticks(positions, labels=labels)
     axes.invert_yaxis()
     axes.set_xlim(0, 100)
-    axes.set_xlabel("Action Plan tasks done (%)")
-    axes.set_title(f"{title}\nas of {format_date(as_of)}", fontsize=11, pad=22 if colours else 6)
+    axes.set_xlabel(_("Action Plan tasks done (%)"))
+    axes.set_title(
+        _("{title}\nas of {date}").format(title=title, date=format_date(as_of)),
+        fontsize=11,
+        pad=22 if colours else 6,
+    )
     for position, (d, t) in enumerate(zip(done, totals, strict=True)):
         axes.text(101, position, f"{d}/{t}", va="center", fontsize=8)
     if colours:
@@ -197,7 +202,7 @@ def national_chart(rows: list[Measures], as_of: date) -> bytes:
         [m.trial.name for m in rows],
         [m.done for m in rows],
         [m.total for m in rows],
-        "Action Plan progress by trial",
+        _("Action Plan progress by trial"),
         as_of=as_of,
         colours=[STATUS_COLOURS[m.status] for m in rows],
     )
@@ -205,10 +210,10 @@ def national_chart(rows: list[Measures], as_of: date) -> bytes:
 
 def outcome_chart(trial_name: str, outcomes: list[OutcomeProgress], as_of: date) -> bytes:
     return progress_chart(
-        [o.name for o in outcomes] or ["No tasks yet"],
+        [o.name for o in outcomes] or [_("No tasks yet")],
         [o.done for o in outcomes] or [0],
         [o.total for o in outcomes] or [0],
-        f"{trial_name}: progress by outcome",
+        _("{trial_name}: progress by outcome").format(trial_name=trial_name),
         as_of=as_of,
     )
 
@@ -225,9 +230,9 @@ def trend_chart(
     axis (2011 → 2013 twice as far as 2013 → 2014), dated, as PNG bytes."""
     plt = _pyplot()
     figure, axes = plt.subplots(figsize=(6.5, 3.2), dpi=100)
-    middles = [p.start + (p.end - p.start) / 2 for p, _ in points]
-    axes.plot(middles, [v for _, v in points], marker="o", color=PLAIN_BAR)
-    axes.set_xticks(middles, labels=[p.label for p, _ in points], rotation=30, ha="right")
+    middles = [p.start + (p.end - p.start) / 2 for p, _ignored in points]
+    axes.plot(middles, [v for _ignored, v in points], marker="o", color=PLAIN_BAR)
+    axes.set_xticks(middles, labels=[p.label for p, _ignored in points], rotation=30, ha="right")
     axes.tick_params(axis="x", labelsize=8)
     if target is not None:
         axes.axhline(
@@ -235,5 +240,7 @@ def trend_chart(
         )
         axes.legend(fontsize=8)
     axes.set_ylabel(unit or "")
-    axes.set_title(f"{title}\nas of {format_date(as_of)}", fontsize=10)
+    axes.set_title(
+        _("{title}\nas of {date}").format(title=title, date=format_date(as_of)), fontsize=10
+    )
     return _png(figure, plt)

@@ -9,6 +9,7 @@ from models.local_time import local, local_date
 from models.privacy import FORMER
 from models.types import Language
 from ui import i18n
+from ui.i18n import _
 
 # The names of the days and months as the Māori Language Commission, Te Taura Whiri i te
 # Reo Māori, and government sites write them (not the transliterations of Unicode's CLDR,
@@ -56,7 +57,7 @@ def format_day_of(value: datetime, tz: ZoneInfo) -> str:
 def format_money(cents: int | None) -> str:
     """New Zealand dollars: "$120,000", "$9,500.50"; "no funding" for none."""
     if cents is None:
-        return "no funding set"
+        return _("no funding set")
     dollars, part = divmod(cents, 100)
     return f"${dollars:,}" + (f".{part:02d}" if part else "")
 
@@ -64,7 +65,7 @@ def format_money(cents: int | None) -> str:
 def mention(user_id: str) -> str:
     """A Slack mention that Slack shows as the person's name ("a former member" for
     someone forgotten)."""
-    return "a former member" if user_id.startswith(FORMER) else f"<@{user_id}>"
+    return _("a former member") if user_id.startswith(FORMER) else f"<@{user_id}>"
 
 
 def mentions(user_ids: list[str]) -> str:
@@ -72,7 +73,7 @@ def mentions(user_ids: list[str]) -> str:
     names = [mention(user_id) for user_id in user_ids]
     if len(names) <= 1:
         return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
+    return ", ".join(names[:-1]) + _(" and ") + names[-1]
 
 
 def plural(count: int, noun: str, plural_noun: str | None = None) -> str:

@@ -21,6 +21,7 @@ from models.people import Mention
 from models.periods import TERM_MONTHS, Period, month_end, months_on
 from models.text import fold, strip_invisible
 from ui.formatting import format_date
+from ui.i18n import _
 
 QUOTES = {'"': '"', "“": "”", "„": "“"}
 ESCAPED_ENTITY = re.compile(r"<[^<>\s][^<>]*>")
@@ -99,7 +100,7 @@ _BROADCASTS = {"!here": "@here", "!channel": "@channel", "!everyone": "@everyone
 
 
 def _readable(entity: str) -> str:
-    target, _, label = entity.partition("|")
+    target, _ignored, label = entity.partition("|")
     if target.split("^")[0] in _BROADCASTS or target.startswith("!subteam^"):
         return label if label.startswith("@") else _BROADCASTS.get(target, "@" + (label or "group"))
     if target.startswith("!"):  # a date or other special: its fallback text
@@ -141,7 +142,7 @@ def tokenize(text: str) -> list[Token]:
                 close = text.find("”", i + 1)
             if close == -1:
                 raise ParseError(
-                    "A quote is not closed. Put the title between two quote marks.",
+                    _("A quote is not closed. Put the title between two quote marks."),
                     example='/task add "Hire a truancy officer" due 15/12',
                 )
             tokens.append(Token(_unescape(text[i + 1 : close].strip()), quoted=True))
@@ -176,13 +177,15 @@ def split_keywords(
         if not token.quoted and token.text.lower() in keywords:
             keyword = token.text.lower()
             if keyword in found:
-                raise ParseError(f"`{keyword}` is given twice; give it once.")
+                raise ParseError(
+                    _("`{keyword}` is given twice; give it once.").format(keyword=keyword)
+                )
             found[keyword] = current = []
             continue
         current.append(token)
     for keyword, words in found.items():
         if not words:
-            raise ParseError(f"`{keyword}` needs something after it.")
+            raise ParseError(_("`{keyword}` needs something after it.").format(keyword=keyword))
     return head, found
 
 
@@ -198,7 +201,9 @@ def parse_mention(text: str) -> Mention:
         return Mention(user_id=None, name=plain.group(1))
     shown = text if len(text) <= 40 else text[:40] + "…"
     raise ParseError(
-        f"“{shown}” is not a person. Mention them with @ and pick them from Slack's list.",
+        _("“{shown}” is not a person. Mention them with @ and pick them from Slack's list.").format(
+            shown=shown
+        ),
         example="/group add @hemi iwi",
     )
 
@@ -223,28 +228,44 @@ def parse_reference(text: str, kind: str) -> Reference:
     if not match or int(match.group(2)) == 0:
         shown = text.strip()[:40] or "nothing"
         raise ParseError(
-            f"“{shown}” is not a {noun} reference. They look like {example}.",
+            _("“{shown}” is not a {noun} reference. They look like {example}.").format(
+                shown=shown, noun=noun, example=example
+            ),
         )
     found = match.group(1).upper()
     if found != kind:
-        other_noun, _ = REFERENCE_KINDS[found]
+        other_noun, _ignored = REFERENCE_KINDS[found]
         raise ParseError(
-            f"{found}-{int(match.group(2))} is a {other_noun}; this needs a {noun} "
-            f"reference like {example}."
+            _(
+                "{found}-{group} is a {other_noun}; this needs a {noun} reference like {example}."
+            ).format(
+                found=found,
+                group=int(match.group(2)),
+                other_noun=other_noun,
+                noun=noun,
+                example=example,
+            )
         )
     return Reference(kind, int(match.group(2)))
 
 
 def _safe_date(year: int, month: int, day: int, typed: str) -> date:
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise ParseError(f"{year} is not a year I can use in “{typed}”.")
+        raise ParseError(
+            _("{year} is not a year I can use in “{typed}”.").format(year=year, typed=typed)
+        )
     if not 1 <= month <= 12:
-        raise ParseError(f"There is no month {month} in “{typed}”. Dates are day first: 15/12.")
+        raise ParseError(
+            _("There is no month {month} in “{typed}”. Dates are day first: 15/12.").format(
+                month=month, typed=typed
+            )
+        )
     last = calendar.monthrange(year, month)[1]
     if not 1 <= day <= last:
         raise ParseError(
-            f"There is no {day} {calendar.month_name[month]} {year} "
-            f"({calendar.month_name[month]} has {last} days)."
+            _("There is no {day} {month_name} {year} ({month_name} has {last} days).").format(
+                day=day, month_name=calendar.month_name[month], year=year, last=last
+            )
         )
     return date(year, month, day)
 
@@ -256,9 +277,17 @@ def _without_year(day: int, month: int, today: date, typed: str) -> date:
     """A day and month with no year: this year's if it passed within about three months
     (the caller refuses it where the past makes no sense), else the next one to come."""
     if not 1 <= month <= 12:
-        raise ParseError(f"There is no month {month} in “{typed}”. Dates are day first: 15/12.")
+        raise ParseError(
+            _("There is no month {month} in “{typed}”. Dates are day first: 15/12.").format(
+                month=month, typed=typed
+            )
+        )
     if day < 1 or day > (29 if month == 2 else calendar.monthrange(2001, month)[1]):
-        raise ParseError(f"There is no {day} {calendar.month_name[month]}.")
+        raise ParseError(
+            _("There is no {day} {month_name}.").format(
+                day=day, month_name=calendar.month_name[month]
+            )
+        )
     years = [year for year in range(today.year - 8, today.year + 9) if calendar.isleap(year)]
     if not (month == 2 and day == 29):
         years = list(range(today.year - 1, today.year + 2))
@@ -283,8 +312,14 @@ def parse_date(text: str, *, today: date) -> date:
     typed = " ".join(text.split())
     words = typed.lower().replace(",", " ").split()
     if not words:
-        raise ParseError(f"A date is missing. Try {DATE_EXAMPLES}.")
-    bad = ParseError(f"I can't read “{typed[:60]}” as a date. Try {DATE_EXAMPLES}.")
+        raise ParseError(
+            _("A date is missing. Try {date_examples}.").format(date_examples=DATE_EXAMPLES)
+        )
+    bad = ParseError(
+        _("I can't read “{typed}” as a date. Try {date_examples}.").format(
+            typed=typed[:60], date_examples=DATE_EXAMPLES
+        )
+    )
 
     if words == ["today"]:
         return today
@@ -317,8 +352,11 @@ def parse_date(text: str, *, today: date) -> date:
             day, month = int(numeric[1]), int(numeric[2])
             if month > 12 and day <= 12:
                 raise ParseError(
-                    f"“{typed}” looks month-first. Dates are day first: "
-                    f"{month}/{day}" + (f"/{numeric[3]}" if numeric[3] else "") + "."
+                    _("“{typed}” looks month-first. Dates are day first: {month}/{day}").format(
+                        typed=typed, month=month, day=day
+                    )
+                    + (f"/{numeric[3]}" if numeric[3] else "")
+                    + "."
                 )
             if numeric[3] is None:
                 return _without_year(day, month, today, typed)
@@ -330,7 +368,9 @@ def parse_date(text: str, *, today: date) -> date:
         day_match, month_number = DAY.match(words[0]), _month(words[1])
         if day_match is None and _month(words[0]) and DAY.match(words[1]):
             raise ParseError(
-                f"Write the day first: “{words[1]} {words[0]}”, e.g. 15 Dec.",
+                _("Write the day first: “{words} {words2}”, e.g. 15 Dec.").format(
+                    words=words[1], words2=words[0]
+                ),
             )
         if day_match is None or month_number is None:
             raise bad
@@ -356,10 +396,15 @@ def parse_date_to_come(
         if past_with_year and named_year:
             return day
         hint = (
-            " (or the full date with its year, if it really has passed)" if past_with_year else ""
+            _(" (or the full date with its year, if it really has passed)")
+            if past_with_year
+            else ""
         )
         raise ParseError(
-            f"{format_date(day)} has passed. Give a date from today on{hint}.", example=example
+            _("{date} has passed. Give a date from today on{hint}.").format(
+                date=format_date(day), hint=hint
+            ),
+            example=example,
         )
     return day
 
@@ -374,7 +419,11 @@ def parse_time(text: str) -> time:
     if lowered in ("noon", "midday"):
         return time(12, 0)
     match = TIME.match(lowered)
-    bad = ParseError(f"I can't read “{typed[:40]}” as a time. Try {TIME_EXAMPLES}.")
+    bad = ParseError(
+        _("I can't read “{typed}” as a time. Try {time_examples}.").format(
+            typed=typed[:40], time_examples=TIME_EXAMPLES
+        )
+    )
     if not match or (match[2] is None and match[3] is None):
         raise bad
     hour, minute = int(match[1]), int(match[2] or 0)
@@ -395,9 +444,13 @@ def parse_title(text: str, *, what: str = "title", limit: int = 200) -> str:
     not over the limit."""
     cleaned = " ".join(plain_text(clean_text(text)).split())
     if not cleaned:
-        raise ParseError(f"The {what} is missing.")
+        raise ParseError(_("The {what} is missing.").format(what=what))
     if len(cleaned) > limit:
-        raise ParseError(f"That {what} is {len(cleaned):,} characters long; keep it to {limit}.")
+        raise ParseError(
+            _("That {what} is {count:,} characters long; keep it to {limit}.").format(
+                what=what, count=len(cleaned), limit=limit
+            )
+        )
     return cleaned
 
 
@@ -416,8 +469,10 @@ def parse_amount(text: str, *, example: str) -> int:
     if not match:
         shown = text.strip()[:40] or "nothing"
         raise ParseError(
-            f"“{shown}” is not an amount of money. Write it in New Zealand dollars, like "
-            "$120,000 or 120k.",
+            _(
+                "“{shown}” is not an amount of money. Write it in New Zealand dollars, "
+                "like $120,000 or 120k."
+            ).format(shown=shown),
             example=example,
         )
     whole, fraction, scale = match.groups()
@@ -425,7 +480,10 @@ def parse_amount(text: str, *, example: str) -> int:
     if scale:
         cents *= MONEY_SCALE[scale.lower()]
     if cents > MONEY_LIMIT_CENTS:
-        raise ParseError(f"{text.strip()[:40]} is more than any trial's contract.", example=example)
+        raise ParseError(
+            _("{text} is more than any trial's contract.").format(text=text.strip()[:40]),
+            example=example,
+        )
     return cents
 
 
@@ -436,7 +494,12 @@ def choice(text: str, options: dict[str, str], *, what: str, example: str) -> st
         return options[key]
     allowed = ", ".join(sorted(set(options.values())))
     shown = text.strip()[:40] or "nothing"
-    raise ParseError(f"“{shown}” is not a {what}. Choose one of: {allowed}.", example=example)
+    raise ParseError(
+        _("“{shown}” is not a {what}. Choose one of: {allowed}.").format(
+            shown=shown, what=what, allowed=allowed
+        ),
+        example=example,
+    )
 
 
 def local_datetime(day: date, at: time, tz: ZoneInfo) -> datetime:
@@ -445,8 +508,10 @@ def local_datetime(day: date, at: time, tz: ZoneInfo) -> datetime:
     round_trip = local.astimezone(UTC).astimezone(tz)
     if round_trip.replace(tzinfo=None) != local.replace(tzinfo=None):
         raise ParseError(
-            f"{at:%H:%M} doesn't exist on {day:%a} {day.day} {day:%b %Y}: the clocks go forward "
-            "that night. Pick another time."
+            _(
+                "{at:%H:%M} doesn't exist on {day:%a} {day2} {day:%b %Y}: the clocks "
+                "go forward that night. Pick another time."
+            ).format(at=at, day=day, day2=day.day)
         )
     return local
 
@@ -455,7 +520,7 @@ def split_date_time(tokens: list[Token], *, today: date) -> tuple[date, time]:
     """`15/12 10am`, `next friday 2:30 pm`: a date, then a time at the end."""
     example = "/meeting schedule 15/12 10am at Gore Library"
     if not tokens:
-        raise ParseError("Say when: a date and a time.", example=example)
+        raise ParseError(_("Say when: a date and a time."), example=example)
     for width in (2, 1):
         if len(tokens) > width:
             try:
@@ -466,8 +531,8 @@ def split_date_time(tokens: list[Token], *, today: date) -> tuple[date, time]:
     last = tokens[-1].text.lower()
     if ":" in last or last.endswith(("am", "pm")):
         parse_time(last)  # raises, saying what is wrong with the time
-        raise ParseError("Say the date before the time.", example=example)
-    raise ParseError("Say the time too, after the date.", example=example)
+        raise ParseError(_("Say the date before the time."), example=example)
+    raise ParseError(_("Say the time too, after the date."), example=example)
 
 
 def take_reference(
@@ -499,9 +564,15 @@ def parse_period(text: str, *, today: date | None = None) -> Period:
     typed = " ".join(text.split()).strip("()")
     lowered = typed.lower().replace(",", " ")
     lowered = " ".join(lowered.split())
-    bad = ParseError(f"I can't read “{typed[:40]}” as a period. Try {PERIOD_EXAMPLES}.")
+    bad = ParseError(
+        _("I can't read “{typed}” as a period. Try {period_examples}.").format(
+            typed=typed[:40], period_examples=PERIOD_EXAMPLES
+        )
+    )
     if not lowered:
-        raise ParseError(f"Say which period. Try {PERIOD_EXAMPLES}.")
+        raise ParseError(
+            _("Say which period. Try {period_examples}.").format(period_examples=PERIOD_EXAMPLES)
+        )
 
     def year_ok(year: int) -> int:
         if not 1990 <= year <= MAX_YEAR:
@@ -536,7 +607,11 @@ def parse_period(text: str, *, today: date | None = None) -> Period:
     if match := TERM.match(lowered):
         term, year = int(match[1]), year_ok(int(match[2]))
         first, last = TERM_MONTHS[term]
-        return Period(f"Term {term} {year}", date(year, first, 1), month_end(year, last))
+        return Period(
+            _("Term {term} {year}").format(term=term, year=year),
+            date(year, first, 1),
+            month_end(year, last),
+        )
     words = lowered.split()
     if len(words) == 2 and _month(words[0]) and words[1].isdigit() and len(words[1]) == 4:
         month, year = _month(words[0]) or 1, year_ok(int(words[1]))
@@ -559,8 +634,12 @@ def parse_number(text: str, *, what: str = "value") -> float:
         value = float(cleaned)
     except ValueError:
         raise ParseError(
-            f"“{text.strip()[:20]}” is not a number; give the {what} as a number, e.g. 78 or 78%."
+            _("“{text}” is not a number; give the {what} as a number, e.g. 78 or 78%.").format(
+                text=text.strip()[:20], what=what
+            )
         ) from None
     if value != value or abs(value) > 1e12:  # NaN or absurd
-        raise ParseError(f"“{text.strip()[:20]}” is not a usable {what}.")
+        raise ParseError(
+            _("“{text}” is not a usable {what}.").format(text=text.strip()[:20], what=what)
+        )
     return value

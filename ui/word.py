@@ -16,6 +16,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 
+from ui.i18n import _
+
 if TYPE_CHECKING:
     from docx.document import Document as DocumentObject
     from docx.table import _Cell
@@ -57,8 +59,10 @@ def _properties(document: DocumentObject, draft: Draft) -> None:
     properties.title = draft.title
     properties.subject = draft.subject
     properties.author = properties.last_modified_by = AUTHOR
-    properties.keywords = f"{draft.period_label}; Social Sector Trials; progress report"
-    properties.category = "Progress report (draft)"
+    properties.keywords = _("{period_label}; Social Sector Trials; progress report").format(
+        period_label=draft.period_label
+    )
+    properties.category = _("Progress report (draft)")
     properties.comments = draft.subtitle
     properties.language = LANGUAGE
     created = draft.created.astimezone(UTC).replace(tzinfo=None)  # python-docx writes UTC
@@ -96,9 +100,9 @@ def _header_and_footer(document: DocumentObject, draft: Draft) -> None:
     document.styles["Footer"].font.size = Pt(8)
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    footer.add_run("Page ")
+    footer.add_run(_("Page "))
     _field(footer, "PAGE")
-    footer.add_run(" of ")
+    footer.add_run(_(" of "))
     _field(footer, "NUMPAGES")
 
 

@@ -7,7 +7,7 @@ from slack_sdk.models.blocks import ActionsBlock, ButtonElement
 from ui.blocks import ids
 from ui.blocks.common import Message, notice, section, to_dicts
 from ui.formatting import said
-from ui.i18n import label
+from ui.i18n import _, label
 
 WHAT_TO_ASK = {
     "canvas_disabled_user_team": "canvases are turned off for this workspace",
@@ -20,26 +20,30 @@ WHAT_TO_ASK = {
 def canvas_refused(trial_name: str, code: str) -> Message:
     why = WHAT_TO_ASK.get(code, f"Slack refused it ({code})")
     return notice(
-        f":warning: I couldn't keep the Action Plan canvas in the {said(trial_name)} channel: "
-        f"{why}. Ask your Slack admin to allow canvases for apps, then type `/group canvas` "
-        "there. Everything else keeps working without it."
+        _(
+            ":warning: I couldn't keep the Action Plan canvas in the {trial_name} "
+            "channel: {why}. Ask your Slack admin to allow canvases for apps, then "
+            "type `/group canvas` there. Everything else keeps working without it."
+        ).format(trial_name=said(trial_name), why=why)
     )
 
 
 def canvas_remade(trial_name: str) -> Message:
     return notice(
-        f"The Action Plan canvas of the {said(trial_name)} channel had been deleted, so I made "
-        "it again. It stays current as the plan changes."
+        _(
+            "The Action Plan canvas of the {trial_name} channel had been deleted, "
+            "so I made it again. It stays current as the plan changes."
+        ).format(trial_name=said(trial_name))
     )
 
 
 def channel_has_canvas(trial_name: str, trial_id: int) -> Message:
     """The channel's own canvas stays; the plan can join it as sections of its own."""
-    text = (
-        f"The {said(trial_name)} channel has a canvas of its own, so I left it as it is. I can "
-        "add the Action Plan to it as sections of their own (at the end, kept current), or "
-        "the plan stays in `/task list` and `/summary`."
-    )
+    text = _(
+        "The {trial_name} channel has a canvas of its own, so I left it as it "
+        "is. I can add the Action Plan to it as sections of their own (at the "
+        "end, kept current), or the plan stays in `/task list` and `/summary`."
+    ).format(trial_name=said(trial_name))
     button = ActionsBlock(
         elements=[
             ButtonElement(

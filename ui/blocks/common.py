@@ -13,7 +13,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from ui.i18n import label
+from ui.i18n import _, label
 
 SECTION_TEXT_LIMIT = 3000
 HEADER_TEXT_LIMIT = 150
@@ -83,7 +83,7 @@ def notice(text: str, *, in_channel: bool = False) -> Message:
 
 def error_message(text: str) -> Message:
     """A user's mistake or a refusal: only they see it, and nothing changed."""
-    message = notice(f":warning: {text}")
+    message = notice(_(":warning: {text}").format(text=text))
     message.outcome = "refused"
     return message
 
@@ -91,9 +91,11 @@ def error_message(text: str) -> Message:
 def apology(reference: str) -> Message:
     """An internal failure: nothing changed, and a reference to find it in the log."""
     message = notice(
-        ":warning: Sorry, something went wrong on our side and nothing was changed. "
-        f"Please try again in a minute; if it keeps happening, give the reference `{reference}` "
-        "to whoever runs the bot."
+        _(
+            ":warning: Sorry, something went wrong on our side and nothing was "
+            "changed. Please try again in a minute; if it keeps happening, give "
+            "the reference `{reference}` to whoever runs the bot."
+        ).format(reference=reference)
     )
     message.outcome = "failed"
     return message
@@ -111,5 +113,5 @@ def help_message(command: str, summary: str, usages: list[tuple[str, str]]) -> M
         chunk.append(line)
     if chunk:
         blocks.append(section("\n\n".join(chunk)))
-    text = f"{command}: {summary}\n" + "\n".join(usage for usage, _ in usages)
+    text = f"{command}: {summary}\n" + "\n".join(usage for usage, _ignored in usages)
     return Message(text=text, blocks=to_dicts(blocks))

@@ -12,7 +12,7 @@ from models.types import Role, Sector
 from ui.blocks import ids
 from ui.blocks.common import Message, context, header, labelled, section, to_dicts
 from ui.formatting import format_date, mention, plural, said
-from ui.i18n import N_, label
+from ui.i18n import N_, _, label
 
 SECTOR_TITLES = {
     Sector.IWI.value: N_("Iwi"),
@@ -47,18 +47,20 @@ def describe_member(member: Member) -> str:
     if member.role != Role.MEMBER.value:
         text += f" _({member.role})_"
     if member.away_until:
-        text += f" · away until {format_date(member.away_until)}"
+        text += _(" · away until {date}").format(date=format_date(member.away_until))
     if member.unreachable:
-        text += f" · :no_entry: Slack can't reach them ({said(member.unreachable)})"
+        text += _(" · :no_entry: Slack can't reach them ({unreachable})").format(
+            unreachable=said(member.unreachable)
+        )
     return text
 
 
 def member_list(trial: Trial, members: list[Member]) -> Message:
     """The group, by sector, with organisations and roles. Shown to the channel."""
-    blocks: list[Block] = [header(f"{trial.name} advisory group")]
+    blocks: list[Block] = [header(_("{trial} advisory group").format(trial=trial.name))]
     if not members:
         blocks.append(
-            section("No members yet. The lead adds people with `/group add @person <sector>`.")
+            section(_("No members yet. The lead adds people with `/group add @person <sector>`."))
         )
     for sector, title in SECTOR_TITLES.items():
         people = [m for m in members if m.sector == sector]
@@ -76,61 +78,74 @@ def member_list(trial: Trial, members: list[Member]) -> Message:
         if not any(m.sector == sector for m in members)
     ]
     if members and missing:
-        blocks.append(context("Not yet represented: " + ", ".join(missing) + "."))
-    text = f"{said(trial.name)} advisory group: {plural(len(members), 'member')}"
+        blocks.append(context(_("Not yet represented: ") + ", ".join(missing) + "."))
+    text = _("{trial} advisory group: {members}").format(
+        trial=said(trial.name), members=plural(len(members), "member")
+    )
     return Message(text=text, blocks=to_dicts(blocks[:50]))
 
 
 def place_words(region: str | None, today: date) -> str:
     """Where the trial is and the anniversary day kept there, with its next date."""
     if not region:
-        return "_not set_ (`/group set region <region, district or town>`)"
+        return _("_not set_ (`/group set region <region, district or town>`)")
     place = find_place(region)
     if place is None:
-        return f"{said(region)} (not a place I know, so only national holidays are skipped)"
+        return _("{region} (not a place I know, so only national holidays are skipped)").format(
+            region=said(region)
+        )
     if place.anniversary is None:
-        return (
-            f"{said(place.where)}, which keeps two anniversary days: say the "
-            f"{'town' if place.district is None and place.name != place.region else 'district'} "
-            "with `/group set region …`"
+        return _(
+            "{where}, which keeps two anniversary days: say the {value} with `/group set region …`"
+        ).format(
+            where=said(place.where),
+            value="town" if place.district is None and place.name != place.region else "district",
         )
     day = next_anniversary(place.anniversary, today)
-    return f"{said(place.where)} · keeps {place.anniversary.name} ({format_date(day)})"
+    return _("{where} · keeps {anniversary} ({date})").format(
+        where=said(place.where), anniversary=place.anniversary.name, date=format_date(day)
+    )
 
 
 def trial_info(
     trial: Trial, leads: list[Member], outcomes: list[Outcome], members: int, today: date
 ) -> Message:
     """The trial at a glance: lead, approach, outcomes, ages, dates, status."""
-    not_set = "_not set_"
+    not_set = _("_not set_")
     lead_text = ", ".join(describe_member(m) for m in leads) or not_set
     approach = APPROACH_TITLES.get(trial.lead_approach or "", not_set)
     if trial.lead_organisation:
         approach += f": {said(trial.lead_organisation)}"
-    dates = (
-        f"{format_date(trial.start_date) if trial.start_date else not_set} to "
-        f"{format_date(trial.end_date) if trial.end_date else not_set}"
+    dates = _("{date} to {date2}").format(
+        date=format_date(trial.start_date) if trial.start_date else not_set,
+        date2=format_date(trial.end_date) if trial.end_date else not_set,
     )
-    outcome_text = "\n".join(f"• {said(o.name)}" for o in outcomes) or "_none recorded yet_"
+    outcome_text = "\n".join(f"• {said(o.name)}" for o in outcomes) or _("_none recorded yet_")
     fields = [
         labelled(label("Status"), label(STATUS_TITLES.get(trial.status, trial.status))),
-        f"*Region*\n{place_words(trial.region, today)}",
-        f"*Lead*\n{lead_text}",
-        f"*Lead approach*\n{approach}",
-        f"*Focus*\n{FOCUS_TITLES.get(trial.outcome_focus or '', not_set)}",
-        f"*Target ages*\n{trial.target_ages or not_set}",
-        f"*Dates*\n{dates}",
-        f"*Group*\n{plural(members, 'member')}",
+        _("*Region*\n{place_words}").format(place_words=place_words(trial.region, today)),
+        _("*Lead*\n{lead_text}").format(lead_text=lead_text),
+        _("*Lead approach*\n{approach}").format(approach=approach),
+        _("*Focus*\n{focus_titles}").format(
+            focus_titles=FOCUS_TITLES.get(trial.outcome_focus or "", not_set)
+        ),
+        _("*Target ages*\n{value}").format(value=trial.target_ages or not_set),
+        _("*Dates*\n{dates}").format(dates=dates),
+        _("*Group*\n{members}").format(members=plural(members, "member")),
     ]
     blocks: list[Block] = [
         header(trial.name),
         section("\n".join(fields[:4])),
         section("\n".join(fields[4:])),
         DividerBlock(),
-        section(f"*Action Plan outcomes*\n{outcome_text}"),
-        context("The lead or the Director can change these with `/group set <field> <value>`."),
+        section(_("*Action Plan outcomes*\n{outcome_text}").format(outcome_text=outcome_text)),
+        context(_("The lead or the Director can change these with `/group set <field> <value>`.")),
     ]
-    text = f"{said(trial.name)}: {STATUS_TITLES.get(trial.status, trial.status)}, lead {lead_text}"
+    text = _("{trial}: {status_titles}, lead {lead_text}").format(
+        trial=said(trial.name),
+        status_titles=STATUS_TITLES.get(trial.status, trial.status),
+        lead_text=lead_text,
+    )
     return Message(text=text, blocks=to_dicts(blocks))
 
 
@@ -138,47 +153,58 @@ def member_added(trial: Trial, member: Member, change: str, actor_user_id: str) 
     """Told to the channel, so the group knows who joined."""
     verbs = {
         "added": "added",
-        "rejoined": "welcomed back",
+        "rejoined": _("welcomed back"),
         "updated": "updated",
-        "unchanged": "already has",
+        "unchanged": _("already has"),
     }
     who = describe_member(member)
     sector = SECTOR_TITLES[member.sector]
     if change == "unchanged":
-        return Message(text=f"{said(trial.name)} already has {who} ({sector}). Nothing changed.")
-    group = f"the {said(trial.name)} group"
-    text = f"{mention(actor_user_id)} {verbs[change]} {who} ({sector}) in {group}."
+        return Message(
+            text=_("{trial} already has {who} ({sector}). Nothing changed.").format(
+                trial=said(trial.name), who=who, sector=sector
+            )
+        )
+    group = _("the {trial} group").format(trial=said(trial.name))
+    text = _("{person} {verbs} {who} ({sector}) in {group}.").format(
+        person=mention(actor_user_id), verbs=verbs[change], who=who, sector=sector, group=group
+    )
     if change == "updated":
-        text = f"{mention(actor_user_id)} updated {who} ({sector}) in {group}."
+        text = _("{person} updated {who} ({sector}) in {group}.").format(
+            person=mention(actor_user_id), who=who, sector=sector, group=group
+        )
     return Message(text=text, blocks=to_dicts([section(text)]), in_channel=True)
 
 
 def channel_gone_notice(trial_name: str, channel_id: str, what: str) -> Message:
     """The group's channel can no longer take the bot's posts."""
     how = {
-        "archived": "was archived",
-        "deleted": "was deleted",
-        "left": "no longer has me in it",
+        "archived": _("was archived"),
+        "deleted": _("was deleted"),
+        "left": _("no longer has me in it"),
     }[what]
     fix = (
-        "Invite me back there with `/invite @advisory-bot`."
+        _("Invite me back there with `/invite @advisory-bot`.")
         if what == "left"
-        else f"Unarchive it, or link a new channel with `/group setup {said(trial_name)}` there."
+        else _(
+            "Unarchive it, or link a new channel with `/group setup {trial_name}` there."
+        ).format(trial_name=said(trial_name))
     )
-    text = (
-        f":warning: The channel of *{said(trial_name)}* (<#{channel_id}>) {how}, so the "
-        f"group's agenda calls, notes and summaries can't be posted there. {fix}"
-    )
+    text = _(
+        ":warning: The channel of *{trial_name}* (<#{channel_id}>) {how}, so "
+        "the group's agenda calls, notes and summaries can't be posted there. "
+        "{fix}"
+    ).format(trial_name=said(trial_name), channel_id=channel_id, how=how, fix=fix)
     return Message(text=text, blocks=to_dicts([section(text)]))
 
 
 def move_prompt(trial: Trial, pending_id: int) -> Message:
     """Before a trial leaves the channel it is linked to for this one."""
-    text = (
-        f"*{said(trial.name)}* is the trial of <#{trial.channel_id}>. Move it here? Its group, "
-        "plan and records come with it, and that channel is no longer linked. Nothing has "
-        "changed yet."
-    )
+    text = _(
+        "*{trial}* is the trial of <#{channel_id}>. Move it here? Its group, "
+        "plan and records come with it, and that channel is no longer linked. "
+        "Nothing has changed yet."
+    ).format(trial=said(trial.name), channel_id=trial.channel_id)
     buttons = ActionsBlock(
         elements=[
             ButtonElement(

@@ -15,7 +15,7 @@ from ui.blocks.common import context, header, section
 from ui.blocks.reminders import when
 from ui.blocks.tasks import task_buttons, task_line
 from ui.formatting import format_datetime, said
-from ui.i18n import label
+from ui.i18n import _, label
 
 
 def home_view(
@@ -31,12 +31,14 @@ def home_view(
     """At most `limit` tasks (two blocks each) keep the view under Slack's 100 blocks."""
     blocks: list[Block] = [header(label("Your open tasks"))]
     if not open_tasks:
-        blocks.append(section("Nothing open. :tada:"))
+        blocks.append(section(_("Nothing open. :tada:")))
     for row in open_tasks[:limit]:
         blocks.append(section(f"{task_line(row, today)}\n_{said(row.trial_name)}_"))
         blocks.append(task_buttons(row))
     if len(open_tasks) > limit:
-        blocks.append(context("More tasks are open: type `/task list mine` in a group's channel."))
+        blocks.append(
+            context(_("More tasks are open: type `/task list mine` in a group's channel."))
+        )
     if deadlines:
         blocks += [DividerBlock(), header(label("Your reporting deadlines"))]
         blocks.append(
@@ -62,14 +64,16 @@ def home_view(
     if not memberships:
         blocks.append(
             section(
-                "You're not in any trial's advisory group yet. A trial's lead can add you with "
-                "`/group add`."
+                _(
+                    "You're not in any trial's advisory group yet. A trial's lead can add you with "
+                    "`/group add`."
+                )
             )
         )
     for m in memberships[:10]:
-        where = f" in <#{m.channel_id}>" if m.channel_id else ""
+        where = _(" in <#{channel_id}>").format(channel_id=m.channel_id) if m.channel_id else ""
         blocks.append(section(f"*{said(m.trial_name)}*{where} · {m.role} · {m.sector}"))
     if len(memberships) > 10:
-        blocks.append(context(f"…and {len(memberships) - 10} more groups."))
-    blocks.append(context("Type `/task help` or `/group help` in a group's channel."))
+        blocks.append(context(_("…and {count} more groups.").format(count=len(memberships) - 10)))
+    blocks.append(context(_("Type `/task help` or `/group help` in a group's channel.")))
     return View(type="home", blocks=blocks).to_dict()

@@ -7,6 +7,7 @@ from slack_sdk.models.blocks import Block
 from models.indicators import Series
 from ui.blocks.common import Message, context, header, section, to_dicts, truncate
 from ui.formatting import plural, said
+from ui.i18n import _
 
 ARROWS = {"up": "↑", "down": "↓", "flat": "→"}
 
@@ -27,20 +28,24 @@ def headline(series: Series) -> str:
         )
     if latest is not None:
         parts.append(f"{number(latest.value, i.unit)} ({latest.period})")
-    trend = " → ".join(parts) if parts else "no values yet"
+    trend = " → ".join(parts) if parts else _("no values yet")
     arrow = f" {ARROWS[series.direction()]}" if latest is not None else ""
     improving = series.improving()
-    verdict = "" if improving is None else (" towards target" if improving else " away from target")
+    verdict = (
+        "" if improving is None else (_(" towards target") if improving else _(" away from target"))
+    )
     return f"{said(i.name, 120)}: {trend}{arrow}{verdict}"
 
 
 def indicator_list(trial_name: str, everything: list[Series]) -> Message:
-    blocks: list[Block] = [header(f"{trial_name}: indicators")]
+    blocks: list[Block] = [header(_("{trial_name}: indicators").format(trial_name=trial_name))]
     if not everything:
         blocks.append(
             section(
-                "No indicators yet. A lead or chair adds one with "
-                "`/indicator add <name> unit % baseline 21 (2011) outcome <name>`."
+                _(
+                    "No indicators yet. A lead or chair adds one with "
+                    "`/indicator add <name> unit % baseline 21 (2011) outcome <name>`."
+                )
             )
         )
     by_outcome: dict[str, list[Series]] = {}
@@ -61,21 +66,30 @@ def indicator_series(trial_name: str, series: Series) -> Message:
     lines = []
     if i.baseline_value is not None:
         lines.append(
-            f"Baseline{' ' + i.baseline_period if i.baseline_period else ''}: "
-            f"{number(i.baseline_value, i.unit)}"
+            _("Baseline{value}: {number}").format(
+                value=" " + i.baseline_period if i.baseline_period else "",
+                number=number(i.baseline_value, i.unit),
+            )
         )
     for value in series.values[-40:]:
         source = f" — {said(value.source, 150)}" if value.source else ""
         lines.append(f"{said(value.period)}: *{number(value.value, i.unit)}*{source}")
     if i.target_value is not None:
-        lines.append(f"Target: {number(i.target_value, i.unit)}")
+        lines.append(_("Target: {number}").format(number=number(i.target_value, i.unit)))
     blocks: list[Block] = [
         header(f"{series.reference} · {truncate(i.name, 100)}{unit}"),
-        section(f"{said(trial_name)} · outcome: {said(series.outcome.name)}\n{headline(series)}"),
-        section("\n".join(lines) or "_No values recorded yet._"),
+        section(
+            _("{trial_name} · outcome: {outcome}\n{headline}").format(
+                trial_name=said(trial_name),
+                outcome=said(series.outcome.name),
+                headline=headline(series),
+            )
+        ),
+        section("\n".join(lines) or _("_No values recorded yet._")),
         context(
-            "Record a value: `/indicator record "
-            f'{series.reference} <value> for <period> source "..."`'
+            _(
+                'Record a value: `/indicator record {reference} <value> for <period> source "..."`'
+            ).format(reference=series.reference)
         ),
     ]
     return Message(

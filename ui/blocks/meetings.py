@@ -36,7 +36,7 @@ def where(meeting: Meeting) -> str:
         return ""
     place = meeting.place
     if place.startswith(("http://", "https://")):
-        return f" · <{place}|join online>"
+        return _(" · <{place}|join online>").format(place=place)
     return f" · {said(place, 200)}"
 
 
@@ -59,8 +59,10 @@ def meeting_list(trial_name: str, rows: list[MeetingRow], tz: ZoneInfo) -> Messa
     if not rows:
         blocks.append(
             section(
-                "No meetings are scheduled. A lead or chair can schedule one: "
-                "`/meeting schedule 15/12 10am at Gore Library`."
+                _(
+                    "No meetings are scheduled. A lead or chair can schedule one: "
+                    "`/meeting schedule 15/12 10am at Gore Library`."
+                )
             )
         )
     later: dict[int, list[MeetingRow]] = {}  # a series shows once, with its next date
@@ -78,17 +80,19 @@ def meeting_list(trial_name: str, rows: list[MeetingRow], tz: ZoneInfo) -> Messa
         key = row.meeting.series_id
         if key is not None:
             first = row.meeting.starts_at.astimezone(tz).date()
-            line += f"\n      _repeats {series.describe(first, row.meeting.repeat or 'weekly')}_"
+            line += _("\n      _repeats {describe}_").format(
+                describe=series.describe(first, row.meeting.repeat or "weekly")
+            )
             if later[key]:
                 last = later[key][-1].meeting
-                line += (
-                    f" · {plural(len(later[key]), 'more meeting')} to "
-                    f"{format_datetime(last.starts_at, tz)}"
+                line += _(" · {more_meetings} to {when}").format(
+                    more_meetings=plural(len(later[key]), "more meeting"),
+                    when=format_datetime(last.starts_at, tz),
                 )
         blocks.append(
             SectionBlock(text=markdown(line, 3000), accessory=calendar_button(row.meeting))
         )
-    blocks.append(context("“Add to calendar” puts an .ics file in the channel for everyone."))
+    blocks.append(context(_("“Add to calendar” puts an .ics file in the channel for everyone.")))
     return Message(
         text=f"{said(trial_name)}: {plural(len(rows), 'coming meeting')}", blocks=to_dicts(blocks)
     )
@@ -129,12 +133,21 @@ def _meeting_scheduled(
         )
     else:
         first_day = meeting.starts_at.astimezone(tz).date()
-        text = (
-            f":spiral_calendar_pad: {mention(actor)} scheduled {len(made)} {said(trial_name)} "
-            f"meetings, {series.describe(first_day, meeting.repeat or 'weekly')} at "
-            f"{meeting.starts_at.astimezone(tz):%H:%M}{where(meeting)}: *M-{meeting.id}* "
-            f"{format_datetime(meeting.starts_at, tz)} to *M-{made[-1].id}* "
-            f"{format_datetime(made[-1].starts_at, tz)}. Each can be moved or cancelled alone."
+        text = _(
+            ":spiral_calendar_pad: {person} scheduled {count} {trial_name} "
+            "meetings, {describe} at {starts_at:%H:%M}{where}: *M-{meeting}* "
+            "{when} to *M-{id}* {when2}. Each can be moved or cancelled alone."
+        ).format(
+            person=mention(actor),
+            count=len(made),
+            trial_name=said(trial_name),
+            describe=series.describe(first_day, meeting.repeat or "weekly"),
+            starts_at=meeting.starts_at.astimezone(tz),
+            where=where(meeting),
+            meeting=meeting.id,
+            when=format_datetime(meeting.starts_at, tz),
+            id=made[-1].id,
+            when2=format_datetime(made[-1].starts_at, tz),
         )
     blocks: list[Block] = []
     if i18n.current() is not Language.ENGLISH:
@@ -143,12 +156,19 @@ def _meeting_scheduled(
     blocks.append(SectionBlock(text=markdown(text, 3000), accessory=calendar_button(meeting)))
     if holidays:
         flagged = "; ".join(
-            f"M-{m.id} {format_datetime(m.starts_at, tz)} is {name}" for m, name in holidays[:10]
+            _("M-{m} {when} is {name}").format(
+                m=m.id, when=format_datetime(m.starts_at, tz), name=name
+            )
+            for m, name in holidays[:10]
         )
         blocks.append(
-            context(f":warning: A public holiday there: {flagged}. Move it with `/meeting move`.")
+            context(
+                _(
+                    ":warning: A public holiday there: {flagged}. Move it with `/meeting move`."
+                ).format(flagged=flagged)
+            )
         )
-        text += f" Public holiday: {flagged}."
+        text += _(" Public holiday: {flagged}.").format(flagged=flagged)
     return Message(text=text, blocks=to_dicts(blocks), in_channel=True)
 
 
@@ -171,8 +191,10 @@ def agenda_message(
     if not items:
         blocks.append(
             section(
-                "Nothing on the agenda yet. Add an item with "
-                f"`/agenda add <item> for M-{meeting.id}`."
+                _(
+                    "Nothing on the agenda yet. Add an item with `/agenda add <item> for "
+                    "M-{meeting}`."
+                ).format(meeting=meeting.id)
             )
         )
     lines = [
@@ -189,23 +211,28 @@ def agenda_message(
     if chunk:
         blocks.append(section("\n".join(chunk)))
     if len(items) > len(lines):
-        blocks.append(context(f"…and {len(items) - len(lines)} more items."))
+        blocks.append(context(_("…and {count} more items.").format(count=len(items) - len(lines))))
     blocks.append(
         context(
-            "Add: `/agenda add <item>` · Reorder: `/agenda move A-7 1` · "
-            "Remove: `/agenda remove A-7`"
+            _(
+                "Add: `/agenda add <item>` · Reorder: `/agenda move A-7 1` · "
+                "Remove: `/agenda remove A-7`"
+            )
         )
     )
-    text = (
-        f"{title} for {said(trial_name)} M-{meeting.id}, {format_datetime(meeting.starts_at, tz)}: "
-        f"{plural(len(items), 'item')}"
+    text = _("{title} for {trial_name} M-{meeting}, {when}: {items}").format(
+        title=title,
+        trial_name=said(trial_name),
+        meeting=meeting.id,
+        when=format_datetime(meeting.starts_at, tz),
+        items=plural(len(items), "item"),
     )
     return Message(text=text, blocks=to_dicts(blocks[:50]), in_channel=True)
 
 
 def attendance_text(present: list[Member], absent_sectors: list[str]) -> str:
     if not present:
-        return "_No attendance recorded._"
+        return _("_No attendance recorded._")
     lines = []
     for sector, title in SECTOR_TITLES.items():
         people = [m for m in present if m.sector == sector]
@@ -213,7 +240,7 @@ def attendance_text(present: list[Member], absent_sectors: list[str]) -> str:
             lines.append(f"*{title}*: " + ", ".join(describe_member(m) for m in people))
     if absent_sectors:
         lines.append(
-            ":warning: Not at the table: "
+            _(":warning: Not at the table: ")
             + ", ".join(SECTOR_TITLES[s].lower() for s in absent_sectors)
             + "."
         )

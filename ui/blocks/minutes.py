@@ -22,7 +22,7 @@ from ui.blocks.common import Message, context, header, markdown, section, to_dic
 from ui.blocks.group import describe_member
 from ui.blocks.meetings import ITEMS_SHOWN, STATUS_WORDS, attendance_text, where
 from ui.formatting import format_datetime, mention, plural, said
-from ui.i18n import label
+from ui.i18n import _, label
 
 SECTION_ROOM = 2900  # of a section's 3,000 characters, leaving room for a heading
 
@@ -61,11 +61,15 @@ def _item_line(item: AgendaItem) -> str:
         f"_(A-{item.id})_"
     )
     if item.carried_from_id:
-        line += f" · carried over from M-{item.carried_from_id}"
+        line += _(" · carried over from M-{carried_from_id}").format(
+            carried_from_id=item.carried_from_id
+        )
     if item.status == "deferred":
-        line += " · *deferred*"
+        line += _(" · *deferred*")
     if item.decision:
-        line += f"\n      :white_check_mark: *Decision*: {said(item.decision, 1500)}"
+        line += _("\n      :white_check_mark: *Decision*: {decision}").format(
+            decision=said(item.decision, 1500)
+        )
     return line
 
 
@@ -86,7 +90,9 @@ def meeting_record(
     if minutes_posted_by:
         blocks.append(
             section(
-                f":memo: {mention(minutes_posted_by)} recorded the minutes of *M-{meeting.id}*."
+                _(":memo: {person} recorded the minutes of *M-{meeting}*.").format(
+                    person=mention(minutes_posted_by), meeting=meeting.id
+                )
             )
         )
     blocks += [
@@ -95,14 +101,20 @@ def meeting_record(
     ]
     if meeting.status == "held":
         blocks.append(
-            section(f"*Attendance*\n{attendance_text(record.present, record.absent_sectors)}")
+            section(
+                _("*Attendance*\n{attendance_text}").format(
+                    attendance_text=attendance_text(record.present, record.absent_sectors)
+                )
+            )
         )
         extra = []
         if record.apologies:
-            extra.append("*Apologies*: " + ", ".join(describe_member(m) for m in record.apologies))
+            extra.append(
+                _("*Apologies*: ") + ", ".join(describe_member(m) for m in record.apologies)
+            )
         if record.guests:
             extra.append(
-                "*Guests*: "
+                _("*Guests*: ")
                 + ", ".join(
                     said(g.name) + (f" ({said(g.organisation)})" if g.organisation else "")
                     for g in record.guests
@@ -112,12 +124,20 @@ def meeting_record(
             blocks.append(section(truncate("\n".join(extra), 3000)))
         parts = pieces(meeting.minutes or "")
         for number, part in enumerate(parts[:8]):
-            heading = "*Minutes*" if number == 0 else f"*Minutes, continued ({number + 1})*"
+            heading = (
+                "*Minutes*"
+                if number == 0
+                else _("*Minutes, continued ({number})*").format(number=number + 1)
+            )
             blocks.append(section(f"{heading}\n{part}"))
         if meeting.minutes_file:
-            name = said(meeting.minutes_file_name or "the document")
+            name = said(meeting.minutes_file_name or _("the document"))
             blocks.append(
-                context(f":page_facing_up: Minutes of record: <{meeting.minutes_file}|{name}>")
+                context(
+                    _(":page_facing_up: Minutes of record: <{minutes_file}|{name}>").format(
+                        minutes_file=meeting.minutes_file, name=name
+                    )
+                )
             )
     if meeting.status == "scheduled" and started:
         blocks.append(
@@ -134,7 +154,7 @@ def meeting_record(
         )
     blocks.append(DividerBlock())
     items = record.items
-    blocks.append(section("*Agenda*" if items else "*Agenda*\n_Nothing was on the agenda._"))
+    blocks.append(section("*Agenda*" if items else _("*Agenda*\n_Nothing was on the agenda._")))
     shown = min(ITEMS_SHOWN, 50 - len(blocks) - 3)
     for item in items[:shown]:
         accessory = (
@@ -147,20 +167,32 @@ def meeting_record(
         blocks.append(SectionBlock(text=markdown(_item_line(item), 3000), accessory=accessory))
     if len(items) > shown:
         blocks.append(
-            context(f"…and {len(items) - shown} more items: `/agenda show M-{meeting.id}`.")
+            context(
+                _("…and {count} more items: `/agenda show M-{meeting}`.").format(
+                    count=len(items) - shown, meeting=meeting.id
+                )
+            )
         )
     if carried and carried_to is not None:
         blocks.append(
             context(
-                f":arrow_right: {plural(carried, 'item')} not reached carried over to "
-                f"M-{carried_to.id} ({format_datetime(carried_to.starts_at, tz)})."
+                _(
+                    ":arrow_right: {items} not reached carried over to M-{carried_to} ({when})."
+                ).format(
+                    items=plural(carried, "item"),
+                    carried_to=carried_to.id,
+                    when=format_datetime(carried_to.starts_at, tz),
+                )
             )
         )
     if meeting.status == "held":
         blocks.append(
             context(
-                "Turn an item into an action: `/task add <title> from A-<n>` · record a decision: "
-                "`/meeting decide A-<n> <decision>`"
+                _(
+                    "Turn an item into an action: `/task add <title> from A-<n>` · "
+                    "record a decision: "
+                    "`/meeting decide A-<n> <decision>`"
+                )
             )
         )
     text = (
@@ -172,10 +204,14 @@ def meeting_record(
 
 def replace_or_add(meeting: Meeting, pending_id: int, tz: ZoneInfo) -> Message:
     """Minutes are on record already: replace them, add to them, or leave them."""
-    text = (
-        f"*M-{meeting.id}* ({format_datetime(meeting.starts_at, tz)}) has minutes already "
-        f"({len(meeting.minutes or ''):,} characters). Replace them with these, add these to "
-        "them, or leave them as they are? Nothing has changed yet."
+    text = _(
+        "*M-{meeting}* ({when}) has minutes already ({count:,} characters). "
+        "Replace them with these, add these to them, or leave them as they "
+        "are? Nothing has changed yet."
+    ).format(
+        meeting=meeting.id,
+        when=format_datetime(meeting.starts_at, tz),
+        count=len(meeting.minutes or ""),
     )
     value = str(pending_id)
     buttons = ActionsBlock(
@@ -193,12 +229,14 @@ def replace_or_add(meeting: Meeting, pending_id: int, tz: ZoneInfo) -> Message:
 
 
 def decisions_list(trial_name: str, found: list[Decision], tz: ZoneInfo) -> Message:
-    blocks: list[Block] = [header(f"{trial_name}: decisions")]
+    blocks: list[Block] = [header(_("{trial_name}: decisions").format(trial_name=trial_name))]
     if not found:
         blocks.append(
             section(
-                "No decisions recorded yet. Record one with `/meeting decide A-7 <decision>`, "
-                "or in the minutes form."
+                _(
+                    "No decisions recorded yet. Record one with `/meeting decide A-7 <decision>`, "
+                    "or in the minutes form."
+                )
             )
         )
     for d in found[:45]:
@@ -208,7 +246,8 @@ def decisions_list(trial_name: str, found: list[Decision], tz: ZoneInfo) -> Mess
                 truncate(
                     f"*{said(d.item.decision or '', 1800)}*\n"
                     f"M-{d.meeting.id} {format_datetime(d.meeting.starts_at, tz)} · A-{d.item.id} "
-                    f"{said(d.item.title, 200)}" + (f" · tasks: {made}" if made else ""),
+                    f"{said(d.item.title, 200)}"
+                    + (_(" · tasks: {made}").format(made=made) if made else ""),
                     3000,
                 )
             )

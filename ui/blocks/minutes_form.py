@@ -12,6 +12,7 @@ from models.tables import AgendaItem, Meeting, Member
 from ui.blocks import ids
 from ui.blocks.common import truncate
 from ui.blocks.group import SECTOR_TITLES
+from ui.i18n import _
 
 MINUTES_PARTS = 4  # 4 × 3,000 characters: the 12,000 minutes may hold
 ITEMS_IN_FORM = 30
@@ -68,7 +69,9 @@ def minutes_modal(
             "type": "section",
             "text": {
                 "type": "mrkdwn",
-                "text": f"*M-{meeting.id}*, {when}. Tick who was there and who sent apologies.",
+                "text": _(
+                    "*M-{meeting}*, {when}. Tick who was there and who sent apologies."
+                ).format(meeting=meeting.id, when=when),
             },
         }
     ]
@@ -77,7 +80,7 @@ def minutes_modal(
     blocks.append(
         _input(
             "guests",
-            "Guests (one a line: name, organisation)",
+            _("Guests (one a line: name, organisation)"),
             {
                 "type": "plain_text_input",
                 "action_id": "text",
@@ -90,15 +93,15 @@ def minutes_modal(
         blocks.append(
             _input(
                 "existing",
-                "Minutes are kept already",
+                _("Minutes are kept already"),
                 {
                     "type": "radio_buttons",
                     "action_id": "choice",
                     "options": [
-                        {"text": _text("Add these to them"), "value": "add"},
-                        {"text": _text("Replace them with these"), "value": "replace"},
+                        {"text": _text(_("Add these to them")), "value": "add"},
+                        {"text": _text(_("Replace them with these")), "value": "replace"},
                     ],
-                    "initial_option": {"text": _text("Add these to them"), "value": "add"},
+                    "initial_option": {"text": _text(_("Add these to them")), "value": "add"},
                 },
                 optional=False,
             )
@@ -107,7 +110,7 @@ def minutes_modal(
         blocks.append(
             _input(
                 f"minutes_{part}",
-                "Minutes" if part == 0 else f"Minutes, continued ({part + 1})",
+                "Minutes" if part == 0 else _("Minutes, continued ({part})").format(part=part + 1),
                 {
                     "type": "plain_text_input",
                     "action_id": "text",
@@ -119,7 +122,7 @@ def minutes_modal(
     blocks.append(
         _input(
             "minutes_file",
-            "Or attach the minutes of record (.docx, .pdf, .txt)",
+            _("Or attach the minutes of record (.docx, .pdf, .txt)"),
             {
                 "type": "file_input",
                 "action_id": "file",
@@ -130,7 +133,7 @@ def minutes_modal(
     )
     outcomes = [
         {"text": _text("Discussed"), "value": "discussed"},
-        {"text": _text("Deferred to the next hui"), "value": "deferred"},
+        {"text": _text(_("Deferred to the next hui")), "value": "deferred"},
     ]
     for item in items[:ITEMS_IN_FORM]:
         blocks.append(
@@ -149,14 +152,14 @@ def minutes_modal(
         blocks.append(
             _input(
                 f"item_{item.id}_decision",
-                f"Decision on A-{item.id} (if any)",
+                _("Decision on A-{item} (if any)").format(item=item.id),
                 {"type": "plain_text_input", "action_id": "text", "max_length": 2900},
             )
         )
     return {
         "type": "modal",
         "callback_id": ids.MINUTES_MODAL,
-        "title": _text("Record the meeting"),
+        "title": _text(_("Record the meeting")),
         "submit": _text("Save"),
         "close": _text("Cancel"),
         "private_metadata": json.dumps({"meeting": meeting.id, "channel": channel}),

@@ -18,6 +18,7 @@ from models.types import TaskStatus
 from ui.blocks import ids
 from ui.blocks.common import truncate
 from ui.blocks.tasks import STATUS_WORDS
+from ui.i18n import _
 
 MAX_OPTIONS = 100
 UPDATE_STATUSES = (TaskStatus.ON_TRACK, TaskStatus.AT_RISK, TaskStatus.BLOCKED, TaskStatus.DONE)
@@ -46,7 +47,7 @@ def update_modal(tasks: list[TaskRow], *, selected: int | None, metadata: str) -
                 action_id=ids.UPDATE_TASK_INPUT,
                 options=options,
                 initial_option=initial_task,
-                placeholder="Choose a task",
+                placeholder=_("Choose a task"),
             ),
         ),
         InputBlock(
@@ -60,7 +61,7 @@ def update_modal(tasks: list[TaskRow], *, selected: int | None, metadata: str) -
         ),
         InputBlock(
             block_id=ids.UPDATE_PERCENT_BLOCK,
-            label="Percent complete",
+            label=_("Percent complete"),
             optional=True,
             element=PlainTextInputElement(
                 action_id=ids.UPDATE_PERCENT_INPUT,
@@ -71,12 +72,12 @@ def update_modal(tasks: list[TaskRow], *, selected: int | None, metadata: str) -
         ),
         InputBlock(
             block_id=ids.UPDATE_TEXT_BLOCK,
-            label="What happened?",
+            label=_("What happened?"),
             element=PlainTextInputElement(
                 action_id=ids.UPDATE_TEXT_INPUT,
                 multiline=True,
                 max_length=2900,
-                placeholder="Two schools signed up; waiting on the third.",
+                placeholder=_("Two schools signed up; waiting on the third."),
             ),
         ),
     ]
@@ -97,9 +98,11 @@ def create_task_modal(
     """A new Action Plan task: title, owner, due date, outcome."""
     existing = ", ".join(outcomes)
     outcome_hint = (
-        truncate(f"Existing: {existing}. A new name adds an outcome.", 2000)
+        truncate(
+            _("Existing: {existing}. A new name adds an outcome.").format(existing=existing), 2000
+        )
         if outcomes
-        else "A new name adds an outcome to the Action Plan."
+        else _("A new name adds an outcome to the Action Plan.")
     )
     blocks = [
         InputBlock(
@@ -109,7 +112,7 @@ def create_task_modal(
                 action_id=ids.CREATE_TITLE_INPUT,
                 max_length=200,
                 initial_value=title,
-                placeholder="Hire a truancy officer",
+                placeholder=_("Hire a truancy officer"),
             ),
         ),
         InputBlock(
@@ -118,14 +121,14 @@ def create_task_modal(
             element=UserSelectElement(
                 action_id=ids.CREATE_OWNER_INPUT,
                 initial_user=author_user_id,
-                placeholder="Who owns it?",
+                placeholder=_("Who owns it?"),
             ),
         ),
         InputBlock(
             block_id=ids.CREATE_DUE_BLOCK,
-            label="Due date",
+            label=_("Due date"),
             optional=True,
-            hint="Day first: 15/12, 15 Dec, next friday, 2027-01-31",
+            hint=_("Day first: 15/12, 15 Dec, next friday, 2027-01-31"),
             element=PlainTextInputElement(
                 action_id=ids.CREATE_DUE_INPUT, max_length=40, placeholder="15/12"
             ),
@@ -136,7 +139,7 @@ def create_task_modal(
             optional=True,
             hint=outcome_hint,
             element=PlainTextInputElement(
-                action_id=ids.CREATE_OUTCOME_INPUT, max_length=200, placeholder="Reduce truancy"
+                action_id=ids.CREATE_OUTCOME_INPUT, max_length=200, placeholder=_("Reduce truancy")
             ),
         ),
     ]

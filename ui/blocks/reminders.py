@@ -50,10 +50,9 @@ def deadline_reminder(
         when=when(deadline.due_date, today),
     )
     if on_behalf_of:
-        text += (
-            f"\n{mention(on_behalf_of)} is responsible but away, so this comes to you as "
-            "the trial's lead."
-        )
+        text += _(
+            "\n{person} is responsible but away, so this comes to you as the trial's lead."
+        ).format(person=mention(on_behalf_of))
     elements = [
         ButtonElement(
             text=label("Mark submitted"),
@@ -80,7 +79,9 @@ def deadline_reminder(
         *_reminder_heading(N_("Reporting deadline")),
         section(i18n.greeted(text)),
         ActionsBlock(block_id=f"deadline-{deadline.id}", elements=elements),
-        context(f"With a link: `/deadline submitted D-{deadline.id} <link>`"),
+        context(
+            _("With a link: `/deadline submitted D-{deadline} <link>`").format(deadline=deadline.id)
+        ),
     ]
     plain = (
         f"D-{deadline.id} {said(deadline.title)} ({said(trial_name)}): "
@@ -92,11 +93,21 @@ def deadline_reminder(
 def escalation(
     deadline: Deadline, trial_name: str, responsible: Member | None, working_days: int
 ) -> Message:
-    who = f" Responsible: {mention(responsible.slack_user_id)}." if responsible else ""
-    text = (
-        f":rotating_light: *D-{deadline.id}* {said(deadline.title, 200)} for "
-        f"*{said(trial_name)}* is {working_days} working days overdue (due "
-        f"{format_date(deadline.due_date)}).{who}"
+    who = (
+        _(" Responsible: {person}.").format(person=mention(responsible.slack_user_id))
+        if responsible
+        else ""
+    )
+    text = _(
+        ":rotating_light: *D-{deadline}* {title} for *{trial_name}* is "
+        "{working_days} working days overdue (due {date}).{who}"
+    ).format(
+        deadline=deadline.id,
+        title=said(deadline.title, 200),
+        trial_name=said(trial_name),
+        working_days=working_days,
+        date=format_date(deadline.due_date),
+        who=who,
     )
     return Message(text=text.replace("*", ""), blocks=to_dicts([section(text)]))
 
@@ -114,9 +125,11 @@ def task_reminder(row: TaskRow, today: date) -> Message:
         section(i18n.greeted(text)),
         task_buttons(row),
     ]
-    plain = (
-        f"{row.reference} {said(row.title)} ({said(row.trial_name)}) "
-        f"is {when(row.due_date, today)}."
+    plain = _("{reference} {title} ({trial_name}) is {when}.").format(
+        reference=row.reference,
+        title=said(row.title),
+        trial_name=said(row.trial_name),
+        when=when(row.due_date, today),
     )
     return Message(text=plain.replace("*", ""), blocks=to_dicts(blocks))
 
@@ -126,16 +139,27 @@ def contract_reminder(item: ProgrammeItem, trial_name: str, today: date) -> Mess
     assert item.until_date is not None
     days = (item.until_date - today).days
     ends = (
-        f"ends in {plural(days, 'day')} ({format_date(item.until_date)})"
+        _("ends in {days} ({date})").format(
+            days=plural(days, "day"), date=format_date(item.until_date)
+        )
         if days > 0
-        else f"ends *today* ({format_date(item.until_date)})"
+        else _("ends *today* ({date})").format(date=format_date(item.until_date))
     )
-    provider = f" with {said(item.provider, 120)}" if item.provider else ""
+    provider = (
+        _(" with {provider}").format(provider=said(item.provider, 120)) if item.provider else ""
+    )
     funded = f" ({format_money(item.funding_cents)})" if item.funding_cents is not None else ""
-    text = (
-        f":hourglass: The contract for *P-{item.id}* {said(item.name, 200)}{provider}{funded} "
-        f"in {said(trial_name)} {ends}. Renew it with `/programme set P-{item.id} until <date>`, "
-        f"or record that it ends with `/programme end P-{item.id}`."
+    text = _(
+        ":hourglass: The contract for *P-{item}* {item2}{provider}{funded} in "
+        "{trial_name} {ends}. Renew it with `/programme set P-{item} until "
+        "<date>`, or record that it ends with `/programme end P-{item}`."
+    ).format(
+        item=item.id,
+        item2=said(item.name, 200),
+        provider=provider,
+        funded=funded,
+        trial_name=said(trial_name),
+        ends=ends,
     )
     return Message(text=text.replace("*", ""), blocks=to_dicts([section(text)]))
 
@@ -160,8 +184,10 @@ def checkin(trial_name: str, rows: list[TaskRow], today: date) -> Message:
     blocks: list[Block] = [
         header(label("Weekly check-in") + f" · {trial_name}"),
         section(
-            f"How are your {plural(len(rows), 'open task')} going? A click records the "
-            "status; *Add update* says more."
+            _(
+                "How are your {open_tasks} going? A click records the status; *Add "
+                "update* says more."
+            ).format(open_tasks=plural(len(rows), "open task"))
         ),
     ]
     for row in rows[:CHECKIN_TASKS_SHOWN]:
@@ -170,46 +196,57 @@ def checkin(trial_name: str, rows: list[TaskRow], today: date) -> Message:
         buttons.block_id = f"checkin-task-{row.id}"
         blocks.append(buttons)
     if len(rows) > CHECKIN_TASKS_SHOWN:
-        blocks.append(context(f"…and {len(rows) - CHECKIN_TASKS_SHOWN} more: `/task list mine`."))
+        blocks.append(
+            context(
+                _("…and {count} more: `/task list mine`.").format(
+                    count=len(rows) - CHECKIN_TASKS_SHOWN
+                )
+            )
+        )
     return Message(
-        text=f"Weekly check-in: {plural(len(rows), 'open task')} in {said(trial_name)}",
+        text=_("Weekly check-in: {open_tasks} in {trial_name}").format(
+            open_tasks=plural(len(rows), "open task"), trial_name=said(trial_name)
+        ),
         blocks=to_dicts(blocks),
     )
 
 
 def rerouted(message: Message, note: str) -> Message:
     """A message that could not reach whom it was for, to someone who can act on it."""
-    body = [*to_dicts([section(f":warning: {note}")]), *message.blocks][:50]
+    body = [*to_dicts([section(_(":warning: {note}").format(note=note))]), *message.blocks][:50]
     return Message(text=f"{note} {message.text}", blocks=body)
 
 
 def person_unreachable_note(user_id: str, reason: str) -> str:
-    return (
-        f"This reminder was for {mention(user_id)}, whom Slack can't reach ({reason}: they "
-        "may have left the workspace). It comes to you as the lead; `/group remove` them "
-        "or give their work to someone else."
-    )
+    return _(
+        "This reminder was for {person}, whom Slack can't reach ({reason}: "
+        "they may have left the workspace). It comes to you as the lead; "
+        "`/group remove` them or give their work to someone else."
+    ).format(person=mention(user_id), reason=reason)
 
 
 def channel_refused_note(channel_id: str, reason: str) -> str:
-    return (
-        f"I couldn't post this in <#{channel_id}> ({reason}). If I was removed from the "
-        "channel, invite me back there with `/invite @advisory-bot`."
-    )
+    return _(
+        "I couldn't post this in <#{channel_id}> ({reason}). If I was removed "
+        "from the channel, invite me back there with `/invite @advisory-bot`."
+    ).format(channel_id=channel_id, reason=reason)
 
 
 def director_channel_refused_note(channel_id: str, reason: str) -> str:
-    return (
-        f"I couldn't post this in the Director's channel <#{channel_id}> ({reason}); it comes "
-        "to you directly. Invite me back there with `/invite @advisory-bot`."
-    )
+    return _(
+        "I couldn't post this in the Director's channel <#{channel_id}> "
+        "({reason}); it comes to you directly. Invite me back there with "
+        "`/invite @advisory-bot`."
+    ).format(channel_id=channel_id, reason=reason)
 
 
 def late(message: Message, due_at: datetime, tz: ZoneInfo) -> Message:
     """A reminder sent after the bot was down past its time."""
-    note = f"This should have gone on {format_datetime(due_at, tz)}; the bot was not running then."
-    body = [*to_dicts([context(f":hourglass: {note}")]), *message.blocks][:50]
-    return Message(text=f"(Late) {message.text}", blocks=body)
+    note = _("This should have gone on {when}; the bot was not running then.").format(
+        when=format_datetime(due_at, tz)
+    )
+    body = [*to_dicts([context(_(":hourglass: {note}").format(note=note))]), *message.blocks][:50]
+    return Message(text=_("(Late) {text}").format(text=message.text), blocks=body)
 
 
 MISSED_KINDS = {
@@ -226,15 +263,20 @@ def missed_list(trial_name: str, reminders: list[Reminder], tz: ZoneInfo) -> Mes
     """One message to a lead: the reminders that never went while the bot was down."""
     lines = [
         f"• {MISSED_KINDS.get(r.kind, r.kind)} *{r.target}*"
-        + (f" to {mention(r.recipient)}" if r.recipient and r.recipient[:1] in "UW" else "")
-        + f", due {format_datetime(r.send_at, tz)}"
+        + (
+            _(" to {person}").format(person=mention(r.recipient))
+            if r.recipient and r.recipient[:1] in "UW"
+            else ""
+        )
+        + _(", due {when}").format(when=format_datetime(r.send_at, tz))
         for r in sorted(reminders, key=lambda r: r.send_at)
     ]
-    text = (
-        f":hourglass: While the bot was not running, {plural(len(reminders), 'reminder')} for "
-        f"*{said(trial_name)}* never went and are now too late to send:\n"
-        + "\n".join(lines[:MISSED_SHOWN])
+    text = _(
+        ":hourglass: While the bot was not running, {reminders} for "
+        "*{trial_name}* never went and are now too late to send:\n"
+    ).format(reminders=plural(len(reminders), "reminder"), trial_name=said(trial_name)) + "\n".join(
+        lines[:MISSED_SHOWN]
     )
     if len(lines) > MISSED_SHOWN:
-        text += f"\n…and {len(lines) - MISSED_SHOWN} more."
+        text += _("\n…and {count} more.").format(count=len(lines) - MISSED_SHOWN)
     return Message(text=text, blocks=to_dicts([section(text[:2900])]))

@@ -33,7 +33,7 @@ from ui.formatting import (
     plural,
     said,
 )
-from ui.i18n import N_, label
+from ui.i18n import N_, _, label
 
 RAG_EMOJI = {
     "red": ":red_circle:",
@@ -48,7 +48,9 @@ LIST_LIMIT = 8
 def _listed(rows: list[str], total: int, noun: str) -> str:
     text = "\n".join(rows[:LIST_LIMIT])
     if total > min(len(rows), LIST_LIMIT):
-        text += f"\n…and {total - min(len(rows), LIST_LIMIT)} more {noun}."
+        text += _("\n…and {total} more {noun}.").format(
+            total=total - min(len(rows), LIST_LIMIT), noun=noun
+        )
     return text
 
 
@@ -69,14 +71,19 @@ def _trial_summary(summary: TrialSummary, today: date, tz: ZoneInfo) -> Message:
         DividerBlock(),
     ]
     outcome_lines = [
-        f"{progress_bar(o.percent)}  *{said(o.name)}*: {o.done} of {o.total} done"
+        _("{progress_bar}  *{o}*: {done} of {total} done").format(
+            progress_bar=progress_bar(o.percent), o=said(o.name), done=o.done, total=o.total
+        )
         for o in m.outcomes
-    ] or ["_No tasks in the Action Plan yet._"]
+    ] or [_("_No tasks in the Action Plan yet._")]
     blocks += [
         section(chunk)
         for chunk in split_lines(
             [
-                bold(label("Action Plan")) + f" · {m.done} of {m.total} done ({m.percent}%)",
+                bold(label("Action Plan"))
+                + _(" · {done} of {total} done ({percent}%)").format(
+                    done=m.done, total=m.total, percent=m.percent
+                ),
                 *outcome_lines,
             ]
         )
@@ -95,7 +102,7 @@ def _trial_summary(summary: TrialSummary, today: date, tz: ZoneInfo) -> Message:
             section(
                 bold(label("Overdue and blocked"))
                 + "\n"
-                + _listed(attention, m.overdue + m.blocked, "tasks (`/task list overdue`)")
+                + _listed(attention, m.overdue + m.blocked, _("tasks (`/task list overdue`)"))
             )
         )
     if summary.stale:
@@ -112,7 +119,7 @@ def _trial_summary(summary: TrialSummary, today: date, tz: ZoneInfo) -> Message:
     ]
     blocks.append(
         section(
-            bold(label("Reporting deadlines")) + "\n" + ("\n".join(deadlines) or "_None open._")
+            bold(label("Reporting deadlines")) + "\n" + ("\n".join(deadlines) or _("_None open._"))
         )
     )
     programmes = funding_lines(m.funding, today) if m.funding else []
@@ -125,7 +132,7 @@ def _trial_summary(summary: TrialSummary, today: date, tz: ZoneInfo) -> Message:
             f"{plural(m.next_meeting_items, 'agenda item')}"
         )
     else:
-        meeting = bold(label("Next meeting")) + "\n_None scheduled._"
+        meeting = bold(label("Next meeting")) + _("\n_None scheduled._")
     blocks.append(section(meeting))
     if summary.latest:
         lines = [
@@ -141,29 +148,41 @@ def _trial_summary(summary: TrialSummary, today: date, tz: ZoneInfo) -> Message:
     )
     if m.absent_sectors:
         missing = ", ".join(SECTOR_TITLES[s] for s in m.absent_sectors)
-        blocks.append(context(f":warning: Not at the last two meetings: {missing}."))
-    text = f"{said(m.trial.name)} summary: {RAG_WORDS[m.status]} ({'; '.join(m.reasons)})"
+        blocks.append(
+            context(_(":warning: Not at the last two meetings: {missing}.").format(missing=missing))
+        )
+    text = _("{trial} summary: {rag_words} ({reasons})").format(
+        trial=said(m.trial.name), rag_words=RAG_WORDS[m.status], reasons="; ".join(m.reasons)
+    )
     return Message(text=text, blocks=to_dicts(blocks[:50]), in_channel=True)
 
 
 def rollup_line(m: Measures, today: date, tz: ZoneInfo) -> str:
-    parts = [f"{m.done}/{m.total} done ({m.percent}%)"]
+    parts = [
+        _("{done}/{total} done ({percent}%)").format(done=m.done, total=m.total, percent=m.percent)
+    ]
     if m.overdue:
-        parts.append(f"{m.overdue} overdue")
+        parts.append(_("{overdue} overdue").format(overdue=m.overdue))
     if m.blocked:
-        parts.append(f"{m.blocked} blocked")
+        parts.append(_("{blocked} blocked").format(blocked=m.blocked))
     if m.next_deadlines or m.overdue_deadlines:
         d = (m.overdue_deadlines + m.next_deadlines)[0]
         parts.append(f"D-{d.id} {when(d.due_date, today).replace('*', '')}")
     if m.next_meeting:
-        parts.append(f"meets {format_datetime(m.next_meeting.starts_at, tz)}")
+        parts.append(_("meets {when}").format(when=format_datetime(m.next_meeting.starts_at, tz)))
     if m.indicators:
         parts.append(headline(m.indicators[0]))
     if m.funding and m.funding.running:
         ending = len(m.funding.ending_soon)
         parts.append(
-            f"{format_money(m.funding.total_cents)} funded"
-            + (f", {plural(ending, 'contract')} ending within 60 days" if ending else "")
+            _("{money} funded").format(money=format_money(m.funding.total_cents))
+            + (
+                _(", {contracts} ending within 60 days").format(
+                    contracts=plural(ending, "contract")
+                )
+                if ending
+                else ""
+            )
         )
     return (
         f"{RAG_EMOJI[m.status]} *{said(m.trial.name)}* — "
@@ -173,7 +192,7 @@ def rollup_line(m: Measures, today: date, tz: ZoneInfo) -> str:
 
 
 def national_rollup(
-    rows: list[Measures], today: date, tz: ZoneInfo, *, title: str = "National summary"
+    rows: list[Measures], today: date, tz: ZoneInfo, *, title: str = _("National summary")
 ) -> Message:
     """One line per trial, those needing attention first, within Slack's limits however
     many trials there are."""
@@ -181,11 +200,14 @@ def national_rollup(
     headline = ", ".join(f"{counts[s]} {RAG_WORDS[s].lower()}" for s in RAG_WORDS if counts[s])
     funded = [m.funding for m in rows if m.funding and m.funding.running]
     total = (
-        f" Programmes running: {format_money(sum(f.total_cents for f in funded))} across "
-        f"{plural(len(funded), 'trial')}"
+        _(" Programmes running: {money} across {trials}").format(
+            money=format_money(sum(f.total_cents for f in funded)),
+            trials=plural(len(funded), "trial"),
+        )
         + (
-            f", {plural(sum(len(f.ending_soon) for f in funded), 'contract')} ending within "
-            "60 days."
+            _(", {contracts} ending within 60 days.").format(
+                contracts=plural(sum(len(f.ending_soon) for f in funded), "contract")
+            )
             if any(f.ending_soon for f in funded)
             else "."
         )
@@ -199,7 +221,7 @@ def national_rollup(
     chunks = split_lines([rollup_line(m, today, tz) for m in rows])
     blocks += [SectionBlock(text=markdown(chunk, 3000)) for chunk in chunks[:45]]
     if len(chunks) > 45:
-        blocks.append(context("The list goes on: `/summary all export` has every trial."))
+        blocks.append(context(_("The list goes on: `/summary all export` has every trial.")))
     blocks.append(
         context(
             "`/summary <Trial name>` for one trial · `/summary all export` for a "
@@ -213,10 +235,17 @@ def digest_headline(rows: list[Measures], today: date) -> Message:
     counts = {status: sum(1 for m in rows if m.status == status) for status in RAG_WORDS}
     done = sum(m.done_this_week for m in rows)
     touched = sum(m.touched_this_week for m in rows)
-    text = (
-        f":newspaper: *Weekly digest* · {format_date(today)}: {counts['red']} red, "
-        f"{counts['amber']} amber, {counts['green']} green · {plural(done, 'task')} done and "
-        f"{plural(touched, 'task')} updated this week. Details in the thread."
+    text = _(
+        ":newspaper: *Weekly digest* · {date}: {red} red, {amber} amber, "
+        "{green} green · {tasks} done and {tasks2} updated this week. Details "
+        "in the thread."
+    ).format(
+        date=format_date(today),
+        red=counts["red"],
+        amber=counts["amber"],
+        green=counts["green"],
+        tasks=plural(done, "task"),
+        tasks2=plural(touched, "task"),
     )
     return Message(text=text.replace("*", ""), blocks=to_dicts([section(text)]))
 
@@ -224,9 +253,13 @@ def digest_headline(rows: list[Measures], today: date) -> Message:
 def digest_detail(rows: list[Measures], today: date, tz: ZoneInfo) -> Message:
     active = [m for m in rows if m.status != "closed"]
     overdue = [
-        f"*{said(m.trial.name)}*: {plural(m.overdue, 'task')} overdue"
+        _("*{trial}*: {tasks} overdue").format(
+            trial=said(m.trial.name), tasks=plural(m.overdue, "task")
+        )
         + (
-            f", {plural(len(m.overdue_deadlines), 'deadline')} overdue"
+            _(", {deadlines} overdue").format(
+                deadlines=plural(len(m.overdue_deadlines), "deadline")
+            )
             if m.overdue_deadlines
             else ""
         )
@@ -234,25 +267,28 @@ def digest_detail(rows: list[Measures], today: date, tz: ZoneInfo) -> Message:
         if m.overdue or m.overdue_deadlines
     ]
     quiet = [
-        f"*{said(m.trial.name)}*: no task updated or done this week"
+        _("*{trial}*: no task updated or done this week").format(trial=said(m.trial.name))
         for m in active
         if not m.touched_this_week and not m.done_this_week
     ]
     changed = [
-        f"*{said(m.trial.name)}*: {plural(m.done_this_week, 'task')} done, "
-        f"{plural(m.touched_this_week, 'task')} updated"
+        _("*{trial}*: {tasks} done, {tasks2} updated").format(
+            trial=said(m.trial.name),
+            tasks=plural(m.done_this_week, "task"),
+            tasks2=plural(m.touched_this_week, "task"),
+        )
         for m in active
         if m.done_this_week or m.touched_this_week
     ]
     blocks: list[Block] = []
     for title, lines, empty in (
-        ("What changed this week", changed, "Nothing recorded."),
-        ("Overdue", overdue, "Nothing overdue."),
-        ("Gone quiet this week", quiet, "Every trial was active."),
+        (_("What changed this week"), changed, _("Nothing recorded.")),
+        ("Overdue", overdue, _("Nothing overdue.")),
+        (_("Gone quiet this week"), quiet, _("Every trial was active.")),
     ):
         chunk = split_lines(lines or [f"_{empty}_"])
         blocks.append(section(f"*{title}*\n{chunk[0]}"))
         blocks += [section(more) for more in chunk[1:5]]
-    rollup = national_rollup(rows, today, tz, title="Where each trial stands")
+    rollup = national_rollup(rows, today, tz, title=_("Where each trial stands"))
     blocks_dicts = to_dicts(blocks) + rollup.blocks
-    return Message(text="Weekly digest details", blocks=blocks_dicts[:50])
+    return Message(text=_("Weekly digest details"), blocks=blocks_dicts[:50])

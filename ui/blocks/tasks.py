@@ -84,7 +84,11 @@ def due_text(row: TaskRow, today: date) -> str:
 
 
 def _due_phrase(row: TaskRow, today: date) -> str:
-    return "no due date" if row.due_date is None else f"due {due_text(row, today)}"
+    return (
+        _("no due date")
+        if row.due_date is None
+        else _("due {due_text}").format(due_text=due_text(row, today))
+    )
 
 
 def task_line(row: TaskRow, today: date) -> str:
@@ -164,14 +168,14 @@ def _task_card(
         person=mention(row.created_by), when=format_datetime(row.created_at, tz)
     )
     if origin:
-        added += f" · from {origin}"
+        added += _(" · from {origin}").format(origin=origin)
     if row.completed_at:
-        added += f" · done {format_datetime(row.completed_at, tz)}"
+        added += _(" · done {when}").format(when=format_datetime(row.completed_at, tz))
     blocks.append(context(added))
     if updates is not None:
         blocks.append(DividerBlock())
         if not updates:
-            blocks.append(section("_No progress updates yet._"))
+            blocks.append(section(_("_No progress updates yet._")))
         for update in updates:
             note = f"\n> {said(update.text, 2500)}" if update.text else ""
             blocks.append(
@@ -182,7 +186,13 @@ def _task_card(
                 )
             )
         if update_count > len(updates):
-            blocks.append(context(f"…and {plural(update_count - len(updates), 'earlier update')}."))
+            blocks.append(
+                context(
+                    _("…and {earlier_updates}.").format(
+                        earlier_updates=plural(update_count - len(updates), "earlier update")
+                    )
+                )
+            )
     if row.is_open:
         blocks.append(task_buttons(row))
     text = (
@@ -209,13 +219,25 @@ def task_list(
     """One page of tasks (Slack allows 50 blocks), with buttons to the other pages."""
     blocks: list[Block] = [header(f"{trial_name}: {title}")]
     if not page.rows:
-        blocks.append(section("Nothing here. Add one with `/task add <title> due <date>`."))
+        blocks.append(section(_("Nothing here. Add one with `/task add <title> due <date>`.")))
     for row in page.rows:
         accessory = _row_menu(row) if row.is_open else None
         blocks.append(SectionBlock(text=markdown(task_line(row, today)), accessory=accessory))
     first = (page.page - 1) * page.page_size + 1
-    shown = f"{first}–{first + len(page.rows) - 1} of {page.total}" if page.rows else "0"
-    blocks.append(context(f"Showing {shown} · page {page.page} of {page.pages}"))
+    shown = (
+        _("{first}–{first2} of {total}").format(
+            first=first, first2=first + len(page.rows) - 1, total=page.total
+        )
+        if page.rows
+        else "0"
+    )
+    blocks.append(
+        context(
+            _("Showing {shown} · page {page} of {pages}").format(
+                shown=shown, page=page.page, pages=page.pages
+            )
+        )
+    )
     buttons = []
     if page.page > 1:
         buttons.append(
@@ -242,15 +264,19 @@ def task_list(
 def update_note(row: TaskRow, author_user_id: str, text: str, *, first_done: bool) -> Message:
     """The short note the group sees in its channel when a task moves."""
     if first_done:
-        headline = (
-            f":white_check_mark: {mention(author_user_id)} completed *{row.reference}* "
-            f"{said(row.title, 200)}"
+        headline = _(":white_check_mark: {person} completed *{reference}* {title}").format(
+            person=mention(author_user_id), reference=row.reference, title=said(row.title, 200)
         )
     else:
-        headline = (
-            f"{STATUS_EMOJI[row.status]} {mention(author_user_id)} updated "
-            f"*{row.reference}* {said(row.title, 200)}: {STATUS_WORDS[row.status]}, "
-            f"{row.percent}%"
+        headline = _(
+            "{status_emoji} {person} updated *{reference}* {title}: {status_words}, {percent}%"
+        ).format(
+            status_emoji=STATUS_EMOJI[row.status],
+            person=mention(author_user_id),
+            reference=row.reference,
+            title=said(row.title, 200),
+            status_words=STATUS_WORDS[row.status],
+            percent=row.percent,
         )
     body = headline + (f"\n> {said(text, 2500)}" if text else "")
     return Message(text=body, blocks=to_dicts([section(body)]), in_channel=True)
