@@ -37,21 +37,21 @@ from models.tables import Member, Trial
 from scheduler.sweep import process_name, sweep
 from slack_api.canvases import canvas_markdown
 from ui.formatting import format_datetime
-from ui.i18n import _
+from ui.i18n import N_, _
 from ui.parsing import fold, local_datetime, split_date_time, tokenize
 from ui.render import Action, render_message
 
 PERSON = re.compile(r"\b[UW][A-Z0-9]{5,}\b")
 FIRST_REPLY_SECONDS = 5.0
 QUIET_SECONDS = 0.3
-HELP = """Type a slash command as in Slack, e.g. /group help, /task list, /summary.
+HELP = N_("""Type a slash command as in Slack, e.g. /group help, /task list, /summary.
   a number        press that button (or menu option) of the last message
   :as @name       act as someone else (a member's handle, `director`, or a user ID)
   :channel #name  move to another channel (a trial's #name, or a new one to set up)
   :remind [when]  what the reminder scheduler would send now, or then (14/12 9am)
   :home           your App Home tab, as Slack shows it
   :canvas         this channel's Action Plan canvas, as the markdown the bot would publish
-  :help           this help          :quit  leave"""
+  :help           this help          :quit  leave""")
 
 
 class Console:
@@ -402,6 +402,6 @@ class Console:
             elif line == ":canvas":
                 self.canvas()
             elif line == ":help":
-                self.say(HELP)
+                self.say(_(HELP))
             else:
                 self.say(_("Type a slash command (e.g. /task list), a button's number, or :help."))

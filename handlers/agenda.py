@@ -24,7 +24,7 @@ from ui.i18n import N_, _
 from ui.parsing import Token, join, parse_reference, parse_title, take_reference
 
 ADD_EXAMPLE = "/agenda add Funding for the youth hub"
-NO_MEETING = (
+NO_MEETING = N_(
     "No meeting of {trial} is scheduled, so there is no agenda to add to. A lead or chair can "
     "schedule one: `/meeting schedule 15/12 10am at Gore Library`."
 )
@@ -45,7 +45,7 @@ def _meeting(asker: Asker, session: Session, trial: Trial, reference: str | None
         return meeting
     found = meetings.next_meeting(session=session, trial=trial, now=asker.services.now())
     if found is None:
-        raise UserError(NO_MEETING.format(trial=trial.name))
+        raise UserError(_(NO_MEETING).format(trial=trial.name))
     return found
 
 
@@ -150,8 +150,8 @@ FAMILY = Family(
             "show",
             show,
             (
-                ("/agenda", "The next meeting's agenda, posted to the channel."),
-                ("/agenda show M-5", "A given meeting's agenda."),
+                ("/agenda", N_("The next meeting's agenda, posted to the channel.")),
+                ("/agenda show M-5", N_("A given meeting's agenda.")),
             ),
         ),
         Sub(
@@ -160,24 +160,27 @@ FAMILY = Family(
             (
                 (
                     "/agenda add Funding for the youth hub",
-                    "add an item to the next meeting (end with `for M-5` to choose the meeting).",
+                    N_(
+                        "add an item to the next meeting "
+                        "(end with `for M-5` to choose the meeting)."
+                    ),
                 ),
             ),
-            who="Any member",
+            who=N_("Any member"),
             changes=True,
         ),
         Sub(
             "move",
             move,
-            (("/agenda move A-7 1", "move an item (1 is first)."),),
-            who="Proposer, lead or chair",
+            (("/agenda move A-7 1", N_("move an item (1 is first).")),),
+            who=N_("Proposer, lead or chair"),
             changes=True,
         ),
         Sub(
             "remove",
             remove,
-            (("/agenda remove A-7", "take an item off."),),
-            who="Proposer, lead or chair",
+            (("/agenda remove A-7", N_("take an item off.")),),
+            who=N_("Proposer, lead or chair"),
             changes=True,
         ),
     ),

@@ -287,34 +287,36 @@ FAMILY = Family(
             (
                 (
                     "/deadline add Six-monthly progress report to Ministers due 15/12",
-                    "Lead: add a deadline (the lead is responsible unless you add "
-                    "`owner @person`).",
+                    N_(
+                        "Lead: add a deadline (the lead is responsible unless you add "
+                        "`owner @person`)."
+                    ),
                 ),
                 (
                     "/deadline add Report to the Joint Venture Board due 31/1/2027 national",
-                    "Director: the same deadline for every active trial, owned by each lead.",
+                    N_("Director: the same deadline for every active trial, owned by each lead."),
                 ),
             ),
             changes=True,
         ),
-        Sub("list", list_deadlines, (("/deadline list", "Open deadlines, soonest first."),)),
+        Sub("list", list_deadlines, (("/deadline list", N_("Open deadlines, soonest first.")),)),
         Sub(
             "submitted",
             submit,
             (
                 (
                     "/deadline submitted D-3 https://docs.example/report",
-                    "it's in (the link is optional).",
+                    N_("it's in (the link is optional)."),
                 ),
             ),
-            who="Responsible member or lead",
+            who=N_("Responsible member or lead"),
             changes=True,
             aliases=("submit",),
         ),
         Sub(
             "remind",
             remind,
-            (("/deadline remind D-3 21,14,7,1,0", "choose the days before to be reminded."),),
+            (("/deadline remind D-3 21,14,7,1,0", N_("choose the days before to be reminded.")),),
             who="Lead",
             changes=True,
         ),
@@ -324,17 +326,17 @@ FAMILY = Family(
             (
                 (
                     "/deadline waive D-3 The Ministry has combined it with the June report",
-                    "it is no longer needed: reminders stop, the group is told.",
+                    N_("it is no longer needed: reminders stop, the group is told."),
                 ),
             ),
-            who="Lead (the Director for national deadlines)",
+            who=N_("Lead (the Director for national deadlines)"),
             changes=True,
         ),
         Sub(
             "due",
             move_due,
-            (("/deadline due D-3 31/1/2027", "move the due date; reminders follow it."),),
-            who="Lead (the Director for national deadlines)",
+            (("/deadline due D-3 31/1/2027", N_("move the due date; reminders follow it.")),),
+            who=N_("Lead (the Director for national deadlines)"),
             changes=True,
         ),
     ),

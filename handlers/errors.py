@@ -24,11 +24,11 @@ from models.errors import ClosedRecord, NotFound, UserError
 from slack_api.refusals import Refusal, classify, error_code
 from slack_api.reply import send
 from ui.blocks.common import Message, apology, error_message
-from ui.i18n import _
+from ui.i18n import N_, Words, _
 
 log = logging.getLogger("advisory_bot.errors")
 
-BUSY = (
+BUSY = N_(
     "The group's records are busy with another change right now, so nothing was changed. "
     "Please try again in a moment."
 )
@@ -46,19 +46,21 @@ def new_reference() -> str:
 FORM_ERRORS = frozenset({"expired_trigger_id", "invalid_trigger_id", "exchanged_trigger_id"})
 
 # Where to look, after the data layer says something was not found.
-WHERE_TO_LOOK = {
-    "task": "`/task list` shows the open ones.",
-    "meeting": "`/meeting list` shows what's coming up.",
-    "agenda item": "`/agenda` shows the agenda.",
-    "deadline": "`/deadline list` shows them.",
-    "indicator": "`/indicator list` shows them.",
-    "programme": "`/programme list` shows them.",
-}
+WHERE_TO_LOOK = Words(
+    {
+        "task": N_("`/task list` shows the open ones."),
+        "meeting": N_("`/meeting list` shows what's coming up."),
+        "agenda item": N_("`/agenda` shows the agenda."),
+        "deadline": N_("`/deadline list` shows them."),
+        "indicator": N_("`/indicator list` shows them."),
+        "programme": N_("`/programme list` shows them."),
+    }
+)
 
 
 def explained(error: UserError) -> str:
     """A user's error as the person should read it: with the command that helps."""
-    if isinstance(error, NotFound) and error.kind in WHERE_TO_LOOK:
+    if isinstance(error, NotFound) and error.kind is not None and error.kind in WHERE_TO_LOOK:
         return f"{error} {WHERE_TO_LOOK[error.kind]}"
     if isinstance(error, ClosedRecord) and error.reference.startswith("T-"):
         return _("{error} For example: `/update {reference} on-track <what changed>`.").format(
@@ -72,7 +74,7 @@ def message_for(error: Exception, *, what: str) -> Message:
     if isinstance(error, UserError):
         return error_message(explained(error))
     if isinstance(error, Busy) or is_busy(error):
-        return error_message(BUSY)
+        return error_message(_(BUSY))
     if isinstance(error, SlackApiError) and error_code(error) in FORM_ERRORS:
         return error_message(
             _("Slack didn't let the form open in time, so nothing was changed. Please try again.")

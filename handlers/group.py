@@ -147,7 +147,7 @@ def remove(asker: Asker, tokens: list[Token]) -> Message:
 def list_members(asker: Asker, tokens: list[Token]) -> Message:
     """Members by sector: anyone in the channel may look."""
     if tokens:
-        raise ParseError("`/group list` takes nothing after it.", example="/group list")
+        raise ParseError(_("`/group list` takes nothing after it."), example="/group list")
     with asker.services.database.session(write=False) as session:
         _group, trial = linked(asker, session)
         members = groups.active_members(session=session, trial=trial)
@@ -157,7 +157,7 @@ def list_members(asker: Asker, tokens: list[Token]) -> Message:
 def info(asker: Asker, tokens: list[Token]) -> Message:
     """The trial: lead, approach, outcomes, ages, dates, status."""
     if tokens:
-        raise ParseError("`/group info` takes nothing after it.", example="/group info")
+        raise ParseError(_("`/group info` takes nothing after it."), example="/group info")
     with asker.services.database.session(write=False) as session:
         group, trial = linked(asker, session)
         outcomes = groups.trial_outcomes(session=session, trial=trial)
@@ -420,16 +420,16 @@ FAMILY = Family(
     about=N_("The trial's local advisory group: who is in it, their sectors and roles."),
     default="list",
     subs=(
-        Sub("list", list_members, (("/group", "Members by sector (anyone in the channel)."),)),
+        Sub("list", list_members, (("/group", N_("Members by sector (anyone in the channel).")),)),
         Sub(
             "info",
             info,
-            (("/group info", "The trial: lead, approach, outcomes, ages, dates, status."),),
+            (("/group info", N_("The trial: lead, approach, outcomes, ages, dates, status.")),),
         ),
         Sub(
             "mydata",
             mydata,
-            (("/group mydata", "Everything the bot holds about you, sent to you by DM."),),
+            (("/group mydata", N_("Everything the bot holds about you, sent to you by DM.")),),
             slow=True,
         ),
         Sub(
@@ -438,8 +438,10 @@ FAMILY = Family(
             (
                 (
                     "/group forget @person",
-                    "someone no longer in any group: their identity replaced by “a former "
-                    "member” in every record.",
+                    N_(
+                        "someone no longer in any group: their identity replaced by “a former "
+                        "member” in every record."
+                    ),
                 ),
             ),
             who="Director",
@@ -451,8 +453,10 @@ FAMILY = Family(
             (
                 (
                     "/group canvas",
-                    "make or refresh the channel's Action Plan canvas now (and try again after "
-                    "Slack refused one).",
+                    N_(
+                        "make or refresh the channel's Action Plan canvas now (and try again after "
+                        "Slack refused one)."
+                    ),
                 ),
             ),
             who="Lead",
@@ -464,8 +468,10 @@ FAMILY = Family(
             (
                 (
                     '/group add @hemi iwi "Hokonui Rūnanga"',
-                    "add a member. Sectors: iwi, council, agency, community, provider. "
-                    "Add `as lead` or `as chair` to give a role.",
+                    N_(
+                        "add a member. Sectors: iwi, council, agency, community, provider. "
+                        "Add `as lead` or `as chair` to give a role."
+                    ),
                 ),
             ),
             who="Lead",
@@ -474,7 +480,7 @@ FAMILY = Family(
         Sub(
             "remove",
             remove,
-            (("/group remove @hemi", "remove a member (their history stays)."),),
+            (("/group remove @hemi", N_("remove a member (their history stays).")),),
             who="Lead",
             changes=True,
         ),
@@ -484,7 +490,7 @@ FAMILY = Family(
             (
                 (
                     "/group away until 15/12",
-                    "Mark yourself away; reminders go to the lead meanwhile.",
+                    N_("Mark yourself away; reminders go to the lead meanwhile."),
                 ),
             ),
             changes=True,
@@ -492,7 +498,7 @@ FAMILY = Family(
         Sub(
             "back",
             back,
-            (("/group back", "You're back: reminders come to you again."),),
+            (("/group back", N_("You're back: reminders come to you again.")),),
             changes=True,
         ),
         Sub(
@@ -501,8 +507,11 @@ FAMILY = Family(
             (
                 (
                     "/group set region Southland",
-                    "change a detail: region, approach (ngo or individual), organisation, "
-                    "focus (youth, child-youth, education, health), ages (e.g. 12-18), start, end.",
+                    N_(
+                        "change a detail: region, approach (ngo or individual), organisation, "
+                        "focus (youth, child-youth, education, health), ages (e.g. 12-18), "
+                        "start, end."
+                    ),
                 ),
             ),
             who="Lead",
@@ -514,7 +523,7 @@ FAMILY = Family(
             (
                 (
                     "/group setup Gore District lead @lisa",
-                    "link this channel to a trial (created if new).",
+                    N_("link this channel to a trial (created if new)."),
                 ),
             ),
             who="Director",
@@ -526,7 +535,7 @@ FAMILY = Family(
             (
                 (
                     "/group status transitioning",
-                    "active, transitioning, locally-led, exited or concluded.",
+                    N_("active, transitioning, locally-led, exited or concluded."),
                 ),
             ),
             who="Director",
@@ -538,11 +547,11 @@ FAMILY = Family(
             (
                 (
                     "/group language māori",
-                    "the language you read: english, māori (te reo) or bilingual.",
+                    N_("the language you read: english, māori (te reo) or bilingual."),
                 ),
                 (
                     "/group language channel bilingual",
-                    "Lead: what the bot posts in this channel and writes on its canvas.",
+                    N_("Lead: what the bot posts in this channel and writes on its canvas."),
                 ),
             ),
             changes=True,
@@ -553,12 +562,15 @@ FAMILY = Family(
             (
                 (
                     "/group handover",
-                    "once the trial is locally-led, exited or concluded: an archive of every "
-                    "record (CSV and JSON, the latest report, checksums) to the channel and the "
-                    "Director; the trial becomes read-only.",
+                    N_(
+                        "once the trial is locally-led, exited or concluded: an archive of every "
+                        "record (CSV and JSON, the latest report, "
+                        "checksums) to the channel and the "
+                        "Director; the trial becomes read-only."
+                    ),
                 ),
             ),
-            who="Lead or Director",
+            who=N_("Lead or Director"),
             slow=True,
         ),
     ),

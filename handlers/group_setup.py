@@ -148,7 +148,7 @@ def cancel_move(asker: Asker, pending_id: int) -> Message:
 def canvas(asker: Asker, tokens: list[Token]) -> Message:
     """Lead: the channel's canvas made, or brought up to date, now."""
     if tokens:
-        raise ParseError("`/group canvas` takes nothing after it.", example="/group canvas")
+        raise ParseError(_("`/group canvas` takes nothing after it."), example="/group canvas")
     with asker.services.database.session(write=False) as session:
         group, trial = linked(asker, session)
         asker.require(Action.EDIT_TRIAL, group)

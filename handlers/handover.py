@@ -62,7 +62,7 @@ def handover(asker: Asker, tokens: list[Token]) -> Message:
     """Lead or Director: build the archive, send it to the channel and the Director, and
     make the trial read-only."""
     if tokens:
-        raise ParseError("`/group handover` takes nothing after it.", example="/group handover")
+        raise ParseError(_("`/group handover` takes nothing after it."), example="/group handover")
     services = asker.services
     with services.database.session(write=False) as session:
         group, trial = linked(asker, session)

@@ -183,10 +183,10 @@ FAMILY = Family(
                 (
                     "/indicator add Persistent truancy cases closed unit % baseline 21 (2011) "
                     "target 90 outcome Reduce truancy",
-                    "a new indicator of an outcome.",
+                    N_("a new indicator of an outcome."),
                 ),
             ),
-            who="Lead or chair",
+            who=N_("Lead or chair"),
             changes=True,
         ),
         Sub(
@@ -195,18 +195,24 @@ FAMILY = Family(
             (
                 (
                     '/indicator record I-4 78 for 2013 source "Locally collected data"',
-                    "a value for a period (a year, 2013/14, H2 2026, Q3 2026, Term 2 "
-                    "2026, Jun 2026). Recording the same period again corrects it.",
+                    N_(
+                        "a value for a period (a year, 2013/14, H2 2026, Q3 2026, Term 2 "
+                        "2026, Jun 2026). Recording the same period again corrects it."
+                    ),
                 ),
             ),
-            who="Lead or chair",
+            who=N_("Lead or chair"),
             changes=True,
         ),
-        Sub("list", list_indicators, (("/indicator list", "Every indicator, baseline → latest."),)),
+        Sub(
+            "list",
+            list_indicators,
+            (("/indicator list", N_("Every indicator, baseline → latest.")),),
+        ),
         Sub(
             "show",
             show,
-            (("/indicator show I-4", "The series with its sources, and a chart."),),
+            (("/indicator show I-4", N_("The series with its sources, and a chart.")),),
             slow=True,
         ),
     ),

@@ -78,9 +78,9 @@ def on_command(app: App, family: Family, services: Services) -> None:
                 ]
                 _changed(services, asker, context[PREPARED][0])
             except Busy:
-                ack(text=BUSY)
+                ack(text=_(BUSY))
                 context[PREPARED] = [None]
-                _answered(asker, _name(family, sub), error_message(BUSY), None, kind="command")
+                _answered(asker, _name(family, sub), error_message(_(BUSY)), None, kind="command")
                 return
         ack()
 
@@ -143,7 +143,7 @@ def on_click(
                 ]
                 _changed(services, asker, context[PREPARED][0])
             except Busy:
-                context[PREPARED] = [error_message(BUSY)]
+                context[PREPARED] = [error_message(_(BUSY))]
         ack()
 
     def reply(

@@ -168,7 +168,7 @@ def move(asker: Asker, tokens: list[Token]) -> Message:
 def list_meetings(asker: Asker, tokens: list[Token]) -> Message:
     """Coming meetings, with agenda sizes and calendar files."""
     if tokens:
-        raise ParseError("`/meeting list` takes nothing after it.", example="/meeting list")
+        raise ParseError(_("`/meeting list` takes nothing after it."), example="/meeting list")
     with asker.services.database.session(write=False) as session:
         _ignored, trial = linked(asker, session)
         rows = meetings.upcoming(session=session, trial=trial, now=asker.services.now(), limit=100)
@@ -216,38 +216,41 @@ FAMILY = Family(
             (
                 (
                     "/meeting schedule 15/12 10am at Gore Library",
-                    "schedule a meeting (a link works as the place).",
+                    N_("schedule a meeting (a link works as the place)."),
                 ),
                 (
                     "/meeting schedule 1/12 10am at Gore Library repeat monthly until 30/6/2027",
-                    "a series: weekly, fortnightly, or monthly on the same weekday of the month.",
+                    N_(
+                        "a series: weekly, fortnightly, or monthly "
+                        "on the same weekday of the month."
+                    ),
                 ),
             ),
-            who="Lead or chair",
+            who=N_("Lead or chair"),
             changes=True,
         ),
         Sub(
             "move",
             move,
-            (("/meeting move M-5 16/12 2pm", "another date or time (of a series, this one)."),),
-            who="Lead or chair",
+            (("/meeting move M-5 16/12 2pm", N_("another date or time (of a series, this one).")),),
+            who=N_("Lead or chair"),
             changes=True,
         ),
         Sub(
             "list",
             list_meetings,
-            (("/meeting list", "Coming meetings with their agenda sizes and calendar files."),),
+            (("/meeting list", N_("Coming meetings with their agenda sizes and calendar files.")),),
         ),
         Sub(
             "show",
             show,
-            (("/meeting show M-5", "The meeting: agenda, attendance by sector, minutes."),),
+            (("/meeting show M-5", N_("The meeting: agenda, attendance by sector, minutes.")),),
         ),
         Sub(
             "cancel",
             cancel,
-            (("/meeting cancel M-5", "cancel it; the group is told."),),
-            who="Lead or chair",
+            (("/meeting cancel M-5", N_("cancel it; the group is told.")),),
+            who=N_("Lead or chair"),
             changes=True,
         ),
         Sub(
@@ -257,16 +260,18 @@ FAMILY = Family(
                 (
                     "/meeting minutes M-5 present @hemi @aroha apologies @tama Agreed to fund the "
                     "breakfast club.",
-                    "mark it held, record who came, who sent apologies, and the minutes (up to "
-                    "12,000 characters; minutes already kept are replaced or added to, after "
-                    "asking).",
+                    N_(
+                        "mark it held, record who came, who sent apologies, and the minutes (up to "
+                        "12,000 characters; minutes already kept are replaced or added to, after "
+                        "asking)."
+                    ),
                 ),
                 (
                     "/meeting minutes 25/11 10am at Gore Library present @hemi Agreed to ...",
-                    "a meeting that was never scheduled, recorded as held.",
+                    N_("a meeting that was never scheduled, recorded as held."),
                 ),
             ),
-            who="Lead or chair",
+            who=N_("Lead or chair"),
             changes=True,
             form=form_command,
             form_words=1,
@@ -274,14 +279,19 @@ FAMILY = Family(
         Sub(
             "decide",
             decide,
-            (("/meeting decide A-7 Fund the breakfast club for two terms", "record a decision."),),
-            who="Lead or chair",
+            (
+                (
+                    "/meeting decide A-7 Fund the breakfast club for two terms",
+                    N_("record a decision."),
+                ),
+            ),
+            who=N_("Lead or chair"),
             changes=True,
         ),
         Sub(
             "decisions",
             list_decisions,
-            (("/meeting decisions", "The group's decisions, newest first, with their tasks."),),
+            (("/meeting decisions", N_("The group's decisions, newest first, with their tasks.")),),
         ),
     ),
 )

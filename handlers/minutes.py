@@ -248,7 +248,7 @@ def confirm(asker: Asker, pending_id: int, *, add: bool) -> Message:
         asker.announce(trial.channel_id, message)
     return notice(
         _("{value} the minutes of *M-{meeting}*; the record is in the channel.").format(
-            value="Added to" if add else "Replaced", meeting=meeting.id
+            value=_("Added to") if add else _("Replaced"), meeting=meeting.id
         )
     )
 
@@ -302,7 +302,7 @@ def list_decisions(asker: Asker, tokens: list[Token]) -> Message:
     """Anyone in the channel: the group's decisions, newest first."""
     if tokens:
         raise ParseError(
-            "`/meeting decisions` takes nothing after it.", example="/meeting decisions"
+            _("`/meeting decisions` takes nothing after it."), example="/meeting decisions"
         )
     with asker.services.database.session(write=False) as session:
         _ignored, trial = linked(asker, session)

@@ -12,7 +12,7 @@ from models.groups import Group
 from models.tables import Trial
 from models.types import Role
 from ui.formatting import format_day_of, mention, mentions, said
-from ui.i18n import _
+from ui.i18n import N_, _, role_name
 
 UTC_ZONE = ZoneInfo("UTC")
 
@@ -25,41 +25,43 @@ class Rule:
     roles: frozenset[Role] = frozenset()
     owner: bool = False  # the owner or proposer of the thing acted on
     self_service: bool = False  # any member, acting on themselves
-    owner_noun: str = "owner"
+    owner_noun: str = N_("owner")
 
 
 class Action(Enum):
-    LINK_CHANNEL = Rule("link a channel to a trial")
-    CHANGE_STATUS = Rule("change a trial's status")
-    EDIT_TRIAL = Rule("change the trial's details", frozenset({Role.LEAD}))
-    MANAGE_MEMBERS = Rule("add or remove members", frozenset({Role.LEAD}))
-    MARK_AWAY = Rule("mark themselves away", self_service=True)
-    MANAGE_MEETINGS = Rule("manage meetings", frozenset({Role.LEAD, Role.CHAIR}))
-    ADD_AGENDA_ITEM = Rule("add agenda items", frozenset(Role))
+    LINK_CHANNEL = Rule(N_("link a channel to a trial"))
+    CHANGE_STATUS = Rule(N_("change a trial's status"))
+    EDIT_TRIAL = Rule(N_("change the trial's details"), frozenset({Role.LEAD}))
+    MANAGE_MEMBERS = Rule(N_("add or remove members"), frozenset({Role.LEAD}))
+    MARK_AWAY = Rule(N_("mark themselves away"), self_service=True)
+    MANAGE_MEETINGS = Rule(N_("manage meetings"), frozenset({Role.LEAD, Role.CHAIR}))
+    ADD_AGENDA_ITEM = Rule(N_("add agenda items"), frozenset(Role))
     EDIT_AGENDA_ITEM = Rule(
-        "change this agenda item",
+        N_("change this agenda item"),
         frozenset({Role.LEAD, Role.CHAIR}),
         owner=True,
-        owner_noun="proposer",
+        owner_noun=N_("proposer"),
     )
-    ADD_TASK = Rule("add tasks", frozenset(Role))
-    EDIT_TASK = Rule("change this task", frozenset({Role.LEAD}), owner=True)
-    MANAGE_DEADLINES = Rule("manage deadlines", frozenset({Role.LEAD}))
+    ADD_TASK = Rule(N_("add tasks"), frozenset(Role))
+    EDIT_TASK = Rule(N_("change this task"), frozenset({Role.LEAD}), owner=True)
+    MANAGE_DEADLINES = Rule(N_("manage deadlines"), frozenset({Role.LEAD}))
     SUBMIT_DEADLINE = Rule(
-        "mark this deadline submitted",
+        N_("mark this deadline submitted"),
         frozenset({Role.LEAD}),
         owner=True,
-        owner_noun="responsible member",
+        owner_noun=N_("responsible member"),
     )
-    RECORD_INDICATORS = Rule("record indicators", frozenset({Role.LEAD, Role.CHAIR}))
-    DRAFT_REPORT = Rule("draft the report", frozenset({Role.LEAD}))
-    NATIONAL = Rule("add national deadlines or see every trial")
-    NATIONAL_DEADLINE = Rule("change a national deadline")
-    FORGET_PERSON = Rule("forget a former member")
-    MANAGE_PROGRAMMES = Rule("manage programmes and services", frozenset({Role.LEAD, Role.CHAIR}))
-    DECIDE_REVIEW = Rule("decide the transition review", frozenset({Role.LEAD}))
-    CHANNEL_LANGUAGE = Rule("set the channel's language", frozenset({Role.LEAD}))
-    HAND_OVER = Rule("hand over the trial's records", frozenset({Role.LEAD}))
+    RECORD_INDICATORS = Rule(N_("record indicators"), frozenset({Role.LEAD, Role.CHAIR}))
+    DRAFT_REPORT = Rule(N_("draft the report"), frozenset({Role.LEAD}))
+    NATIONAL = Rule(N_("add national deadlines or see every trial"))
+    NATIONAL_DEADLINE = Rule(N_("change a national deadline"))
+    FORGET_PERSON = Rule(N_("forget a former member"))
+    MANAGE_PROGRAMMES = Rule(
+        N_("manage programmes and services"), frozenset({Role.LEAD, Role.CHAIR})
+    )
+    DECIDE_REVIEW = Rule(N_("decide the transition review"), frozenset({Role.LEAD}))
+    CHANNEL_LANGUAGE = Rule(N_("set the channel's language"), frozenset({Role.LEAD}))
+    HAND_OVER = Rule(N_("hand over the trial's records"), frozenset({Role.LEAD}))
 
 
 # What may still be done in a trial that has been handed over (read-only): nothing that
@@ -111,7 +113,7 @@ def _who_may(action: Action, group: Group, directors: Iterable[str], owner: str 
     if rule.owner and owner:
         parts.append(
             _("its {owner_noun} ({mentions})").format(
-                owner_noun=rule.owner_noun, mentions=mentions([owner])
+                owner_noun=_(rule.owner_noun), mentions=mentions([owner])
             )
         )
     trial_name = group.trial.name if group.trial else _("this trial")
@@ -124,7 +126,7 @@ def _who_may(action: Action, group: Group, directors: Iterable[str], owner: str 
                 named = f" ({mentions(people)})" if people else ""
                 parts.append(
                     _("the {value} of {trial_name}{named}").format(
-                        value=role.value, trial_name=said(trial_name), named=named
+                        value=role_name(role), trial_name=said(trial_name), named=named
                     )
                 )
     director_ids = sorted(directors)
@@ -170,6 +172,6 @@ def require(
             return
     raise PermissionDenied(
         _("Only {who_may} can {verb}.").format(
-            who_may=_who_may(action, group, directors, owner_user_id), verb=rule.verb
+            who_may=_who_may(action, group, directors, owner_user_id), verb=_(rule.verb)
         )
     )

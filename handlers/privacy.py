@@ -19,7 +19,7 @@ from ui.parsing import Token
 def mydata(asker: Asker, tokens: list[Token]) -> Message:
     """Anyone: everything the bot holds about you, sent to you by direct message."""
     if tokens:
-        raise ParseError("`/group mydata` takes nothing after it.", example="/group mydata")
+        raise ParseError(_("`/group mydata` takes nothing after it."), example="/group mydata")
     with asker.services.database.session(write=False) as session:
         held = privacy.about(session=session, user_id=asker.user_id)
     counts = {kind: len(rows) for kind, rows in held.items() if isinstance(rows, list)}

@@ -129,7 +129,7 @@ def add(asker: Asker, tokens: list[Token]) -> Message:
 def list_items(asker: Asker, tokens: list[Token]) -> Message:
     """Anyone in the channel: the trial's programmes, coordination items and ended ones."""
     if tokens:
-        raise ParseError("`/programme list` takes nothing after it.", example="/programme list")
+        raise ParseError(_("`/programme list` takes nothing after it."), example="/programme list")
     today = asker.services.today()
     with asker.services.database.session(write=False) as session:
         _ignored, trial = linked(asker, session)
@@ -254,25 +254,25 @@ FAMILY = Family(
                 (
                     '/programme add Truancy officer provider "Hokonui Rūnanga" funding 120k '
                     "from 1/7/2025 until 30/6/2027 outcome Reduce truancy",
-                    "a programme or service; amounts in NZ dollars ($120,000 or 120k).",
+                    N_("a programme or service; amounts in NZ dollars ($120,000 or 120k)."),
                 ),
                 (
                     "/programme add Trial lead role funding $95,000 coordination",
-                    "one of the trial's own roles and structures.",
+                    N_("one of the trial's own roles and structures."),
                 ),
             ),
-            who="Lead or chair",
+            who=N_("Lead or chair"),
             changes=True,
         ),
         Sub(
             "list",
             list_items,
-            (("/programme list", "Programmes, coordination items and funding."),),
+            (("/programme list", N_("Programmes, coordination items and funding.")),),
         ),
         Sub(
             "show",
             show,
-            (("/programme show P-4", "One programme: contract, funding, outcome and tasks."),),
+            (("/programme show P-4", N_("One programme: contract, funding, outcome and tasks.")),),
         ),
         Sub(
             "set",
@@ -280,10 +280,10 @@ FAMILY = Family(
             (
                 (
                     "/programme set P-4 until 31/12/2027",
-                    "change its provider, funding, from, until, outcome or name.",
+                    N_("change its provider, funding, from, until, outcome or name."),
                 ),
             ),
-            who="Lead or chair",
+            who=N_("Lead or chair"),
             changes=True,
         ),
         Sub(
@@ -292,10 +292,10 @@ FAMILY = Family(
             (
                 (
                     "/programme end P-4 30/6/2026",
-                    "it has ended (today if no date); its reminders stop.",
+                    N_("it has ended (today if no date); its reminders stop."),
                 ),
             ),
-            who="Lead or chair",
+            who=N_("Lead or chair"),
             changes=True,
         ),
     ),

@@ -55,8 +55,10 @@ class Sub:
         return self.run(asker, tokens)
 
     def help_lines(self) -> list[tuple[str, str]]:
+        """Each example with its explanation, in the reader's language."""
         return [
-            (example, f"{self.who}: {text}" if self.who else text) for example, text in self.help
+            (example, f"{_(self.who)}: {_(text)}" if self.who else _(text))
+            for example, text in self.help
         ]
 
 

@@ -154,7 +154,7 @@ FAMILY = Family(
     description="A draft six-monthly progress report",
     about=N_("A draft progress report from the group's records, uploaded as a Word document."),
     default="",
-    hint="draft [all] [<period>]",
+    hint=N_("draft [all] [<period>]"),
     subs=(
         Sub("", explain, ()),
         Sub(
@@ -163,14 +163,19 @@ FAMILY = Family(
             (
                 (
                     "/report draft",
-                    "Lead: this trial's report for the current six months "
-                    "(to 30 June or 31 December).",
+                    N_(
+                        "Lead: this trial's report for the current six months "
+                        "(to 30 June or 31 December)."
+                    ),
                 ),
                 (
                     "/report draft H1 2026",
-                    "For another period: H1 2026, 2025/26, Q3 2026, Jun 2026.",
+                    N_("For another period: H1 2026, 2025/26, Q3 2026, Jun 2026."),
                 ),
-                ("/report draft all", "Director: every trial, with the national roll-up first."),
+                (
+                    "/report draft all",
+                    N_("Director: every trial, with the national roll-up first."),
+                ),
             ),
             slow=True,
         ),

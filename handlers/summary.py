@@ -121,7 +121,9 @@ def every_trial(asker: Asker, tokens: list[Token]) -> Message:
         return national(asker)
     if len(tokens) == 1 and tokens[0].is_word("export"):
         return export(asker, None, every_trial=True)
-    raise ParseError("`/summary all` takes only `export` after it.", example="/summary all export")
+    raise ParseError(
+        _("`/summary all` takes only `export` after it."), example="/summary all export"
+    )
 
 
 def export_this_trial(asker: Asker, tokens: list[Token]) -> Message:
@@ -153,7 +155,7 @@ FAMILY = Family(
     description="Where the trial stands (or, for the Director, every trial)",
     about=N_("Where the trial stands, posted to the channel for the group to see."),
     default="",
-    hint="[all|<Trial name>] [export]",
+    hint=N_("[all|<Trial name>] [export]"),
     subs=(
         Sub(
             "",
@@ -161,8 +163,10 @@ FAMILY = Family(
             (
                 (
                     "/summary",
-                    "This trial: red/amber/green with the reasons, Action Plan progress, "
-                    "overdue and blocked tasks, deadlines, the next meeting, latest updates.",
+                    N_(
+                        "This trial: red/amber/green with the reasons, Action Plan progress, "
+                        "overdue and blocked tasks, deadlines, the next meeting, latest updates."
+                    ),
                 ),
             ),
         ),
@@ -172,7 +176,7 @@ FAMILY = Family(
             (
                 (
                     "/summary export",
-                    "This trial's tasks and updates as a CSV, with a progress chart.",
+                    N_("This trial's tasks and updates as a CSV, with a progress chart."),
                 ),
             ),
             slow=True,
@@ -181,17 +185,17 @@ FAMILY = Family(
             "all",
             every_trial,
             (
-                ("/summary all", "every trial, those needing attention first."),
-                ("/summary all export", "every trial's measures as a CSV, with a chart."),
+                ("/summary all", N_("every trial, those needing attention first.")),
+                ("/summary all export", N_("every trial's measures as a CSV, with a chart.")),
             ),
             who="Director",
             slow=True,
         ),
     ),
     otherwise=Sub(
-        "<Trial name>",
+        N_("<Trial name>"),
         named_trial,
-        (("/summary Ranui", "one trial by name (case and macrons don't matter)."),),
+        (("/summary Ranui", N_("one trial by name (case and macrons don't matter).")),),
         who="Director",
     ),
 )

@@ -80,7 +80,7 @@ def add(asker: Asker, tokens: list[Token]) -> Message:
         )
         source = None
         if from_item is not None:
-            item, _ignored, _ignored = item_here(asker, session, from_item.number)
+            item, _meeting, _trial = item_here(asker, session, from_item.number)
             source, title = item.id, title or item.title
         if "owner" in keywords:
             owner = member_named(asker, session, trial, keywords["owner"][0])
@@ -163,9 +163,9 @@ def list_tasks(asker: Asker, tokens: list[Token], page: int = 1) -> Message:
                 example="/task list overdue",
             )
     with asker.services.database.session(write=False) as session:
-        _ignored, trial = linked(asker, session)
+        _group, trial = linked(asker, session)
         if owner_user_id is not None and owner_user_id != asker.user_id:
-            owner_user_id, _ignored = groups.resolve_person(
+            owner_user_id, _name = groups.resolve_person(
                 session=session, trial=trial, mention=parse_mention(owner_user_id)
             )
             titles.append(_("of {person}").format(person=mention(owner_user_id)))
@@ -281,12 +281,15 @@ FAMILY = Family(
             (
                 (
                     "/task add Hire a truancy officer owner @hemi due 15/12 outcome Reduce truancy",
-                    "Add a task (owner defaults to you). Quote a title that contains a keyword: "
-                    '`/task add "Review due dates" due friday`. With no text, a form opens.',
+                    N_(
+                        "Add a task (owner defaults to you). Quote a title "
+                        "that contains a keyword: "
+                        '`/task add "Review due dates" due friday`. With no text, a form opens.'
+                    ),
                 ),
                 (
                     "/task add Recruit the second officer programme P-4",
-                    "a task of one of the trial's programmes.",
+                    N_("a task of one of the trial's programmes."),
                 ),
             ),
             changes=True,
@@ -298,38 +301,40 @@ FAMILY = Family(
             (
                 (
                     "/task list",
-                    "Open tasks. Also: `mine`, `overdue`, `@person`, `outcome truancy`, "
-                    "`all` (done ones too).",
+                    N_(
+                        "Open tasks. Also: `mine`, `overdue`, `@person`, `outcome truancy`, "
+                        "`all` (done ones too)."
+                    ),
                 ),
             ),
         ),
-        Sub("show", show, (("/task show T-12", "The task with its update history."),)),
+        Sub("show", show, (("/task show T-12", N_("The task with its update history.")),)),
         Sub(
             "done",
             done,
-            (("/task done T-12 Officer started Monday", "mark it done."),),
-            who="Owner or lead",
+            (("/task done T-12 Officer started Monday", N_("mark it done.")),),
+            who=N_("Owner or lead"),
             changes=True,
         ),
         Sub(
             "assign",
             assign,
-            (("/task assign T-12 @aroha", "give it to someone else."),),
-            who="Owner or lead",
+            (("/task assign T-12 @aroha", N_("give it to someone else.")),),
+            who=N_("Owner or lead"),
             changes=True,
         ),
         Sub(
             "due",
             due,
-            (("/task due T-12 next friday", "move the due date."),),
-            who="Owner or lead",
+            (("/task due T-12 next friday", N_("move the due date.")),),
+            who=N_("Owner or lead"),
             changes=True,
         ),
         Sub(
             "rename",
             rename,
-            (("/task rename T-12 Hire a school attendance officer", "give it a new title."),),
-            who="Owner or lead",
+            (("/task rename T-12 Hire a school attendance officer", N_("give it a new title.")),),
+            who=N_("Owner or lead"),
             changes=True,
         ),
         Sub(
@@ -338,10 +343,10 @@ FAMILY = Family(
             (
                 (
                     "/task drop T-12 The school runs its own programme now",
-                    "take it off the plan (it stays in the history).",
+                    N_("take it off the plan (it stays in the history)."),
                 ),
             ),
-            who="Owner or lead",
+            who=N_("Owner or lead"),
             changes=True,
         ),
     ),

@@ -170,7 +170,7 @@ FAMILY = Family(
         Sub(
             "",
             show,
-            (("/transition", "The review: every item, decided or not, and the days left."),),
+            (("/transition", N_("The review: every item, decided or not, and the days left.")),),
         ),
         Sub(
             "decide",
@@ -178,7 +178,7 @@ FAMILY = Family(
             (
                 (
                     DECIDE_EXAMPLE,
-                    "continue, integrate or exit; who carries it and how it is funded after.",
+                    N_("continue, integrate or exit; who carries it and how it is funded after."),
                 ),
             ),
             who="Lead",
@@ -187,14 +187,14 @@ FAMILY = Family(
         Sub(
             "due",
             due,
-            (("/transition due 30/6/2027", "move the review's due date."),),
+            (("/transition due 30/6/2027", N_("move the review's due date.")),),
             who="Lead",
             changes=True,
         ),
         Sub(
             "all",
             every_trial,
-            (("/transition all", "every trial in transition: decided, undecided, days left."),),
+            (("/transition all", N_("every trial in transition: decided, undecided, days left.")),),
             who="Director",
         ),
     ),

@@ -113,12 +113,12 @@ FAMILY = Family(
     description="A progress update on a task",
     about=N_("A progress update on a task: the group sees a short note in the channel."),
     default="",
-    hint="T-12 [on-track|at-risk|blocked|done] [NN%] text",
+    hint=N_("T-12 [on-track|at-risk|blocked|done] [NN%] text"),
     subs=(
         Sub(
             "",
             form,
-            (("/update", "Opens a form to pick one of your open tasks and write the update."),),
+            (("/update", N_("Opens a form to pick one of your open tasks and write the update.")),),
         ),
     ),
     otherwise=Sub(
@@ -127,7 +127,7 @@ FAMILY = Family(
         (
             (
                 "/update T-12 on-track 60% Two schools signed up",
-                "Status (on-track, at-risk, blocked, done) and percent are optional.",
+                N_("Status (on-track, at-risk, blocked, done) and percent are optional."),
             ),
         ),
         changes=True,

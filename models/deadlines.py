@@ -9,7 +9,7 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from models.audit import record
-from models.errors import NotFound, UserError
+from models.errors import N_, NotFound, UserError
 from models.tables import Deadline, Member, Trial, pk
 from models.types import DeadlineStatus, Role, TrialStatus, utcnow
 
@@ -24,7 +24,7 @@ class DeadlineRow:
 def get_deadline(*, session: Session, number: int, lock: bool = False) -> Deadline:
     deadline = session.get(Deadline, number, with_for_update=lock)
     if deadline is None:
-        raise NotFound(f"There is no deadline D-{number}.", kind="deadline")
+        raise NotFound(N_("There is no deadline D-{number}."), kind="deadline", number=number)
     return deadline
 
 
@@ -182,7 +182,9 @@ def waive(*, session: Session, deadline: Deadline, reason: str, actor_user_id: s
     if deadline.status == DeadlineStatus.WAIVED.value:
         return False
     if deadline.status == DeadlineStatus.SUBMITTED.value:
-        raise UserError(f"D-{deadline.id} was submitted already, so it can't be waived.")
+        raise UserError(
+            N_("D-{deadline} was submitted already, so it can't be waived."), deadline=deadline.id
+        )
     deadline.status = DeadlineStatus.WAIVED.value
     session.add(deadline)
     record(
@@ -200,7 +202,11 @@ def waive(*, session: Session, deadline: Deadline, reason: str, actor_user_id: s
 def set_due(*, session: Session, deadline: Deadline, due_date: date, actor_user_id: str) -> date:
     """Move the due date (its reminders follow it); the previous date."""
     if deadline.status != DeadlineStatus.OPEN.value:
-        raise UserError(f"D-{deadline.id} is {deadline.status}; its date no longer matters.")
+        raise UserError(
+            N_("D-{deadline} is {status}; its date no longer matters."),
+            deadline=deadline.id,
+            status=deadline.status,
+        )
     previous = deadline.due_date
     deadline.due_date, deadline.snoozed_until = due_date, None
     session.add(deadline)

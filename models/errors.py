@@ -1,19 +1,49 @@
-"""Errors that are the user's to fix. Their message is shown to them as it is."""
+"""Errors that are the user's to fix. Their message is shown to them as it is, in their
+language: the data layer marks a message with `N_` and gives its values separately, and
+the message is read through the catalogue (installed by the presentation layer, see
+`ui.i18n`) when it is shown."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+
+def N_(message: str) -> str:
+    """Marks a message for the catalogue; it is translated where it is shown."""
+    return message
+
+
+_translate: Callable[[str], str] = str
+
+
+def read_with(translate: Callable[[str], str]) -> None:
+    """How a message is read for the person being answered (the catalogue's `_`)."""
+    global _translate
+    _translate = translate
+
 
 class UserError(Exception):
-    """Something the person typed or asked for cannot be done; nothing was changed."""
+    """Something the person typed or asked for cannot be done; nothing was changed.
+    `message` may hold `{placeholders}` for the `values` given as keywords."""
 
-    def __init__(self, message: str, *, example: str | None = None) -> None:
+    def __init__(self, message: str, *, example: str | None = None, **values: Any) -> None:
         super().__init__(message)
-        self.message = message
+        self.template = message
+        self.values = values
         self.example = example
+
+    @property
+    def message(self) -> str:
+        """The message in the reader's language, its values filled in."""
+        text = _translate(self.template)
+        return text.format(**self.values) if self.values else text
 
     def __str__(self) -> str:
         if self.example:
-            return f"{self.message}\nFor example: `{self.example}`"
+            return _translate(N_("{message}\nFor example: `{example}`")).format(
+                message=self.message, example=self.example
+            )
         return self.message
 
 
@@ -30,16 +60,16 @@ class NotFound(UserError):
     what was looked for ("task", "meeting", ...), for the layer above to say where to
     look."""
 
-    def __init__(self, message: str, *, kind: str | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, *, kind: str | None = None, **values: Any) -> None:
+        super().__init__(message, **values)
         self.kind = kind
 
 
 class ClosedRecord(UserError):
     """A change a record's state does not allow until it is reopened (`reference` names it)."""
 
-    def __init__(self, message: str, *, reference: str) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, *, reference: str, **values: Any) -> None:
+        super().__init__(message, **values)
         self.reference = reference
 
 

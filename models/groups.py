@@ -13,7 +13,7 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from models.audit import record
-from models.errors import NotFound, UserError
+from models.errors import N_, NotFound, UserError
 from models.people import Mention
 from models.tables import Member, Outcome, Trial
 from models.text import fold
@@ -80,8 +80,11 @@ def link_channel(*, session: Session, actor_user_id: str, name: str, channel_id:
     trial = find_trial_by_name(session=session, name=name)
     if linked is not None and (trial is None or linked.id != trial.id):
         raise UserError(
-            f"This channel is already the channel of {linked.name}. "
-            "Use a new channel for another trial."
+            N_(
+                "This channel is already the channel of {linked}. Use a new channel "
+                "for another trial."
+            ),
+            linked=linked.name,
         )
     created = trial is None
     if trial is None:
@@ -126,12 +129,19 @@ def resolve_person(*, session: Session, trial: Trial, mention: Mention) -> tuple
     people = {m.slack_user_id: m for m in (local or matches)}
     if not people:
         raise NotFound(
-            f"I don't know anyone called @{mention.name}. Pick them from Slack's list "
-            "as you type @, so the mention comes through as a link."
+            N_(
+                "I don't know anyone called @{mention}. Pick them from Slack's list as "
+                "you type @, so the mention comes through as a link."
+            ),
+            mention=mention.name,
         )
     if len(people) > 1:
         candidates = ", ".join(f"<@{user_id}>" for user_id in sorted(people))
-        raise UserError(f"@{mention.name} could be {candidates}. Pick one from Slack's list.")
+        raise UserError(
+            N_("@{mention} could be {candidates}. Pick one from Slack's list."),
+            mention=mention.name,
+            candidates=candidates,
+        )
     person = next(iter(people.values()))
     return person.slack_user_id, person.handle
 
@@ -235,7 +245,9 @@ def remove_member(*, session: Session, actor_user_id: str, trial: Trial, user_id
         )
     ).first()
     if member is None:
-        raise NotFound(f"<@{user_id}> is not a member of {trial.name}.")
+        raise NotFound(
+            N_("<@{user_id}> is not a member of {trial}."), user_id=user_id, trial=trial.name
+        )
     if member.role == Role.LEAD.value:
         other_leads = session.exec(
             select(func.count())
@@ -249,8 +261,10 @@ def remove_member(*, session: Session, actor_user_id: str, trial: Trial, user_id
         ).one()
         if not other_leads:
             raise UserError(
-                f"<@{user_id}> is the only lead of {trial.name}. Make someone else lead first.",
+                N_("<@{user_id}> is the only lead of {trial}. Make someone else lead first."),
                 example="/group add @someone community as lead",
+                user_id=user_id,
+                trial=trial.name,
             )
     member.active, member.left_at = False, utcnow()
     session.add(member)
@@ -295,8 +309,12 @@ def require_ended(trial: Trial) -> None:
     """Refused unless the trial has ended (locally-led, exited or concluded)."""
     if TrialStatus(trial.status) not in ENDED:
         raise UserError(
-            f"“{trial.name}” is {trial.status}. Its records are handed over once it is "
-            "locally-led, exited or concluded; the Director sets its status."
+            N_(
+                "“{trial}” is {status}. Its records are handed over once it is "
+                "locally-led, exited or concluded; the Director sets its status."
+            ),
+            trial=trial.name,
+            status=trial.status,
         )
 
 
@@ -341,7 +359,9 @@ def set_trial_field(
         start = value if attribute == "start_date" else trial.start_date
         end = value if attribute == "end_date" else trial.end_date
         if start and end and end < start:
-            raise UserError(f"The end date would be before the start date ({start:%d/%m/%Y}).")
+            raise UserError(
+                N_("The end date would be before the start date ({start:%d/%m/%Y})."), start=start
+            )
     setattr(trial, attribute, value)
     session.add(trial)
     record(

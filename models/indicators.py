@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, col, select
 
 from models.audit import record
-from models.errors import NotFound, UserError
+from models.errors import N_, NotFound, UserError
 from models.periods import Period, period_of
 from models.tables import Indicator, IndicatorValue, Outcome, Trial, pk
 from models.text import fold
@@ -105,24 +105,45 @@ def find(*, session: Session, trial: Trial, name: str) -> Series:
         if other is not None:
             outcome = session.get(Outcome, other.outcome_id)
             owner = session.get(Trial, outcome.trial_id) if outcome else None
-            where = (
-                f" Use it in {owner.name}'s channel (<#{owner.channel_id}>)."
-                if owner and owner.channel_id
-                else ""
-            )
+            if owner is None:
+                raise UserError(
+                    N_("I-{number} belongs to another trial, not {trial}."),
+                    number=number,
+                    trial=trial.name,
+                )
+            if owner.channel_id is None:
+                raise UserError(
+                    N_("I-{number} belongs to {owner}, not {trial}."),
+                    number=number,
+                    owner=owner.name,
+                    trial=trial.name,
+                )
             raise UserError(
-                f"I-{number} belongs to {owner.name if owner else 'another trial'}, "
-                f"not {trial.name}.{where}"
+                N_(
+                    "I-{number} belongs to {owner}, not {trial}. "
+                    "Use it in {owner}'s channel (<#{channel_id}>)."
+                ),
+                number=number,
+                owner=owner.name,
+                trial=trial.name,
+                channel_id=owner.channel_id,
             )
-        raise NotFound(f"There is no indicator I-{number}.", kind="indicator")
+        raise NotFound(N_("There is no indicator I-{number}."), kind="indicator", number=number)
     exact = [s for s in everything if fold(s.indicator.name) == wanted]
     partial = exact or [s for s in everything if wanted in fold(s.indicator.name)]
     if len(partial) == 1:
         return partial[0]
     if not partial:
-        raise NotFound(f"{trial.name} has no indicator called “{name[:60]}”.", kind="indicator")
+        raise NotFound(
+            N_("{trial} has no indicator called “{name}”."),
+            kind="indicator",
+            trial=trial.name,
+            name=name[:60],
+        )
     names = ", ".join(f"{s.reference} “{s.indicator.name}”" for s in partial[:5])
-    raise UserError(f"“{name[:60]}” could be {names}. Use its reference.")
+    raise UserError(
+        N_("“{name}” could be {names}. Use its reference."), name=name[:60], names=names
+    )
 
 
 def add(
@@ -138,7 +159,11 @@ def add(
 ) -> Indicator:
     clash = session.exec(select(Indicator).where(Indicator.outcome_id == outcome.id)).all()
     if any(fold(i.name) == fold(name) for i in clash):
-        raise UserError(f"“{outcome.name}” already has an indicator called “{name}”.")
+        raise UserError(
+            N_("“{outcome}” already has an indicator called “{name}”."),
+            outcome=outcome.name,
+            name=name,
+        )
     indicator = Indicator(
         outcome_id=pk(outcome),
         name=name,

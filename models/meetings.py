@@ -13,7 +13,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from models.audit import record
-from models.errors import NotFound, UserError
+from models.errors import N_, NotFound, UserError
 from models.tables import AgendaItem, Meeting, MeetingAttendance, Member, Trial
 from models.types import AttendanceKind, MeetingStatus, Sector
 
@@ -31,14 +31,14 @@ class MeetingRow:
 def get_meeting(*, session: Session, number: int, lock: bool = False) -> Meeting:
     meeting = session.get(Meeting, number, with_for_update=lock)
     if meeting is None:
-        raise NotFound(f"There is no meeting M-{number}.", kind="meeting")
+        raise NotFound(N_("There is no meeting M-{number}."), kind="meeting", number=number)
     return meeting
 
 
 def get_item(*, session: Session, number: int) -> tuple[AgendaItem, Meeting]:
     item = session.get(AgendaItem, number)
     if item is None:
-        raise NotFound(f"There is no agenda item A-{number}.", kind="agenda item")
+        raise NotFound(N_("There is no agenda item A-{number}."), kind="agenda item", number=number)
     meeting = session.get(Meeting, item.meeting_id)
     assert meeting is not None  # a foreign key guarantees it
     return item, meeting
@@ -99,7 +99,9 @@ def cancel(*, session: Session, meeting: Meeting, actor_user_id: str) -> bool:
     if meeting.status == MeetingStatus.CANCELLED.value:
         return False
     if meeting.status == MeetingStatus.HELD.value:
-        raise UserError(f"M-{meeting.id} has been held; its minutes are on record.")
+        raise UserError(
+            N_("M-{meeting} has been held; its minutes are on record."), meeting=meeting.id
+        )
     meeting.status = MeetingStatus.CANCELLED.value
     session.add(meeting)
     record(
@@ -170,7 +172,11 @@ def agenda(*, session: Session, meeting: Meeting) -> list[AgendaItem]:
 
 def add_item(*, session: Session, meeting: Meeting, title: str, actor_user_id: str) -> AgendaItem:
     if meeting.status != MeetingStatus.SCHEDULED.value:
-        raise UserError(f"M-{meeting.id} is {meeting.status}; add items to a scheduled meeting.")
+        raise UserError(
+            N_("M-{meeting} is {status}; add items to a scheduled meeting."),
+            meeting=meeting.id,
+            status=meeting.status,
+        )
     last = session.exec(
         select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting.id)
     ).one()
@@ -227,8 +233,9 @@ def move_item(
     items = [i for i in agenda(session=session, meeting=meeting) if i.id != item.id]
     if not 1 <= position <= len(items) + 1:
         raise UserError(
-            f"The agenda of M-{meeting.id} has {len(items) + 1} items; "
-            f"give a position from 1 to {len(items) + 1}."
+            N_("The agenda of M-{meeting} has {count} items; give a position from 1 to {count}."),
+            meeting=meeting.id,
+            count=len(items) + 1,
         )
     items.insert(position - 1, item)
     _renumber(session, items)
@@ -307,7 +314,11 @@ def move(
 ) -> datetime:
     """A new date or time for one meeting (of a series, this one alone); the previous."""
     if meeting.status != MeetingStatus.SCHEDULED.value:
-        raise UserError(f"M-{meeting.id} is {meeting.status}; only a scheduled meeting moves.")
+        raise UserError(
+            N_("M-{meeting} is {status}; only a scheduled meeting moves."),
+            meeting=meeting.id,
+            status=meeting.status,
+        )
     previous = meeting.starts_at
     meeting.starts_at = starts_at
     session.add(meeting)

@@ -15,7 +15,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from models.audit import record
-from models.errors import UserError
+from models.errors import N_, UserError
 from models.meetings import agenda, attendance
 from models.tables import (
     AgendaItem,
@@ -61,14 +61,19 @@ def record_minutes(
     """Mark the meeting held with its record (replacing any earlier one, or with `add`
     adding to it); returns the items carried over to the next meeting."""
     if meeting.status == MeetingStatus.CANCELLED.value:
-        raise UserError(f"M-{meeting.id} was cancelled, so it has no minutes.")
+        raise UserError(N_("M-{meeting} was cancelled, so it has no minutes."), meeting=meeting.id)
     text = minutes.text
     if add and meeting.minutes:
         text = f"{meeting.minutes}\n\n{minutes.text}".strip()
     if len(text) > MINUTES_LIMIT:
         raise UserError(
-            f"Together the minutes would be {len(text):,} characters; the limit is "
-            f"{MINUTES_LIMIT:,}. Attach the full minutes as a document in the form instead."
+            N_(
+                "Together the minutes would be {count:,} characters; the limit is "
+                "{minutes_limit:,}. Attach the full minutes as a document in the form "
+                "instead."
+            ),
+            count=len(text),
+            minutes_limit=MINUTES_LIMIT,
         )
     meeting.status, meeting.minutes = MeetingStatus.HELD.value, text
     if minutes.file is not None:

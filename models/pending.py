@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlmodel import Session, col, delete, select
 
-from models.errors import UserError
+from models.errors import N_, UserError
 from models.tables import PendingChange
 from models.types import utcnow
 
@@ -31,8 +31,10 @@ def take(*, session: Session, pending_id: int, user_id: str, kind: str) -> dict[
         select(PendingChange).where(PendingChange.id == pending_id).with_for_update()
     ).first()
     if pending is None or pending.kind != kind:
-        raise UserError("That was already answered (or waited more than a day). Nothing changed.")
+        raise UserError(
+            N_("That was already answered (or waited more than a day). Nothing changed.")
+        )
     if pending.user_id != user_id:
-        raise UserError("Only the person who asked for this change can confirm it.")
+        raise UserError(N_("Only the person who asked for this change can confirm it."))
     session.delete(pending)
     return dict(json.loads(pending.payload))

@@ -15,7 +15,7 @@ from sqlalchemy import delete, or_, update
 from sqlmodel import Session, col, select
 
 from models.audit import record
-from models.errors import UserError
+from models.errors import N_, UserError
 from models.tables import (
     AgendaItem,
     AuditLog,
@@ -111,8 +111,10 @@ def forget(*, session: Session, user_id: str, actor_user_id: str) -> int:
     ).all()
     if active:
         raise UserError(
-            "They are still an active member of a group, so they can't be forgotten yet. "
-            "The lead removes them from the group first."
+            N_(
+                "They are still an active member of a group, so they can't be forgotten yet. "
+                "The lead removes them from the group first."
+            )
         )
     stand_in = FORMER + secrets.token_hex(6)
     changed = 0

@@ -11,7 +11,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from models.audit import record
-from models.errors import ClosedRecord, NotFound
+from models.errors import N_, ClosedRecord, NotFound
 from models.tables import Outcome, ProgrammeItem, ReviewDecision, Trial, pk
 
 ENDING_SOON_DAYS = 60
@@ -50,7 +50,7 @@ def is_running(item: ProgrammeItem, today: date) -> bool:
 def get_item(*, session: Session, number: int, lock: bool = False) -> ProgrammeItem:
     item = session.get(ProgrammeItem, number, with_for_update=lock)
     if item is None:
-        raise NotFound(f"There is no programme P-{number}.", kind="programme")
+        raise NotFound(N_("There is no programme P-{number}."), kind="programme", number=number)
     return item
 
 
@@ -123,8 +123,11 @@ def change(
 def end(*, session: Session, item: ProgrammeItem, on: date, actor_user_id: str) -> None:
     if item.ended_on is not None:
         raise ClosedRecord(
-            f"P-{item.id} “{item.name}” already ended on {item.ended_on:%a %-d %b %Y}.",
+            N_("P-{item} “{name}” already ended on {ended_on:%a %-d %b %Y}."),
             reference=f"P-{item.id}",
+            item=item.id,
+            name=item.name,
+            ended_on=item.ended_on,
         )
     item.ended_on = on
     session.add(item)

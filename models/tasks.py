@@ -17,7 +17,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from models.audit import record
-from models.errors import ClosedRecord, NotFound, UserError
+from models.errors import N_, ClosedRecord, NotFound, UserError
 from models.tables import Member, Outcome, ProgressUpdate, Task, Trial
 from models.text import fold
 from models.types import TaskStatus, UpdateSource, utcnow
@@ -112,7 +112,11 @@ def match_outcome(*, session: Session, trial: Trial, name: str) -> Outcome | Non
     partial = [o for o in outcomes if wanted in o.name_key]
     if len(partial) > 1:
         names = ", ".join(f"“{o.name}”" for o in partial)
-        raise UserError(f"“{name}” could be {names}. Give more of the outcome's name.")
+        raise UserError(
+            N_("“{name}” could be {names}. Give more of the outcome's name."),
+            name=name,
+            names=names,
+        )
     return partial[0] if partial else None
 
 
@@ -153,7 +157,7 @@ def get_task(*, session: Session, number: int, lock: bool = False) -> Task:
     """The task `T-<number>`, or NotFound."""
     task = session.get(Task, number, with_for_update=lock)
     if task is None:
-        raise NotFound(f"There is no task T-{number}.", kind="task")
+        raise NotFound(N_("There is no task T-{number}."), kind="task", number=number)
     return task
 
 
@@ -330,7 +334,10 @@ def record_update(
         return UpdateResult(False, previous, None)
     if previous in (TaskStatus.DONE.value, TaskStatus.DROPPED.value) and status is None:
         raise ClosedRecord(
-            f"T-{task.id} is {previous}. To reopen it, give a status.", reference=f"T-{task.id}"
+            N_("T-{task} is {previous}. To reopen it, give a status."),
+            reference=f"T-{task.id}",
+            task=task.id,
+            previous=previous,
         )
     new_percent = task.percent if percent is None else percent
     if new_status == TaskStatus.DONE.value:

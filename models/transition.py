@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from models import deadlines
 from models.audit import record
-from models.errors import UserError
+from models.errors import N_, UserError
 from models.periods import months_on
 from models.programmes import ItemRow, rows
 from models.tables import Deadline, ProgrammeItem, ReviewDecision, Trial, pk
@@ -85,8 +85,13 @@ def in_review(trial: Trial) -> None:
     """Refused unless the trial is transitioning (its review is open)."""
     if trial.status != TrialStatus.TRANSITIONING.value or trial.review_deadline_id is None:
         raise UserError(
-            f"“{trial.name}” is {trial.status}, not transitioning: there is no transition "
-            "review to decide yet. It opens when the Director sets the trial transitioning."
+            N_(
+                "“{trial}” is {status}, not transitioning: there is no transition "
+                "review to decide yet. It opens when the Director sets the trial "
+                "transitioning."
+            ),
+            trial=trial.name,
+            status=trial.status,
         )
 
 
@@ -132,7 +137,9 @@ def set_due(*, session: Session, trial: Trial, due: date, actor_user_id: str) ->
     in_review(trial)
     deadline = session.get(Deadline, trial.review_deadline_id)
     if deadline is None or deadline.status != DeadlineStatus.OPEN.value:
-        raise UserError("Every item of the review is decided already; its date no longer matters.")
+        raise UserError(
+            N_("Every item of the review is decided already; its date no longer matters.")
+        )
     return deadlines.set_due(
         session=session, deadline=deadline, due_date=due, actor_user_id=actor_user_id
     )

@@ -58,9 +58,9 @@ def sections(data: CanvasData) -> list[tuple[str, str]]:
     glance = [
         _("**Status: {status}**, {text}").format(status=status, text=text("; ".join(m.reasons))),
         _("Lead: {value}").format(
-            value=", ".join(person(x.slack_user_id) for x in data.leads) or "not yet named"
+            value=", ".join(person(x.slack_user_id) for x in data.leads) or _("not yet named")
         ),
-        _("Members: {value}").format(value=members or "none yet"),
+        _("Members: {value}").format(value=members or _("none yet")),
     ]
     if m.absent_sectors:
         glance.append(
@@ -72,7 +72,7 @@ def sections(data: CanvasData) -> list[tuple[str, str]]:
     plan: list[str] = []
     by_outcome: dict[str, list[TaskRow]] = {}
     for task in data.tasks:
-        by_outcome.setdefault(task.outcome_name or "Without an outcome", []).append(task)
+        by_outcome.setdefault(task.outcome_name or _("Without an outcome"), []).append(task)
     for outcome, rows in by_outcome.items():
         done = sum(1 for r in rows if r.status == "done")
         plan.append(

@@ -19,13 +19,13 @@ from ui import word
 from ui.blocks.group import SECTOR_TITLES
 from ui.blocks.indicators import number
 from ui.formatting import format_date, format_datetime, format_day_of, format_money, plural
-from ui.i18n import _
+from ui.i18n import N_, Words, _
 from ui.parsing import Period
 
-NOTHING = "Nothing recorded."
+NOTHING = N_("Nothing recorded.")
 ALERT = "OVERDUE"
 ALERTS = re.compile(rf"{ALERT} by \d+ days?")  # shown in bold red
-STATUS_WORDS = {"red": "Red", "amber": "Amber", "green": "Green"}
+STATUS_WORDS = Words({"red": N_("Red"), "amber": N_("Amber"), "green": N_("Green")})
 STATUS_FILLS = {"red": "F4C7C3", "amber": "FCE8B2", "green": "B7E1CD", "closed": "E0E0E0"}
 WIDE_4 = [5.0, 3.4, 4.2, 4.0]  # cm, within A4's text width (word.TEXT_WIDTH_CM)
 ROLLUP_WIDTHS = [3.4, 1.7, 2.1, 1.9, 1.9, 5.6]
@@ -158,8 +158,8 @@ def _attention(report: TrialReport, m: Measures, today: date, tz: ZoneInfo) -> l
 def trial_sections(report: TrialReport, today: date, tz: ZoneInfo, level: int = 1) -> list[Section]:
     """The sections of one trial's report."""
     trial = report.trial
-    approach = {"ngo": "NGO", "individual": "Committed individual"}.get(
-        trial.lead_approach or "", "not recorded"
+    approach = {"ngo": "NGO", "individual": _("Committed individual")}.get(
+        trial.lead_approach or "", _("not recorded")
     )
     sections = [
         Section(
@@ -168,7 +168,7 @@ def trial_sections(report: TrialReport, today: date, tz: ZoneInfo, level: int = 
             paragraphs=[
                 _("Period: {period_words}. Region: {value}. Lead approach: {approach}").format(
                     period_words=period_words(report.period),
-                    value=trial.region or "not recorded",
+                    value=trial.region or _("not recorded"),
                     approach=approach,
                 )
                 + (f" ({trial.lead_organisation})" if trial.lead_organisation else "")
@@ -194,7 +194,7 @@ def trial_sections(report: TrialReport, today: date, tz: ZoneInfo, level: int = 
                 else None
             )
             if not rows:
-                section.paragraphs.append(_("Indicators: {nothing}").format(nothing=NOTHING))
+                section.paragraphs.append(_("Indicators: {nothing}").format(nothing=_(NOTHING)))
         section.bullets = (
             [
                 _("Completed: {task}").format(task=_task(t, today, tz, with_update=False))
@@ -216,7 +216,7 @@ def trial_sections(report: TrialReport, today: date, tz: ZoneInfo, level: int = 
             (_("Actions at risk or blocked"), risky),
         ):
             if not found:
-                section.paragraphs.append(f"{label}: {NOTHING}")
+                section.paragraphs.append(f"{label}: {_(NOTHING)}")
         sections.append(section)
     meetings = Section(_("Meetings held"), level + 1)
     for record in report.meetings:
@@ -226,11 +226,14 @@ def trial_sections(report: TrialReport, today: date, tz: ZoneInfo, level: int = 
             _("M-{meeting} {when}: attendance {value}").format(
                 meeting=record.meeting.id,
                 when=format_datetime(record.meeting.starts_at, tz),
-                value=present or "not recorded",
+                value=present or _("not recorded"),
             )
             + (_("; not at the table: {missing}").format(missing=missing) if missing else "")
             + _(". Decisions: ")
-            + ("; ".join(f"{title}: {decision}" for title, decision in record.decisions) or NOTHING)
+            + (
+                "; ".join(f"{title}: {decision}" for title, decision in record.decisions)
+                or _(NOTHING)
+            )
             + (
                 _(". Minutes: {excerpt}").format(excerpt=_excerpt(record.meeting.minutes))
                 if record.meeting.minutes
@@ -238,7 +241,7 @@ def trial_sections(report: TrialReport, today: date, tz: ZoneInfo, level: int = 
             )
         )
     if not meetings.bullets:
-        meetings.paragraphs.append(NOTHING)
+        meetings.paragraphs.append(_(NOTHING))
     deadlines = Section(_("Reporting deadlines"), level + 1)
     deadlines.bullets = [
         _("D-{d} {title}, due {date}: {deadline_outcome}").format(
@@ -250,7 +253,7 @@ def trial_sections(report: TrialReport, today: date, tz: ZoneInfo, level: int = 
         for d in report.deadlines
     ]
     if not deadlines.bullets:
-        deadlines.paragraphs.append(NOTHING)
+        deadlines.paragraphs.append(_(NOTHING))
     sections_after = [programmes_section(report, today, level + 1)]
     if report.review_deadline is not None:
         sections_after.append(review_section(report, today, level + 1))
@@ -264,7 +267,7 @@ def trial_sections(report: TrialReport, today: date, tz: ZoneInfo, level: int = 
         if deadline_outcome(d, today, tz) == "missed"
     ]
     if not risks.bullets:
-        risks.paragraphs.append(NOTHING)
+        risks.paragraphs.append(_(NOTHING))
     return [*sections, meetings, deadlines, *sections_after, risks]
 
 
@@ -295,7 +298,7 @@ def programmes_section(report: TrialReport, today: date, level: int) -> Section:
     section = Section(_("Programmes and funding"), level)
     funding = programme_funding(report.programmes, today)
     if not report.programmes:
-        section.paragraphs.append(NOTHING)
+        section.paragraphs.append(_(NOTHING))
         return section
     by_outcome = "; ".join(f"{name} {format_money(c)}" for name, c in funding.by_outcome)
     section.paragraphs.append(
@@ -399,7 +402,7 @@ def trial_draft(
             ["Indicator", "Baseline", _("Latest in the period"), "Source"], rows, WIDE_4
         )
     else:
-        headline.paragraphs.append(NOTHING)
+        headline.paragraphs.append(_(NOTHING))
     draft.sections = [summary, headline, *trial_sections(report, today, tz)]
     return draft
 
@@ -457,7 +460,7 @@ def national_draft(
             [3.4, 5.4, 3.4, 4.4],
         )
     else:
-        headline.paragraphs.append(NOTHING)
+        headline.paragraphs.append(_(NOTHING))
     rollup = Section(_("National roll-up"), 1, table=rollup_table(rows))
     draft.sections = [summary, headline, rollup]
     for report in reports:

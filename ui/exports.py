@@ -194,7 +194,7 @@ def progress_chart(
 
 def legend_words(colours: list[str]) -> list[str]:
     words = {colour: status.capitalize() for status, colour in STATUS_COLOURS.items()}
-    return [words[c].replace("Closed", "Exited or concluded") for c in colours]
+    return [words[c].replace("Closed", _("Exited or concluded")) for c in colours]
 
 
 def national_chart(rows: list[Measures], as_of: date) -> bytes:

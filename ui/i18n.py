@@ -17,8 +17,10 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
+from typing import overload
 
-from models.types import Language
+from models import errors
+from models.types import Language, Role
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "advisory"
@@ -36,6 +38,8 @@ LANGUAGE_NAMES = {
     Language.MAORI: N_("te reo Māori"),
     Language.BILINGUAL: N_("te reo Māori and English"),
 }
+
+ROLE_NAMES = {Role.LEAD: N_("lead"), Role.CHAIR: N_("chair"), Role.MEMBER: N_("member")}
 
 _speaking: ContextVar[Language] = ContextVar("speaking", default=Language.ENGLISH)
 _channel: ContextVar[Language | None] = ContextVar("channel", default=None)
@@ -110,6 +114,28 @@ def label(message: str) -> str:
     return translated if language is Language.MAORI else f"{translated}{SEPARATOR}{message}"
 
 
+class Words(dict[str, str]):
+    """A table of marked words (`N_`) whose lookups are read in the reader's language:
+    `STATUS_WORDS["on-track"]` is "on track", or "kei te pai" for a te reo reader."""
+
+    def __getitem__(self, key: str) -> str:
+        return _(super().__getitem__(key))
+
+    @overload  # type: ignore[override]
+    def get(self, key: str, default: None = None) -> str | None: ...
+    @overload
+    def get(self, key: str, default: str) -> str: ...
+    def get(self, key: str, default: str | None = None) -> str | None:
+        if key not in self:
+            return default
+        return self[key]
+
+
+def role_name(role: Role | str) -> str:
+    """A role as it reads in a sentence: "lead", or "kaiārahi" for a te reo reader."""
+    return _(ROLE_NAMES[Role(role)])
+
+
 def days(count: int) -> str:
     """`3 days`; `3 rā` for a te reo reader."""
     if current() is Language.MAORI:
@@ -122,3 +148,6 @@ def greeted(text: str) -> str:
     if current() is Language.ENGLISH:
         return text
     return label("Kia ora") + "! " + text + "\n" + label("Kind regards")
+
+
+errors.read_with(_)  # the data layer's messages are read through the catalogue too

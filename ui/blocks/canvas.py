@@ -7,18 +7,22 @@ from slack_sdk.models.blocks import ActionsBlock, ButtonElement
 from ui.blocks import ids
 from ui.blocks.common import Message, notice, section, to_dicts
 from ui.formatting import said
-from ui.i18n import _, label
+from ui.i18n import N_, Words, _, label
 
-WHAT_TO_ASK = {
-    "canvas_disabled_user_team": "canvases are turned off for this workspace",
-    "restricted_action": "the workspace lets only some people (or apps) make canvases",
-    "not_in_channel": "the bot is not in the channel (invite it with `/invite @advisory-bot`)",
-    "channel_not_found": "Slack can't find the channel for the bot (it may be private)",
-}
+WHAT_TO_ASK = Words(
+    {
+        "canvas_disabled_user_team": N_("canvases are turned off for this workspace"),
+        "restricted_action": N_("the workspace lets only some people (or apps) make canvases"),
+        "not_in_channel": N_(
+            "the bot is not in the channel (invite it with `/invite @advisory-bot`)"
+        ),
+        "channel_not_found": N_("Slack can't find the channel for the bot (it may be private)"),
+    }
+)
 
 
 def canvas_refused(trial_name: str, code: str) -> Message:
-    why = WHAT_TO_ASK.get(code, f"Slack refused it ({code})")
+    why = WHAT_TO_ASK.get(code) or _("Slack refused it ({code})").format(code=code)
     return notice(
         _(
             ":warning: I couldn't keep the Action Plan canvas in the {trial_name} "

@@ -12,7 +12,7 @@ from models.types import Role, Sector
 from ui.blocks import ids
 from ui.blocks.common import Message, context, header, labelled, section, to_dicts
 from ui.formatting import format_date, mention, plural, said
-from ui.i18n import N_, _, label
+from ui.i18n import N_, Words, _, label, role_name
 
 SECTOR_TITLES = {
     Sector.IWI.value: N_("Iwi"),
@@ -21,13 +21,22 @@ SECTOR_TITLES = {
     Sector.COMMUNITY.value: N_("Community"),
     Sector.PROVIDER.value: N_("Social-service providers"),
 }
-APPROACH_TITLES = {"ngo": "NGO", "individual": "Committed individual"}
-FOCUS_TITLES = {
-    "youth": "Youth-focused",
-    "child-youth": "Child and youth-focused",
-    "education": "Education-focused",
-    "health": "Health-focused",
-}
+
+
+def sector_title(sector: str) -> str:
+    """A sector's name as a short label in the reader's language."""
+    return label(SECTOR_TITLES[sector])
+
+
+APPROACH_TITLES = Words({"ngo": "NGO", "individual": N_("Committed individual")})
+FOCUS_TITLES = Words(
+    {
+        "youth": N_("Youth-focused"),
+        "child-youth": N_("Child and youth-focused"),
+        "education": N_("Education-focused"),
+        "health": N_("Health-focused"),
+    }
+)
 STATUS_TITLES = {
     "active": N_("Active"),
     "transitioning": N_("Transitioning"),
@@ -45,7 +54,7 @@ def describe_member(member: Member) -> str:
     if member.organisation:
         text += f" — {said(member.organisation)}"
     if member.role != Role.MEMBER.value:
-        text += f" _({member.role})_"
+        text += f" _({role_name(member.role)})_"
     if member.away_until:
         text += _(" · away until {date}").format(date=format_date(member.away_until))
     if member.unreachable:
@@ -158,7 +167,7 @@ def member_added(trial: Trial, member: Member, change: str, actor_user_id: str) 
         "unchanged": _("already has"),
     }
     who = describe_member(member)
-    sector = SECTOR_TITLES[member.sector]
+    sector = sector_title(member.sector)
     if change == "unchanged":
         return Message(
             text=_("{trial} already has {who} ({sector}). Nothing changed.").format(

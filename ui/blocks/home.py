@@ -12,10 +12,11 @@ from slack_sdk.models.views import View
 from models.home import DeadlineItem, MeetingItem, Membership
 from models.tasks import TaskRow
 from ui.blocks.common import context, header, section
+from ui.blocks.group import sector_title
 from ui.blocks.reminders import when
 from ui.blocks.tasks import task_buttons, task_line
 from ui.formatting import format_datetime, said
-from ui.i18n import _, label
+from ui.i18n import _, label, role_name
 
 
 def home_view(
@@ -72,7 +73,11 @@ def home_view(
         )
     for m in memberships[:10]:
         where = _(" in <#{channel_id}>").format(channel_id=m.channel_id) if m.channel_id else ""
-        blocks.append(section(f"*{said(m.trial_name)}*{where} · {m.role} · {m.sector}"))
+        blocks.append(
+            section(
+                f"*{said(m.trial_name)}*{where} · {role_name(m.role)} · {sector_title(m.sector)}"
+            )
+        )
     if len(memberships) > 10:
         blocks.append(context(_("…and {count} more groups.").format(count=len(memberships) - 10)))
     blocks.append(context(_("Type `/task help` or `/group help` in a group's channel.")))

@@ -24,11 +24,13 @@ from ui.blocks.common import (
 )
 from ui.blocks.group import SECTOR_TITLES, describe_member
 from ui.formatting import format_datetime, mention, plural, said
-from ui.i18n import N_, _, label
+from ui.i18n import N_, Words, _, label
 
 # Items shown in one message; the rest are counted (50 blocks is Slack's limit).
 ITEMS_SHOWN = 40
-STATUS_WORDS = {"scheduled": "scheduled", "held": "held", "cancelled": "cancelled"}
+STATUS_WORDS = Words(
+    {"scheduled": N_("scheduled"), "held": N_("held"), "cancelled": N_("cancelled")}
+)
 
 
 def where(meeting: Meeting) -> str:

@@ -84,7 +84,7 @@ def update_modal(tasks: list[TaskRow], *, selected: int | None, metadata: str) -
     return View(
         type="modal",
         callback_id=ids.UPDATE_VIEW,
-        title="Progress update",
+        title=_("Progress update"),
         submit="Save",
         close="Cancel",
         blocks=blocks,
@@ -146,8 +146,8 @@ def create_task_modal(
     return View(
         type="modal",
         callback_id=ids.CREATE_TASK_VIEW,
-        title="New task",
-        submit="Add task",
+        title=_("New task"),
+        submit=_("Add task"),
         close="Cancel",
         blocks=blocks,
         private_metadata=metadata,

@@ -13,13 +13,11 @@ from models.transition import Review
 from ui.blocks.common import Message, context, header, section, split_lines, to_dicts
 from ui.blocks.tasks import task_line
 from ui.formatting import format_date, format_money, mention, plural, said
-from ui.i18n import _
+from ui.i18n import N_, Words, _
 
-DECISION_WORDS = {
-    "continue": "continue locally",
-    "integrate": "integrate",
-    "exit": "exit",
-}
+DECISION_WORDS = Words(
+    {"continue": N_("continue locally"), "integrate": N_("integrate"), "exit": N_("exit")}
+)
 
 
 def contract(item_row: ItemRow, today: date) -> str:

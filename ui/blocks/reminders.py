@@ -16,7 +16,7 @@ from ui.blocks import ids
 from ui.blocks.common import Message, context, header, markdown, section, to_dicts
 from ui.blocks.tasks import task_buttons, task_line
 from ui.formatting import format_date, format_datetime, format_money, mention, plural, said
-from ui.i18n import N_, _, label
+from ui.i18n import N_, Words, _, label
 
 CHECKIN_TASKS_SHOWN = 20
 
@@ -249,13 +249,15 @@ def late(message: Message, due_at: datetime, tz: ZoneInfo) -> Message:
     return Message(text=_("(Late) {text}").format(text=message.text), blocks=body)
 
 
-MISSED_KINDS = {
-    "deadline": "deadline reminder",
-    "escalation": "escalation to the Director",
-    "task": "task reminder",
-    "agenda-call": "call for agenda items",
-    "agenda": "day-before agenda",
-}
+MISSED_KINDS = Words(
+    {
+        "deadline": N_("deadline reminder"),
+        "escalation": N_("escalation to the Director"),
+        "task": N_("task reminder"),
+        "agenda-call": N_("call for agenda items"),
+        "agenda": N_("day-before agenda"),
+    }
+)
 MISSED_SHOWN = 40
 
 

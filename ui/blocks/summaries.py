@@ -224,8 +224,10 @@ def national_rollup(
         blocks.append(context(_("The list goes on: `/summary all export` has every trial.")))
     blocks.append(
         context(
-            "`/summary <Trial name>` for one trial · `/summary all export` for a "
-            "spreadsheet and chart"
+            _(
+                "`/summary <Trial name>` for one trial · `/summary all export` for a "
+                "spreadsheet and chart"
+            )
         )
     )
     return Message(text=f"{title}: {headline}", blocks=to_dicts(blocks[:50]), in_channel=True)

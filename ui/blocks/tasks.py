@@ -30,7 +30,7 @@ from ui.blocks.common import (
     to_dicts,
 )
 from ui.formatting import format_date, format_datetime, mention, plural, said
-from ui.i18n import N_, _, label
+from ui.i18n import N_, Words, _, label
 
 STATUS_EMOJI = {
     "not-started": ":white_circle:",
@@ -40,14 +40,16 @@ STATUS_EMOJI = {
     "done": ":white_check_mark:",
     "dropped": ":heavy_multiplication_x:",
 }
-STATUS_WORDS = {
-    "not-started": "not started",
-    "on-track": "on track",
-    "at-risk": "at risk",
-    "blocked": "blocked",
-    "done": "done",
-    "dropped": "dropped",
-}
+STATUS_WORDS = Words(
+    {
+        "not-started": N_("not started"),
+        "on-track": N_("on track"),
+        "at-risk": N_("at risk"),
+        "blocked": N_("blocked"),
+        "done": N_("done"),
+        "dropped": N_("dropped"),
+    }
+)
 # As a label or button: each status in the catalogue.
 STATUS_LABELS = {
     "not-started": N_("Not started"),
