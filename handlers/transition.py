@@ -114,7 +114,7 @@ def decide(asker: Asker, tokens: list[Token]) -> Message:
             person=mention(asker.user_id),
             item=item.id,
             item2=said(item.name),
-            decision_line=blocks.decision_line(row).removeprefix("Review: "),
+            decision_line=blocks.decision_text(row),
             tail=tail,
         ),
         in_channel=True,

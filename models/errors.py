@@ -1,26 +1,12 @@
 """Errors that are the user's to fix. Their message is shown to them as it is, in their
 language: the data layer marks a message with `N_` and gives its values separately, and
-the message is read through the catalogue (installed by the presentation layer, see
-`ui.i18n`) when it is shown."""
+the message is read through the catalogue when it is shown (`models.phrases`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-
-def N_(message: str) -> str:
-    """Marks a message for the catalogue; it is translated where it is shown."""
-    return message
-
-
-_translate: Callable[[str], str] = str
-
-
-def read_with(translate: Callable[[str], str]) -> None:
-    """How a message is read for the person being answered (the catalogue's `_`)."""
-    global _translate
-    _translate = translate
+from models.phrases import N_, read
 
 
 class UserError(Exception):
@@ -36,13 +22,13 @@ class UserError(Exception):
     @property
     def message(self) -> str:
         """The message in the reader's language, its values filled in."""
-        text = _translate(self.template)
-        return text.format(**self.values) if self.values else text
+        return read(self.template, self.values)
 
     def __str__(self) -> str:
         if self.example:
-            return _translate(N_("{message}\nFor example: `{example}`")).format(
-                message=self.message, example=self.example
+            return read(
+                N_("{message}\nFor example: `{example}`"),
+                {"message": self.message, "example": self.example},
             )
         return self.message
 

@@ -16,6 +16,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from models.indicators import Series, series_of
+from models.phrases import N_, Phrase
 from models.programmes import Funding, funding_by_trial
 from models.tables import (
     AgendaItem,
@@ -84,7 +85,7 @@ class Measures:
     sectors: dict[str, int] = field(default_factory=dict)
     absent_sectors: list[str] = field(default_factory=list)
     status: str = "green"
-    reasons: list[str] = field(default_factory=list)
+    phrases: list[Phrase] = field(default_factory=list)  # why it is rated so, worst first
     # Each outcome's headline indicator (its first), in outcome order.
     indicators: list[Series] = field(default_factory=list)
     funding: Funding | None = None  # its programmes: funding by outcome, contracts ending
@@ -96,6 +97,11 @@ class Measures:
     @property
     def members(self) -> int:
         return sum(self.sectors.values())
+
+    @property
+    def reasons(self) -> list[str]:
+        """Why it is rated so, worst first, in the reader's language."""
+        return [str(phrase) for phrase in self.phrases]
 
 
 @dataclass(frozen=True)
@@ -119,35 +125,68 @@ class TrialSummary:
     latest: list[UpdateLine] = field(default_factory=list)
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
-def rate(m: Measures) -> tuple[str, list[str]]:
+def rate(m: Measures) -> tuple[str, list[Phrase]]:
     """Red, amber or green, with the reasons in words, worst first."""
     if m.trial.status in CLOSED_STATUSES:
-        return "closed", [f"The trial has {m.trial.status}."]
-    red: list[str] = []
-    amber: list[str] = []
+        return "closed", [Phrase(N_("The trial has {status}."), {"status": m.trial.status})]
+    red: list[Phrase] = []
+    amber: list[Phrase] = []
     if m.overdue_deadlines:
-        refs = ", ".join(f"D-{d.id}" for d in m.overdue_deadlines[:3])
-        red.append(f"{_plural(len(m.overdue_deadlines), 'reporting deadline')} overdue ({refs})")
+        count, refs = (
+            len(m.overdue_deadlines),
+            ", ".join(f"D-{d.id}" for d in m.overdue_deadlines[:3]),
+        )
+        red.append(
+            Phrase(
+                N_("1 reporting deadline overdue ({references})")
+                if count == 1
+                else N_("{count} reporting deadlines overdue ({references})"),
+                {"count": count, "references": refs},
+                "overdue",
+            )
+        )
     if m.open and m.overdue * 4 > m.open:
-        red.append(f"{m.overdue} of {m.open} open tasks are overdue")
+        red.append(
+            Phrase(
+                N_("{overdue} of {open} open tasks are overdue"),
+                {"overdue": m.overdue, "open": m.open},
+                "overdue",
+            )
+        )
     elif m.overdue:
-        amber.append(f"{_plural(m.overdue, 'task')} overdue")
+        amber.append(
+            Phrase(
+                N_("1 task overdue") if m.overdue == 1 else N_("{count} tasks overdue"),
+                {"count": m.overdue},
+                "overdue",
+            )
+        )
     if m.blocked:
-        amber.append(f"{_plural(m.blocked, 'task')} blocked")
+        amber.append(
+            Phrase(
+                N_("1 task blocked") if m.blocked == 1 else N_("{count} tasks blocked"),
+                {"count": m.blocked},
+                "blocked",
+            )
+        )
     if m.open and m.stale * 2 >= m.open:
-        amber.append(f"{m.stale} of {m.open} open tasks have had no update for 30 days")
+        amber.append(
+            Phrase(
+                N_("{stale} of {open} open tasks have had no update for 30 days"),
+                {"stale": m.stale, "open": m.open},
+                "stale",
+            )
+        )
     if m.absent_sectors:
         names = ", ".join(SECTOR_WORDS[s] for s in m.absent_sectors)
-        amber.append(f"{names} missed the last two meetings")
+        amber.append(
+            Phrase(N_("{sectors} missed the last two meetings"), {"sectors": names}, "absent")
+        )
     if red:
         return "red", red + amber
     if amber:
         return "amber", amber
-    return "green", ["No overdue deadlines or tasks, nothing blocked"]
+    return "green", [Phrase(N_("No overdue deadlines or tasks, nothing blocked"), about="clear")]
 
 
 ATTENTION_ORDER = {"red": 0, "amber": 1, "green": 2, "closed": 3}
@@ -271,7 +310,7 @@ def measures(
     for trial_id, funding in funding_by_trial(session=session, trial_ids=ids, today=today).items():
         by_id[trial_id].funding = funding
     for m in by_id.values():
-        m.status, m.reasons = rate(m)
+        m.status, m.phrases = rate(m)
     return sorted(
         by_id.values(),
         key=lambda m: (

@@ -138,7 +138,7 @@ def _indicator(series: Series) -> str:
         if i.target_value is not None
         else ""
     )
-    return f"{text(i.name)}: {' → '.join(parts) or 'no values yet'}{target}"
+    return f"{text(i.name)}: {' → '.join(parts) or _('no values yet')}{target}"
 
 
 def markdown(trial_name: str, data: CanvasData) -> str:

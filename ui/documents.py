@@ -151,7 +151,9 @@ def _attention(report: TrialReport, m: Measures, today: date, tz: ZoneInfo) -> l
         for t in report.at_risk
         if not overdue_by(t.due_date, today)
     ]
-    found += [reason for reason in m.reasons if "overdue" not in reason and "blocked" not in reason]
+    found += [  # overdue and blocked are listed above; an all-clear says nothing here
+        str(phrase) for phrase in m.phrases if phrase.about not in ("overdue", "blocked", "clear")
+    ]
     return found
 
 
@@ -205,7 +207,7 @@ def trial_sections(report: TrialReport, today: date, tz: ZoneInfo, level: int = 
                 for t in progress
             ]
             + [
-                f"{'Blocked' if t.status == 'blocked' else 'At risk'}: "
+                f"{_('Blocked') if t.status == 'blocked' else _('At risk')}: "
                 + _task(t, today, tz, with_update=True)
                 for t in risky
             ]

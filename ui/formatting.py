@@ -77,7 +77,10 @@ def mentions(user_ids: list[str]) -> str:
 
 
 def plural(count: int, noun: str, plural_noun: str | None = None) -> str:
-    """`1 member`, `3 members`."""
+    """`1 member`, `3 members`; `3 mema` for a te reo reader, where the catalogue has the
+    noun (nouns are marked for it by `plural`'s second argument)."""
+    if i18n.current() is Language.MAORI and (noun_in_reo := i18n.reo(noun)):
+        return f"{count} {noun_in_reo}"
     return f"{count} {noun if count == 1 else (plural_noun or noun + 's')}"
 
 

@@ -19,7 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import overload
 
-from models import errors
+from models import phrases
 from models.types import Language, Role
 
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -150,4 +150,4 @@ def greeted(text: str) -> str:
     return label("Kia ora") + "! " + text + "\n" + label("Kind regards")
 
 
-errors.read_with(_)  # the data layer's messages are read through the catalogue too
+phrases.read_with(_)  # the data layer's sentences are read through the catalogue too

@@ -21,7 +21,7 @@ from models.people import Mention
 from models.periods import TERM_MONTHS, Period, month_end, months_on
 from models.text import fold, strip_invisible
 from ui.formatting import format_date
-from ui.i18n import _
+from ui.i18n import N_, _
 
 QUOTES = {'"': '"', "“": "”", "„": "“"}
 ESCAPED_ENTITY = re.compile(r"<[^<>\s][^<>]*>")
@@ -31,12 +31,12 @@ SLACK_LINK = re.compile(r"^<((?:https?|mailto):[^|>]+)(?:\|[^>]*)?>$")
 REFERENCE = re.compile(r"^([TMADIP])-?0*(\d{1,9})$", re.IGNORECASE)
 
 REFERENCE_KINDS = {
-    "T": ("task", "T-12"),
-    "M": ("meeting", "M-5"),
-    "A": ("agenda item", "A-7"),
-    "D": ("deadline", "D-3"),
-    "I": ("indicator", "I-4"),
-    "P": ("programme", "P-4"),
+    "T": (N_("task"), "T-12"),
+    "M": (N_("meeting"), "M-5"),
+    "A": (N_("agenda item"), "A-7"),
+    "D": (N_("deadline"), "D-3"),
+    "I": (N_("indicator"), "I-4"),
+    "P": (N_("programme"), "P-4"),
 }
 
 WEEKDAYS = {
@@ -229,7 +229,7 @@ def parse_reference(text: str, kind: str) -> Reference:
         shown = text.strip()[:40] or "nothing"
         raise ParseError(
             _("“{shown}” is not a {noun} reference. They look like {example}.").format(
-                shown=shown, noun=noun, example=example
+                shown=shown, noun=_(noun), example=example
             ),
         )
     found = match.group(1).upper()
@@ -241,8 +241,8 @@ def parse_reference(text: str, kind: str) -> Reference:
             ).format(
                 found=found,
                 group=int(match.group(2)),
-                other_noun=other_noun,
-                noun=noun,
+                other_noun=_(other_noun),
+                noun=_(noun),
                 example=example,
             )
         )

@@ -112,16 +112,16 @@ def programme_list(trial_name: str, rows: list[ItemRow], funding: Funding, today
 
 def programme_card(row: ItemRow, tasks: list[TaskRow], today: date) -> Message:
     item = row.item
-    kind = _("Coordination item") if item.coordination else "Programme"
+    kind = _("Coordination item") if item.coordination else _("Programme")
     lines = [
         f"*{kind}* {row.reference}: {said(item.name, 200)}",
         _("Provider: {provider}").format(
-            provider=said(item.provider, 200) if item.provider else "not set"
+            provider=said(item.provider, 200) if item.provider else _("not set")
         ),
         _("Funding: {money}").format(money=format_money(item.funding_cents)),
         _("Contract: {contract}").format(contract=contract(row, today)),
         _("Outcome: {outcome_name}").format(
-            outcome_name=said(row.outcome_name, 200) if row.outcome_name else "none named"
+            outcome_name=said(row.outcome_name, 200) if row.outcome_name else _("none named")
         ),
     ]
     if row.decision is not None:
@@ -137,6 +137,12 @@ def programme_card(row: ItemRow, tasks: list[TaskRow], today: date) -> Message:
 
 
 def decision_line(row: ItemRow) -> str:
+    """`Review: *continue locally* by … (@lead)`."""
+    return _("Review: {decision}").format(decision=decision_text(row))
+
+
+def decision_text(row: ItemRow) -> str:
+    """What was decided, by whom it is carried on, and who decided."""
     decision = row.decision
     assert decision is not None
     by = (
@@ -145,7 +151,7 @@ def decision_line(row: ItemRow) -> str:
         else ""
     )
     note = f" — {said(decision.note, 300)}" if decision.note else ""
-    return _("Review: *{decision_words}*{by}{note} ({person})").format(
+    return _("*{decision_words}*{by}{note} ({person})").format(
         decision_words=DECISION_WORDS[decision.decision],
         by=by,
         note=note,

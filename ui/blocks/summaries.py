@@ -144,7 +144,9 @@ def _trial_summary(summary: TrialSummary, today: date, tz: ZoneInfo) -> Message:
         blocks.append(section(bold(label("Latest updates")) + "\n" + "\n".join(lines)))
     members = ", ".join(f"{SECTOR_TITLES[s]} {c}" for s, c in sorted(m.sectors.items()))
     blocks.append(
-        section(bold(label("Group")) + f" · {plural(m.members, 'member')}: {members or 'none yet'}")
+        section(
+            bold(label("Group")) + f" · {plural(m.members, 'member')}: {members or _('none yet')}"
+        )
     )
     if m.absent_sectors:
         missing = ", ".join(SECTOR_TITLES[s] for s in m.absent_sectors)
@@ -216,7 +218,7 @@ def national_rollup(
     )
     blocks: list[Block] = [
         header(f"{title} · {format_date(today)}"),
-        section(f"{plural(len(rows), 'trial')}: {headline or 'none yet'}.{total}"),
+        section(f"{plural(len(rows), 'trial')}: {headline or _('none yet')}.{total}"),
     ]
     chunks = split_lines([rollup_line(m, today, tz) for m in rows])
     blocks += [SectionBlock(text=markdown(chunk, 3000)) for chunk in chunks[:45]]
