@@ -17,7 +17,6 @@ clients; the bare apps send none, so the clients' own timing is a little against
 from __future__ import annotations
 
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -36,6 +35,7 @@ from models.db import Database  # noqa: E402
 from models.migrate import upgrade  # noqa: E402
 from simulator.web_api import FakeSlack  # noqa: E402
 from tests.harness import data  # noqa: E402
+from tests.harness.processes import free_port  # noqa: E402
 from tests.harness.slack_requests import Slack  # noqa: E402
 
 SECRET = "benchmark-signing-secret"
@@ -49,12 +49,6 @@ COMMANDS = [
     ("/summary all", "/summary", "all"),
 ]
 SCRIPT = str(Path(sys.executable).parent / "advisory-bot")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def rss_mb(pid: int) -> float:

@@ -68,6 +68,7 @@ class Timings:
     acks: list[float] = field(default_factory=list)
     replies: list[float] = field(default_factory=list)
     by_command: dict[str, list[float]] = field(default_factory=dict)
+    acks_by_command: dict[str, list[float]] = field(default_factory=dict)
     missing: int = 0
     forms: int = 0
     forms_opened: int = 0
@@ -83,11 +84,15 @@ class Timings:
             "missing": self.missing,
             "forms": self.forms,
             "forms_opened": self.forms_opened,
-            "slowest": sorted(
-                ((name, percentile(times, 0.99) * 1000) for name, times in self.by_command.items()),
-                key=lambda pair: -pair[1],
-            )[:3],
+            "slowest": _slowest(self.by_command),
+            "slowest_acks": _slowest(self.acks_by_command),
         }
+
+
+def _slowest(by_command: dict[str, list[float]]) -> list[tuple[str, float]]:
+    """The three commands with the highest p99, in ms."""
+    p99s = ((name, percentile(times, 0.99) * 1000) for name, times in by_command.items())
+    return sorted(p99s, key=lambda pair: -pair[1])[:3]
 
 
 def client(slack: Slack, fake: FakeSlack, commands: list[tuple[str, str]], out: Timings) -> None:
@@ -112,13 +117,15 @@ def client(slack: Slack, fake: FakeSlack, commands: list[tuple[str, str]], out: 
             reply: float | None = max(0.0, call.at - started)
         except AssertionError:
             reply = None
+        name = f"{command} {text.split(' ')[0]}"
         with out.lock:
             out.acks.append(ack)
+            out.acks_by_command.setdefault(name, []).append(ack)
             if reply is None:
                 out.missing += 1
             else:
                 out.replies.append(reply)
-                out.by_command.setdefault(f"{command} {text.split(' ')[0]}", []).append(reply)
+                out.by_command.setdefault(name, []).append(reply)
 
 
 def load(slack: Slack, fake: FakeSlack, clients: int, per_client: int, *, forms: bool) -> Timings:
@@ -200,6 +207,10 @@ def table(results: dict[str, Any]) -> str:
     for key, label in labels.items():
         slowest = ", ".join(f"{name.strip()} {p99:.0f} ms" for name, p99 in results[key]["slowest"])
         lines.append(f"  reply p99 by command, {label}: {slowest}")
+        slowest = ", ".join(
+            f"{name.strip()} {p99:.0f} ms" for name, p99 in results[key]["slowest_acks"]
+        )
+        lines.append(f"  ack p99 by command, {label}: {slowest}")
     ratio = results["slow"]["reply_p50"] / results["steady"]["reply_p50"]
     lines.append(f"reply p50 with slow work / steady: {ratio:.2f}× (goal ≤ 1.25×)")
     lines.append(

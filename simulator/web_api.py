@@ -227,8 +227,14 @@ class FakeSlack:
         self, wanted: Callable[[Call], bool], *, count: int, timeout: float, what: str
     ) -> list[Call]:
         deadline = time.monotonic() + timeout
+        matching: list[Call] = []
+        read = 0  # calls are only ever appended: each wake reads just the new ones
         with self._lock:
-            while len(matching := [c for c in self.calls if wanted(c)]) < count:
+            while True:
+                matching.extend(c for c in self.calls[read:] if wanted(c))
+                read = len(self.calls)
+                if len(matching) >= count:
+                    break
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     seen = [c.method for c in self.calls]

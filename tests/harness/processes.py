@@ -3,6 +3,7 @@ fake Slack and a test database, a free port, and waiting until it is healthy."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import socket
@@ -27,10 +28,27 @@ def clean_env(**values: str) -> dict[str, str]:
     return env | values
 
 
+# Tests run in several pytest-xdist workers at once. A port the kernel hands out and a
+# probe gives back can be handed to another worker's bot before ours binds it, so each
+# worker takes its ports from a block of its own, below the kernel's ephemeral range.
+PORTS_PER_WORKER = 500
+FIRST_PORT = 20_000
+_next_port = itertools.count()
+
+
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    """A port nobody is listening on, from this worker's own block."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    start = FIRST_PORT + int(worker or 0) * PORTS_PER_WORKER
+    for _ in range(PORTS_PER_WORKER):
+        port = start + next(_next_port) % PORTS_PER_WORKER
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port in {start}-{start + PORTS_PER_WORKER - 1}")
 
 
 def bot_env(database: Database, fake_slack: FakeSlack, port: int, **values: str) -> dict[str, str]:
