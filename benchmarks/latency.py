@@ -31,6 +31,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from sqlalchemy import text  # noqa: E402
+
 from models.db import Database  # noqa: E402
 from models.migrate import upgrade  # noqa: E402
 from simulator.web_api import FakeSlack  # noqa: E402
@@ -72,8 +74,12 @@ def wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 60
 
 
 def seed(url: str) -> None:
-    """The benchmarks' programme: 16 trials × 2,000 tasks × 5 updates."""
+    """The benchmarks' programme: 16 trials × 2,000 tasks × 5 updates, in a database
+    emptied first (a PostgreSQL one loses everything in its public schema)."""
     database = Database(url)
+    if database.url.get_backend_name() == "postgresql":
+        with database.engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
     upgrade(database)
     with database.session() as session:
         data.programme(session, trials=16, tasks=2000, updates=5, today=date.today())

@@ -17,7 +17,7 @@ from handlers.permissions import Action, Actor, require
 from models import languages
 from models.db import Database
 from models.errors import UserError
-from models.groups import Group, load_group
+from models.groups import Group, linked_trial_id, load_group
 from models.programme import Programme
 from models.tables import Trial
 from models.tasks import active_member
@@ -44,6 +44,7 @@ class Services:
     background: Background
     names: CommandNames = field(default_factory=CommandNames)  # /task, or /sst-task
     canvas_window: float = 10.0  # seconds: changes within it make one canvas edit
+    home_spacing: float = 2.0  # seconds: a person's App Home is published at most this often
 
     def canvas_changed(self, channel_id: str | None) -> None:
         """Something the channel's canvas shows has changed: bring it up to date soon."""
@@ -97,8 +98,9 @@ class Asker:
         """Build replies in this person's language, and what is posted for the channel in
         the channel's."""
         with self.services.database.session(write=False) as session:
-            person = languages.of_person(session=session, user_id=self.user_id)
-            channel = languages.of_channel(session=session, channel_id=self.channel_id)
+            person, channel = languages.of_asker(
+                session=session, user_id=self.user_id, channel_id=self.channel_id
+            )
         with i18n.speaking(person, channel=channel):
             yield
 
@@ -169,8 +171,8 @@ def for_here(asker: Asker, message: Message) -> Message:
     if asker.actor.is_director and asker.channel_id == settings.director_channel_id:
         return message
     with asker.services.database.session(write=False) as session:
-        here = load_group(session=session, user_id=asker.user_id, channel_id=asker.channel_id)
-    return message if here.trial is not None else replace(message, in_channel=False)
+        trial_id = linked_trial_id(session=session, channel_id=asker.channel_id)
+    return message if trial_id is not None else replace(message, in_channel=False)
 
 
 def only_for_asker(message: Message) -> Message:

@@ -89,4 +89,4 @@ def register(app: App, services: Services) -> None:
             services=services,
             client=services.client,
         )
-        refresh_home(asker, {event["user"]})
+        refresh_home(asker, {event["user"]}, opened=True)

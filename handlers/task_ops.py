@@ -117,12 +117,15 @@ def announce(asker: Asker, change: TaskChange) -> None:
         )
 
 
-def refresh_home(asker: Asker, user_ids: set[str]) -> None:
-    """Republish, after the reply, the App Home of everyone whose open tasks just changed.
-    A republish still waiting to start will show this change too, so a burst of
-    changes for one person publishes their home once or twice, not once per change."""
+def refresh_home(asker: Asker, user_ids: set[str], *, opened: bool = False) -> None:
+    """Republish, after the reply, the App Home of everyone whose open tasks just changed:
+    at once after a lone change, and at most every `home_spacing` seconds through a burst
+    (each publish reads the database as it is then, so none is missed). A Home the
+    person has just `opened` is published at once."""
+    services = asker.services
+    spacing = 0.0 if opened else services.home_spacing
     for user_id in sorted(u for u in user_ids if u):
-        asker.services.background.once(("home", user_id), partial(publish_home, asker, user_id))
+        services.background.paced(("home", user_id), spacing, partial(publish_home, asker, user_id))
 
 
 def publish_home(asker: Asker, user_id: str) -> None:

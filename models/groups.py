@@ -30,6 +30,11 @@ class Group:
     chairs: list[Member] = field(default_factory=list)
 
 
+def linked_trial_id(*, session: Session, channel_id: str) -> int | None:
+    """The id of the trial linked to a channel, if one is."""
+    return session.exec(select(Trial.id).where(Trial.channel_id == channel_id)).first()
+
+
 def load_group(
     *,
     session: Session,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import func, null
 from sqlmodel import Session, col, select
 
 from models.audit import record
@@ -14,6 +15,24 @@ def of_person(*, session: Session, user_id: str) -> Language:
     return Language(setting.language) if setting else Language.ENGLISH
 
 
+def of_asker(
+    *, session: Session, user_id: str, channel_id: str | None
+) -> tuple[Language, Language | None]:
+    """The person's language, and the channel's (its trial's: English unless set; None for
+    a channel linked to no trial, and for a DM), in one statement: every command asks both."""
+    person = select(PersonSetting.language).where(PersonSetting.slack_user_id == user_id)
+    channel = select(func.coalesce(Trial.language, Language.ENGLISH.value)).where(
+        Trial.channel_id == channel_id
+    )
+    row = session.exec(
+        select(person.scalar_subquery(), channel.scalar_subquery() if channel_id else null())
+    ).one()
+    return (
+        Language(row[0]) if row[0] else Language.ENGLISH,
+        Language(row[1]) if row[1] else None,
+    )
+
+
 def of_people(*, session: Session, user_ids: set[str]) -> dict[str, Language]:
     """Each person's language (English for those who never chose), in one query."""
     found = session.exec(
@@ -21,19 +40,6 @@ def of_people(*, session: Session, user_ids: set[str]) -> dict[str, Language]:
     ).all()
     chosen = {s.slack_user_id: Language(s.language) for s in found}
     return {user_id: chosen.get(user_id, Language.ENGLISH) for user_id in user_ids}
-
-
-def of_channel(*, session: Session, channel_id: str | None) -> Language | None:
-    """The language of a trial's channel (English unless set); None for a channel linked
-    to no trial, and for a DM."""
-    if channel_id is None:
-        return None
-    row = session.exec(
-        select(Trial.id, Trial.language).where(Trial.channel_id == channel_id)
-    ).first()
-    if row is None:
-        return None
-    return Language(row[1]) if row[1] else Language.ENGLISH
 
 
 def set_person(*, session: Session, user_id: str, language: Language) -> Language:

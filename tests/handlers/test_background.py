@@ -1,10 +1,12 @@
-"""Work after the ack: App Home publishes coalesce per person, a failure is logged and
+"""Work after the ack: App Home publishes coalesce and are paced per person, a failure is logged and
 does not stop the pool, and shutting down finishes what was handed over."""
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
+from collections.abc import Callable
 
 import pytest
 
@@ -17,11 +19,33 @@ def test_work_already_waiting_under_a_key_is_not_queued_twice() -> None:
     ran: list[str] = []
     background.soon(lambda: release.wait(timeout=5))  # holds the only thread
     for _ in range(5):
-        background.once(("home", "UHEMI"), lambda: ran.append("hemi"))
-    background.once(("home", "UARO"), lambda: ran.append("aro"))
+        background.paced(("home", "UHEMI"), 0.0, lambda: ran.append("hemi"))
+    background.paced(("home", "UARO"), 0.0, lambda: ran.append("aro"))
     release.set()
     background.shutdown()
     assert sorted(ran) == ["aro", "hemi"]
+
+
+def test_a_burst_under_one_key_runs_at_once_then_once_more_when_its_spacing_is_up() -> None:
+    background = Background(threads=2, slow_threads=1)
+    ran: list[float] = []
+    work = lambda: ran.append(time.monotonic())  # noqa: E731
+    first = time.monotonic()
+    background.paced(("home", "UHEMI"), 0.5, work)
+    _wait_until(lambda: len(ran) == 1)
+    assert ran[0] - first < 0.5  # a lone change: at once
+    for _ in range(20):  # a burst: one more run, when the spacing is up
+        background.paced(("home", "UHEMI"), 0.5, work)
+    _wait_until(lambda: len(ran) == 2)
+    background.shutdown()
+    assert len(ran) == 2 and ran[1] - ran[0] >= 0.5
+
+
+def _wait_until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
 
 
 def test_a_failure_is_logged_and_the_pool_goes_on(caplog: pytest.LogCaptureFixture) -> None:
