@@ -3,7 +3,10 @@
 `advisory-bot run` (waitress) on 16 trials × 2,000 tasks × 5 updates, SQLite by default or
 PostgreSQL with `--database-url`. 16 clients each send a mix of everyday commands, the next
 once the last one's reply has come, timing the ack (Slack's 3-second limit) and the reply
-at the response_url. Three runs:
+at the response_url. Each client is the lead of one trial, in its channel, as in the
+programme (client n: trial n mod 16); `--one-trial` puts them all in one trial's channel,
+updating the same task. `--slack-answers-in 0.15` has the fake Slack answer each call
+150 ms after it arrives, as Slack does from across the Pacific. Three runs:
 
 - steady: the mix alone;
 - with slow work: Slack's file uploads take 4 s each and `/summary export`s keep arriving
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import subprocess
 import sys
 import tempfile
@@ -31,6 +35,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from sqlalchemy import func  # noqa: E402
+from sqlmodel import col, select  # noqa: E402
+
 from benchmarks.latency import (  # noqa: E402
     SCRIPT,
     SECRET,
@@ -40,27 +47,59 @@ from benchmarks.latency import (  # noqa: E402
     seed,
     wait_healthy,
 )
+from models.db import Database  # noqa: E402
+from models.tables import Task, Trial  # noqa: E402
 from simulator.web_api import FakeSlack  # noqa: E402
 from tests.harness.slack_requests import Slack  # noqa: E402
 
-LEAD, CHANNEL = "UTRIAL000", "CTRIAL00"
-# The everyday mix: what a group does in a week, reads outnumbering writes.
+TRIALS = 16
+# The everyday mix: what a group does in a week, reads outnumbering writes. {first} and
+# {seventh} are the client's trial's first and seventh tasks.
 MIX = [
     ("/task", "list"),
     ("/task", "list mine"),
-    ("/task", "show T-7"),
+    ("/task", "show T-{seventh}"),
     ("/group", "list"),
     ("/agenda", ""),
     ("/meeting", "list"),
     ("/deadline", "list"),
     ("/summary", ""),
     ("/task", "add Benchmark action due 15/12"),
-    ("/update", "T-1 on-track 50% Benchmark update"),
+    ("/update", "T-{first} on-track 50% Benchmark update"),
 ]
 FORM = ("/task", "add")
 EXPORT = ("/summary", "export")
 SLOW_UPLOAD_SECONDS = 4.0
 FORM_LIMIT_SECONDS = 3.0
+
+
+@dataclass(frozen=True)
+class Lead:
+    """A trial's lead in its channel, and the trial's first task."""
+
+    user: str
+    channel: str
+    first_task: int
+
+    def words(self, text: str) -> str:
+        return text.format(first=self.first_task, seventh=self.first_task + 6)
+
+
+def leads(url: str) -> list[Lead]:
+    """The seeded trials' leads (the harness names them UTRIAL000, UTRIAL010, ...)."""
+    database = Database(url)
+    with database.session(write=False) as session:
+        firsts = dict(
+            session.exec(
+                select(Trial.channel_id, func.min(Task.id))
+                .join(Task, col(Task.trial_id) == col(Trial.id))
+                .group_by(col(Trial.channel_id))
+            ).all()
+        )
+    database.dispose()
+    return [
+        Lead(f"UTRIAL{n:02d}0", f"CTRIAL{n:02d}", firsts[f"CTRIAL{n:02d}"]) for n in range(TRIALS)
+    ]
 
 
 @dataclass
@@ -72,6 +111,8 @@ class Timings:
     missing: int = 0
     forms: int = 0
     forms_opened: int = 0
+    bot_cpu: float = 0.0  # seconds of CPU the bot used during the run
+    load_cpu: float = 0.0  # ...and this process (the clients and the fake Slack)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def summary(self) -> dict[str, float]:
@@ -84,6 +125,8 @@ class Timings:
             "missing": self.missing,
             "forms": self.forms,
             "forms_opened": self.forms_opened,
+            "bot_cpu_ms": self.bot_cpu / max(1, len(self.acks)) * 1000,
+            "load_cpu_ms": self.load_cpu / max(1, len(self.acks)) * 1000,
             "slowest": _slowest(self.by_command),
             "slowest_acks": _slowest(self.acks_by_command),
         }
@@ -95,10 +138,13 @@ def _slowest(by_command: dict[str, list[float]]) -> list[tuple[str, float]]:
     return sorted(p99s, key=lambda pair: -pair[1])[:3]
 
 
-def client(slack: Slack, fake: FakeSlack, commands: list[tuple[str, str]], out: Timings) -> None:
+def client(
+    slack: Slack, fake: FakeSlack, lead: Lead, commands: list[tuple[str, str]], out: Timings
+) -> None:
     for command, text in commands:
         started = time.monotonic()
-        result = slack.command(command, text, user=LEAD, channel=CHANNEL, timeout=30)
+        words = lead.words(text)
+        result = slack.command(command, words, user=lead.user, channel=lead.channel, timeout=30)
         ack = time.monotonic() - started
         assert result.hook is not None
         if (command, text) == FORM:
@@ -128,32 +174,59 @@ def client(slack: Slack, fake: FakeSlack, commands: list[tuple[str, str]], out: 
                 out.by_command.setdefault(name, []).append(reply)
 
 
-def load(slack: Slack, fake: FakeSlack, clients: int, per_client: int, *, forms: bool) -> Timings:
+def load(
+    slack: Slack,
+    fake: FakeSlack,
+    people: list[Lead],
+    bot: subprocess.Popen[bytes],
+    clients: int,
+    per_client: int,
+    *,
+    forms: bool,
+) -> Timings:
     out = Timings()
     mix = [*MIX, FORM] if forms else MIX
     threads = []
     for n in range(clients):
         commands = list(itertools.islice(itertools.cycle(mix), n, n + per_client))
-        threads.append(threading.Thread(target=client, args=(slack, fake, commands, out)))
+        lead = people[n % len(people)]
+        threads.append(threading.Thread(target=client, args=(slack, fake, lead, commands, out)))
+    bot_before, load_before = cpu_seconds(bot.pid), time.process_time()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    out.bot_cpu = cpu_seconds(bot.pid) - bot_before
+    out.load_cpu = time.process_time() - load_before
     return out
 
 
-def exports_beside(slack: Slack, stop: threading.Event) -> None:
+def cpu_seconds(pid: int) -> float:
+    """The CPU time (user and system) a process has used."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def exports_beside(slack: Slack, lead: Lead, stop: threading.Event) -> None:
     """Exports keep arriving (one a second) while the mix runs."""
     while not stop.is_set():
-        slack.command(*EXPORT, user=LEAD, channel=CHANNEL)
+        slack.command(*EXPORT, user=lead.user, channel=lead.channel)
         stop.wait(1.0)
 
 
-def main(database_url: str | None, per_client: int) -> dict[str, Any]:
+def main(
+    database_url: str | None,
+    per_client: int,
+    *,
+    one_trial: bool = False,
+    slack_answers_in: float = 0.0,
+) -> dict[str, Any]:
     folder = Path(tempfile.mkdtemp())
     url = database_url or f"sqlite:///{folder / 'bench.db'}"
     seed(url)
+    people = leads(url)[:1] if one_trial else leads(url)
     fake = FakeSlack().start()
+    fake.answer_after(slack_answers_in)
     port = free_port()
     env = bot_env(url, fake) | {"PORT": str(port)}
     bot = subprocess.Popen(
@@ -163,22 +236,27 @@ def main(database_url: str | None, per_client: int) -> dict[str, Any]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    results: dict[str, Any] = {"database": "PostgreSQL" if database_url else "SQLite"}
+    results: dict[str, Any] = {
+        "database": "PostgreSQL" if database_url else "SQLite",
+        "trials": len(people),
+        "slack_answers_in": slack_answers_in,
+    }
     try:
         wait_healthy(f"http://127.0.0.1:{port}/healthz", bot)
         slack = Slack(f"http://127.0.0.1:{port}/slack/events", SECRET, fake)
-        load(slack, fake, 4, 10, forms=False)  # warm up
-        results["steady"] = load(slack, fake, 16, per_client, forms=True).summary()
+        load(slack, fake, people, bot, 4, 10, forms=False)  # warm up
+        results["steady"] = load(slack, fake, people, bot, 16, per_client, forms=True).summary()
         fake.delay("files.completeUploadExternal", SLOW_UPLOAD_SECONDS)
         stop = threading.Event()
-        beside = threading.Thread(target=exports_beside, args=(slack, stop))
+        beside = threading.Thread(target=exports_beside, args=(slack, people[0], stop))
         beside.start()
         time.sleep(1.0)  # the first exports are under way
-        results["slow"] = load(slack, fake, 16, per_client, forms=True).summary()
+        results["slow"] = load(slack, fake, people, bot, 16, per_client, forms=True).summary()
         stop.set()
         beside.join()
         fake.delay("files.completeUploadExternal", 0.0)
-        results["crowd"] = load(slack, fake, 64, max(4, per_client // 2), forms=False).summary()
+        crowd = load(slack, fake, people, bot, 64, max(4, per_client // 2), forms=False)
+        results["crowd"] = crowd.summary()
     finally:
         bot.terminate()
         bot.wait(timeout=60)
@@ -187,10 +265,17 @@ def main(database_url: str | None, per_client: int) -> dict[str, Any]:
 
 
 def table(results: dict[str, Any]) -> str:
+    where = (
+        "each client a trial's lead in its channel"
+        if results["trials"] > 1
+        else "every client in one trial's channel"
+    )
+    if results["slack_answers_in"]:
+        where += f"; Slack answers in {results['slack_answers_in'] * 1000:.0f} ms"
     lines = [
-        f"Reply latency ({results['database']}, 16 trials × 2,000 tasks)",
+        f"Reply latency ({results['database']}, 16 trials × 2,000 tasks; {where})",
         f"{'run':<28}{'commands':>9}{'ack p50':>10}{'ack p99':>10}{'reply p50':>11}"
-        f"{'reply p99':>11}{'missing':>9}{'forms':>9}",
+        f"{'reply p99':>11}{'missing':>9}{'forms':>9}{'bot CPU':>10}{'load CPU':>10}",
     ]
     labels = {
         "steady": "steady, 16 clients",
@@ -203,6 +288,7 @@ def table(results: dict[str, Any]) -> str:
         lines.append(
             f"{label:<28}{row['count']:>9}{row['ack_p50']:>8.1f}ms{row['ack_p99']:>8.1f}ms"
             f"{row['reply_p50']:>9.0f}ms{row['reply_p99']:>9.0f}ms{row['missing']:>9}{forms:>9}"
+            f"{row['bot_cpu_ms']:>8.1f}ms{row['load_cpu_ms']:>8.1f}ms"
         )
     for key, label in labels.items():
         slowest = ", ".join(f"{name.strip()} {p99:.0f} ms" for name, p99 in results[key]["slowest"])
@@ -214,6 +300,10 @@ def table(results: dict[str, Any]) -> str:
     ratio = results["slow"]["reply_p50"] / results["steady"]["reply_p50"]
     lines.append(f"reply p50 with slow work / steady: {ratio:.2f}× (goal ≤ 1.25×)")
     lines.append(
+        "CPU: per command, of the bot and of this process (the clients and the fake Slack),"
+        " on the same cores."
+    )
+    lines.append(
         "Goals: reply p50 ≤ 150 ms, p99 ≤ 500 ms (steady, 16); none missing and every form "
         "opened within 3 s with slow work; ack p99 < 100 ms at 64 clients."
     )
@@ -224,5 +314,24 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", help="a PostgreSQL URL (default: a SQLite file)")
     parser.add_argument("--per-client", type=int, default=22, help="commands per client")
+    parser.add_argument(
+        "--one-trial", action="store_true", help="every client in one trial's channel"
+    )
+    parser.add_argument(
+        "--slack-answers-in",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="the fake Slack records each call as it arrives and answers this much later",
+    )
     args = parser.parse_args()
-    print(table(main(args.database_url, args.per_client)))
+    print(
+        table(
+            main(
+                args.database_url,
+                args.per_client,
+                one_trial=args.one_trial,
+                slack_answers_in=args.slack_answers_in,
+            )
+        )
+    )

@@ -1,9 +1,11 @@
 """Where work runs once Slack has its ack.
 
-Everyday work (a reply, a channel post, an App Home publish) runs on the executor that Bolt
-runs its lazy listeners on; work that is slow by nature (Word reports, exports, uploads,
-the national roll-up) runs on a small pool of its own, so it can never take the threads
-the everyday replies need. Both pools are bounded, and smaller than the database pool.
+Everyday work (building a reply, an App Home publish) runs on the executor that Bolt runs
+its lazy listeners on; work that is slow by nature (Word reports, exports, uploads, the
+national roll-up) runs on a small pool of its own, so it can never take the threads the
+everyday replies need; a reply or post once built is sent from a pool of its own, where
+it waits on the network instead of holding a thread that could build the next reply.
+The pools are bounded, and those that use the database are smaller than its pool.
 
 Four everyday threads, not more: every database statement and Slack call gives up the
 interpreter and must wait its turn to take it back, so threads beyond what the work can
@@ -25,15 +27,24 @@ log = logging.getLogger("advisory_bot.background")
 
 EVERYDAY_THREADS = 4
 SLOW_THREADS = 2
+SENDING_THREADS = 8
 
 
 class Background:
     """The two pools, and App Home publishes coalesced per person."""
 
-    def __init__(self, threads: int = EVERYDAY_THREADS, slow_threads: int = SLOW_THREADS) -> None:
+    def __init__(
+        self,
+        threads: int = EVERYDAY_THREADS,
+        slow_threads: int = SLOW_THREADS,
+        sending_threads: int = SENDING_THREADS,
+    ) -> None:
         # Handed to Bolt as its `listener_executor`: lazy listeners run here.
         self.executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="listener")
         self._slow = ThreadPoolExecutor(max_workers=slow_threads, thread_name_prefix="slow")
+        self._sending = ThreadPoolExecutor(
+            max_workers=sending_threads, thread_name_prefix="sending"
+        )
         self._lock = threading.Lock()
         self._queued: set[Hashable] = set()
         self._started: dict[Hashable, float] = {}  # when paced work under a key last started
@@ -43,6 +54,12 @@ class Background:
     def soon(self, work: Callable[[], object]) -> None:
         """Run `work()` on the everyday pool; its failure is logged."""
         _submit(self.executor, work)
+
+    def sending(self, work: Callable[[], object]) -> None:
+        """Run `work()`, a reply or message already built, on the pool for sending to
+        Slack: it waits on the network (Slack answers from across the Pacific), so it
+        never holds a thread the everyday work needs."""
+        _submit(self._sending, work)
 
     def slowly(self, work: Callable[[], object]) -> None:
         """Run `work()` on the pool for slow work; its failure is logged."""
@@ -111,6 +128,7 @@ class Background:
             self._timers.clear()
         self._slow.shutdown(wait=True)
         self.executor.shutdown(wait=True)
+        self._sending.shutdown(wait=True)  # last: the work above hands its replies here
 
 
 def _submit(pool: ThreadPoolExecutor, work: Callable[[], object]) -> None:

@@ -91,7 +91,7 @@ class Asker:
     def announce(self, channel: str, message: Message) -> None:
         """Post to a channel after the reply (the change it reports is saved already)."""
         client = self.client
-        self.services.background.soon(lambda: post(client, channel, message))
+        self.services.background.sending(lambda: post(client, channel, message))
 
     @contextmanager
     def voice(self) -> Iterator[None]:

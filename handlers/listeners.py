@@ -6,6 +6,8 @@
 - the lazy function, on Bolt's listener executor (`handlers.background`): the reply made
   before the ack is sent, or the reading is done and its reply sent; work that is slow by
   nature goes to the pool for slow work. A form is opened first, before any other work.
+  The reply, once built, is sent from the pool for sending, so waiting on Slack's answer
+  never holds a thread that could build the next reply.
 """
 
 from __future__ import annotations
@@ -153,9 +155,14 @@ def on_click(
         name = _("button {action_id}").format(action_id=action.get("action_id"))
 
         def answer(message: Message | None) -> None:
-            if message is not None:
-                tell(asker.client, asker.user_id, respond, body, for_here(asker, message))
-            _answered(asker, name, message, context.get(RECEIVED), kind="click")
+            shown = for_here(asker, message) if message is not None else None
+
+            def deliver() -> None:
+                if shown is not None:
+                    tell(asker.client, asker.user_id, respond, body, shown)
+                _answered(asker, name, message, context.get(RECEIVED), kind="click")
+
+            services.background.sending(deliver)
 
         if PREPARED in context:
             answer(context[PREPARED][0])
@@ -208,6 +215,12 @@ def _answered(
 def _deliver(
     asker: Asker, respond: Respond, message: Message | None, name: str, received: float | None
 ) -> None:
-    if message is not None:
-        send(respond, for_here(asker, message))
-    _answered(asker, name, message, received, kind="command")
+    """Send the reply from the pool for sending, and count it once it has gone."""
+    shown = for_here(asker, message) if message is not None else None
+
+    def deliver() -> None:
+        if shown is not None:
+            send(respond, shown)
+        _answered(asker, name, message, received, kind="command")
+
+    asker.services.background.sending(deliver)

@@ -74,6 +74,7 @@ class FakeSlack:
         self._rate_limits: dict[str, int] = {}
         self._recent: dict[str, deque[float]] = defaultdict(deque)
         self._delays: dict[str, float] = {}
+        self._answer_after = 0.0
         self._refusals: dict[str, str] = {}  # channel or user ID -> Slack's error for it
         self.canvases = Canvases()  # the channels' canvases
         self._revoked: str | None = None
@@ -165,6 +166,11 @@ class FakeSlack:
     def delay(self, method: str, seconds: float) -> None:
         """Every call of `method` takes this long to answer."""
         self._delays[method] = seconds
+
+    def answer_after(self, seconds: float) -> None:
+        """Every call is recorded as it arrives and answered `seconds` later, as Slack's
+        servers across the Pacific are: the caller waits that long for each answer."""
+        self._answer_after = seconds
 
     # ----- reading what happened ----------------------------------------------------
 
@@ -287,6 +293,8 @@ class FakeSlack:
             call = Call(method, params, dict(request.headers.items()), hook)
             self.calls.append(call)
             self._lock.notify_all()
+        if self._answer_after:
+            time.sleep(self._answer_after)
         problems = self._limits(method, params)
         if problems:
             with self._lock:

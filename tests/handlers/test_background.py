@@ -71,6 +71,25 @@ def test_slow_work_never_takes_the_everyday_threads() -> None:
     background.shutdown()
 
 
+def test_a_reply_waiting_on_slack_never_takes_the_everyday_threads() -> None:
+    background = Background(threads=1, slow_threads=1, sending_threads=2)
+    answered = threading.Event()
+    everyday = threading.Event()
+    background.sending(lambda: answered.wait(timeout=5))  # Slack has not answered yet
+    background.soon(everyday.set)
+    assert everyday.wait(timeout=2), "the everyday work waited for Slack's answer"
+    answered.set()
+    background.shutdown()
+
+
+def test_replies_handed_to_the_sending_pool_are_sent_before_shutdown_returns() -> None:
+    background = Background(threads=1, slow_threads=1, sending_threads=1)
+    sent: list[str] = []
+    background.soon(lambda: background.sending(lambda: sent.append("reply")))
+    background.shutdown()
+    assert sent == ["reply"]
+
+
 def test_work_handed_over_while_shutting_down_still_runs() -> None:
     background = Background(threads=1, slow_threads=1)
     background.shutdown()
