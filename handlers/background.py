@@ -10,9 +10,10 @@ The pools are bounded, and those that use the database are smaller than its pool
 Four everyday threads, not more: every database statement and Slack call gives up the
 interpreter and must wait its turn to take it back, so threads beyond what the work can
 use only lengthen those waits, inside the write transactions the other writers queue
-behind. Measured at 16 clients (benchmarks/reply_latency.py), 8 threads → 4: a write's
-hold on SQLite's lock p50 88 ms → 37 ms, the writes' ack p99 640 ms → 135 ms, and the
-reply p99 730 ms → 363 ms (PostgreSQL 524 ms → 409 ms), the p50 no worse.
+behind. Measured at 16 clients in one trial's channel (benchmarks/reply_latency.py
+--one-trial), 8 threads → 4: a write's hold on SQLite's lock p50 88 ms → 37 ms, the writes'
+ack p99 640 ms → 135 ms, the reply p99 730 ms → 363 ms (PostgreSQL 524 ms → 409 ms), the
+p50 no worse.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ SENDING_THREADS = 8
 
 
 class Background:
-    """The two pools, and App Home publishes coalesced per person."""
+    """The three pools, and work paced (App Home publishes) or delayed (canvas edits)
+    under a key."""
 
     def __init__(
         self,
