@@ -163,7 +163,8 @@ def client(
             reply: float | None = max(0.0, call.at - started)
         except AssertionError:
             reply = None
-        name = f"{command} {text.split(' ')[0]}"
+        verb = text.split(" ")[0]
+        name = f"{command} {verb}" if verb.isalpha() else command  # /task list, /update
         with out.lock:
             out.acks.append(ack)
             out.acks_by_command.setdefault(name, []).append(ack)
