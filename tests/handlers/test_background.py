@@ -60,25 +60,18 @@ def test_a_failure_is_logged_and_the_pool_goes_on(caplog: pytest.LogCaptureFixtu
     assert "Work after an ack failed" in caplog.text
 
 
-def test_slow_work_never_takes_the_everyday_threads() -> None:
-    background = Background(threads=1, slow_threads=1)
+@pytest.mark.parametrize(
+    "pool",
+    ["slowly", "sending"],  # a slow upload still going; a reply Slack has not answered yet
+)
+def test_work_waiting_elsewhere_never_takes_the_everyday_threads(pool: str) -> None:
+    background = Background(threads=1, slow_threads=1, sending_threads=1)
     release = threading.Event()
     everyday = threading.Event()
-    background.slowly(lambda: release.wait(timeout=5))  # a slow upload, still going
+    getattr(background, pool)(lambda: release.wait(timeout=5))
     background.soon(everyday.set)
-    assert everyday.wait(timeout=2), "the everyday work waited for the slow work"
+    assert everyday.wait(timeout=2), f"the everyday work waited for the {pool} pool"
     release.set()
-    background.shutdown()
-
-
-def test_a_reply_waiting_on_slack_never_takes_the_everyday_threads() -> None:
-    background = Background(threads=1, slow_threads=1, sending_threads=2)
-    answered = threading.Event()
-    everyday = threading.Event()
-    background.sending(lambda: answered.wait(timeout=5))  # Slack has not answered yet
-    background.soon(everyday.set)
-    assert everyday.wait(timeout=2), "the everyday work waited for Slack's answer"
-    answered.set()
     background.shutdown()
 
 
