@@ -115,7 +115,7 @@ class Timings:
     load_cpu: float = 0.0  # ...and this process (the clients and the fake Slack)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def summary(self) -> dict[str, float]:
+    def summary(self) -> dict[str, Any]:
         return {
             "count": len(self.acks),
             "ack_p50": percentile(self.acks, 0.5) * 1000,
