@@ -98,7 +98,8 @@ def leads(url: str) -> list[Lead]:
         )
     database.dispose()
     return [
-        Lead(f"UTRIAL{n:02d}0", f"CTRIAL{n:02d}", firsts[f"CTRIAL{n:02d}"]) for n in range(TRIALS)
+        Lead(f"UTRIAL{n:02d}0", f"CTRIAL{n:02d}", int(firsts[f"CTRIAL{n:02d}"] or 0))
+        for n in range(TRIALS)
     ]
 
 
