@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import bindparam, func, or_
 from sqlmodel import Session, col, select
 
 from models.audit import record
@@ -30,9 +30,27 @@ class Group:
     chairs: list[Member] = field(default_factory=list)
 
 
+# Asked on nearly every command, so built once: building a statement costs more than
+# running one this small (a statement is immutable; each run binds its own values).
+_TRIAL_ID_OF_CHANNEL = select(Trial.id).where(Trial.channel_id == bindparam("channel_id"))
+_TRIAL_OF_CHANNEL = select(Trial).where(Trial.channel_id == bindparam("channel_id"))
+_OFFICERS_AND_ME = (
+    select(Member)
+    .where(
+        Member.trial_id == bindparam("trial_id"),
+        col(Member.active).is_(True),
+        or_(
+            col(Member.role).in_([Role.LEAD.value, Role.CHAIR.value]),
+            col(Member.slack_user_id) == bindparam("user_id"),
+        ),
+    )
+    .order_by(col(Member.id))
+)
+
+
 def linked_trial_id(*, session: Session, channel_id: str) -> int | None:
     """The id of the trial linked to a channel, if one is."""
-    return session.exec(select(Trial.id).where(Trial.channel_id == channel_id)).first()
+    return session.exec(_TRIAL_ID_OF_CHANNEL, params={"channel_id": channel_id}).first()
 
 
 def load_group(
@@ -44,20 +62,11 @@ def load_group(
 ) -> Group:
     """Everything a permission check needs, for a channel's trial or a given one."""
     if trial is None and channel_id is not None:
-        trial = session.exec(select(Trial).where(Trial.channel_id == channel_id)).first()
+        trial = session.exec(_TRIAL_OF_CHANNEL, params={"channel_id": channel_id}).first()
     if trial is None:
         return Group(trial=None, me=None)
     officers = session.exec(
-        select(Member)
-        .where(
-            Member.trial_id == trial.id,
-            col(Member.active).is_(True),
-            or_(
-                col(Member.role).in_([Role.LEAD.value, Role.CHAIR.value]),
-                col(Member.slack_user_id) == user_id,
-            ),
-        )
-        .order_by(col(Member.id))
+        _OFFICERS_AND_ME, params={"trial_id": trial.id, "user_id": user_id}
     ).all()
     return Group(
         trial=trial,

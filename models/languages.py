@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, null
+from sqlalchemy import bindparam, func, null
 from sqlmodel import Session, col, select
 
 from models.audit import record
@@ -15,18 +15,32 @@ def of_person(*, session: Session, user_id: str) -> Language:
     return Language(setting.language) if setting else Language.ENGLISH
 
 
+_PERSON = (
+    select(PersonSetting.language)
+    .where(PersonSetting.slack_user_id == bindparam("user_id"))
+    .scalar_subquery()
+)
+_CHANNEL = (
+    select(func.coalesce(Trial.language, Language.ENGLISH.value))
+    .where(Trial.channel_id == bindparam("channel_id"))
+    .scalar_subquery()
+)
+# Every command asks both, so the statements are built once.
+_OF_ASKER_IN_CHANNEL = select(_PERSON, _CHANNEL)
+_OF_ASKER_ELSEWHERE = select(_PERSON, null())
+
+
 def of_asker(
     *, session: Session, user_id: str, channel_id: str | None
 ) -> tuple[Language, Language | None]:
     """The person's language, and the channel's (its trial's: English unless set; None for
-    a channel linked to no trial, and for a DM), in one statement: every command asks both."""
-    person = select(PersonSetting.language).where(PersonSetting.slack_user_id == user_id)
-    channel = select(func.coalesce(Trial.language, Language.ENGLISH.value)).where(
-        Trial.channel_id == channel_id
-    )
-    row = session.exec(
-        select(person.scalar_subquery(), channel.scalar_subquery() if channel_id else null())
-    ).one()
+    a channel linked to no trial, and for a DM), in one statement."""
+    if channel_id:
+        row = session.exec(
+            _OF_ASKER_IN_CHANNEL, params={"user_id": user_id, "channel_id": channel_id}
+        ).one()
+    else:
+        row = session.exec(_OF_ASKER_ELSEWHERE, params={"user_id": user_id}).one()
     return (
         Language(row[0]) if row[0] else Language.ENGLISH,
         Language(row[1]) if row[1] else None,

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func
+from sqlalchemy import ColumnElement, Select, bindparam, func
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
@@ -62,8 +63,11 @@ class TaskRow:
         return self.is_open and self.due_date is not None and self.due_date < today
 
 
+@cache
 def task_rows_query() -> tuple[Select[Any], Any]:
-    """Every column a TaskRow needs, in its order, and the owner alias to filter on."""
+    """Every column a TaskRow needs, in its order, and the owner alias to filter on. Built
+    once: a statement is immutable (`.where` makes a new one), and building this one, its
+    alias above all, cost several times what running it does."""
     owner = aliased(Member)
     columns: list[Any] = [
         Task.id,
@@ -161,9 +165,14 @@ def get_task(*, session: Session, number: int, lock: bool = False) -> Task:
     return task
 
 
-def task_row(*, session: Session, task_id: int) -> TaskRow:
+@cache
+def _task_row_query() -> Select[Any]:
     query, _ = task_rows_query()
-    return TaskRow(*session.execute(query.where(col(Task.id) == task_id)).one())
+    return query.where(col(Task.id) == bindparam("task_id"))
+
+
+def task_row(*, session: Session, task_id: int) -> TaskRow:
+    return TaskRow(*session.execute(_task_row_query(), {"task_id": task_id}).one())
 
 
 @dataclass(frozen=True)
