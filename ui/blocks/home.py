@@ -6,12 +6,11 @@ from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from slack_sdk.models.blocks import Block, DividerBlock
-from slack_sdk.models.views import View
+from slack_sdk.models.blocks import DividerBlock
 
 from models.home import DeadlineItem, MeetingItem, Membership
 from models.tasks import TaskRow
-from ui.blocks.common import context, header, section
+from ui.blocks.common import BlockLike, context, header, section, section_dict, to_dicts
 from ui.blocks.group import sector_title
 from ui.blocks.reminders import when
 from ui.blocks.tasks import task_buttons, task_line
@@ -30,11 +29,13 @@ def home_view(
     limit: int = 35,
 ) -> dict[str, Any]:
     """At most `limit` tasks (two blocks each) keep the view under Slack's 100 blocks."""
-    blocks: list[Block] = [header(label("Your open tasks"))]
+    blocks: list[BlockLike] = [header(label("Your open tasks"))]
     if not open_tasks:
         blocks.append(section(_("Nothing open. :tada:")))
     for row in open_tasks[:limit]:
-        blocks.append(section(f"{task_line(row, today)}\n_{said(row.trial_name)}_"))
+        blocks.append(
+            section_dict(f"{task_line(row, today)}\n_{said(row.trial_name)}_", limit=3000)
+        )
         blocks.append(task_buttons(row))
     if len(open_tasks) > limit:
         blocks.append(
@@ -81,4 +82,4 @@ def home_view(
     if len(memberships) > 10:
         blocks.append(context(_("…and {count} more groups.").format(count=len(memberships) - 10)))
     blocks.append(context(_("Type `/task help` or `/group help` in a group's channel.")))
-    return View(type="home", blocks=blocks).to_dict()
+    return {"type": "home", "blocks": to_dicts(blocks)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, SectionBlock
+from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
 from models.reminder_facts import Reminder
 from models.tables import Deadline, Meeting, Member, ProgrammeItem
@@ -13,7 +13,15 @@ from models.tasks import TaskRow
 from models.types import Language
 from ui import i18n
 from ui.blocks import ids
-from ui.blocks.common import Message, context, header, markdown, section, to_dicts
+from ui.blocks.common import (
+    BlockLike,
+    Message,
+    context,
+    header,
+    section,
+    section_dict,
+    to_dicts,
+)
 from ui.blocks.tasks import task_buttons, task_line
 from ui.formatting import format_date, format_datetime, format_money, mention, plural, said
 from ui.i18n import N_, Words, _, label
@@ -120,7 +128,7 @@ def task_reminder(row: TaskRow, today: date) -> Message:
         trial=said(row.trial_name),
         when=when(row.due_date, today),
     )
-    blocks: list[Block] = [
+    blocks: list[BlockLike] = [
         *_reminder_heading(N_("Task reminder")),
         section(i18n.greeted(text)),
         task_buttons(row),
@@ -181,7 +189,7 @@ def agenda_call(meeting: Meeting, trial_name: str, items: int, tz: ZoneInfo) -> 
 
 def checkin(trial_name: str, rows: list[TaskRow], today: date) -> Message:
     """The weekly check-in: each open task with its status buttons."""
-    blocks: list[Block] = [
+    blocks: list[BlockLike] = [
         header(label("Weekly check-in") + f" · {trial_name}"),
         section(
             _(
@@ -191,10 +199,8 @@ def checkin(trial_name: str, rows: list[TaskRow], today: date) -> Message:
         ),
     ]
     for row in rows[:CHECKIN_TASKS_SHOWN]:
-        blocks.append(SectionBlock(text=markdown(task_line(row, today), 3000)))
-        buttons = task_buttons(row)
-        buttons.block_id = f"checkin-task-{row.id}"
-        blocks.append(buttons)
+        blocks.append(section_dict(task_line(row, today), limit=3000))
+        blocks.append(task_buttons(row, block_id=f"checkin-task-{row.id}"))
     if len(rows) > CHECKIN_TASKS_SHOWN:
         blocks.append(
             context(

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
-    Block,
     ButtonElement,
     DividerBlock,
-    Option,
-    OverflowMenuElement,
     SectionBlock,
 )
 
@@ -21,12 +19,17 @@ from models.types import Language, TaskStatus
 from ui import i18n
 from ui.blocks import ids
 from ui.blocks.common import (
+    BlockLike,
     Message,
+    actions,
+    button,
     context,
     header,
     labelled,
     markdown,
+    overflow,
     section,
+    section_dict,
     to_dicts,
 )
 from ui.formatting import format_date, format_datetime, mention, plural, said
@@ -102,22 +105,22 @@ def task_line(row: TaskRow, today: date) -> str:
     )
 
 
-def task_buttons(row: TaskRow) -> ActionsBlock:
+def task_buttons(row: TaskRow, *, block_id: str | None = None) -> dict[str, Any]:
     """Done, Add update, and the status buttons."""
     value = str(row.id)
     elements = [
-        ButtonElement(text=label("Done"), action_id=ids.TASK_DONE, value=value, style="primary"),
-        ButtonElement(text=label("Add update"), action_id=ids.TASK_ADD_UPDATE, value=value),
+        button(label("Done"), ids.TASK_DONE, value, style="primary"),
+        button(label("Add update"), ids.TASK_ADD_UPDATE, value),
     ]
     elements += [
-        ButtonElement(
-            text=label(STATUS_LABELS[status.value]),
-            action_id=f"{ids.TASK_STATUS}_{status.value}",
-            value=f"{status.value}:{row.id}",
+        button(
+            label(STATUS_LABELS[status.value]),
+            f"{ids.TASK_STATUS}_{status.value}",
+            f"{status.value}:{row.id}",
         )
         for status in STATUS_BUTTONS
     ]
-    return ActionsBlock(block_id=f"task-{row.id}", elements=elements)
+    return actions(elements, block_id=block_id or f"task-{row.id}")
 
 
 def task_card(
@@ -151,7 +154,7 @@ def _task_card(
     lead_in: str | None,
     programme: str | None,
 ) -> Message:
-    blocks: list[Block] = []
+    blocks: list[BlockLike] = []
     if lead_in:
         blocks.append(section(lead_in))
     blocks.append(header(f"{row.reference} · {row.title}"))
@@ -203,28 +206,29 @@ def _task_card(
     return Message(text=text, blocks=to_dicts(blocks), in_channel=in_channel)
 
 
-def _row_menu(row: TaskRow) -> OverflowMenuElement:
-    # An overflow menu holds at most five options.
-    options = [
-        Option(text=label("Show"), value=f"show:{row.id}"),
-        Option(text=label("Add update"), value=f"update:{row.id}"),
-        Option(text=label("Done"), value=f"done:{row.id}"),
-        Option(text=label("At risk"), value=f"{TaskStatus.AT_RISK.value}:{row.id}"),
-        Option(text=label("Blocked"), value=f"{TaskStatus.BLOCKED.value}:{row.id}"),
-    ]
-    return OverflowMenuElement(action_id=ids.TASK_MENU, options=options)
+def _row_menu(row: TaskRow) -> dict[str, Any]:
+    return overflow(
+        ids.TASK_MENU,
+        [
+            (label("Show"), f"show:{row.id}"),
+            (label("Add update"), f"update:{row.id}"),
+            (label("Done"), f"done:{row.id}"),
+            (label("At risk"), f"{TaskStatus.AT_RISK.value}:{row.id}"),
+            (label("Blocked"), f"{TaskStatus.BLOCKED.value}:{row.id}"),
+        ],
+    )
 
 
 def task_list(
     trial_name: str, page: TaskPage, today: date, *, title: str, arguments: str
 ) -> Message:
     """One page of tasks (Slack allows 50 blocks), with buttons to the other pages."""
-    blocks: list[Block] = [header(f"{trial_name}: {title}")]
+    blocks: list[BlockLike] = [header(f"{trial_name}: {title}")]
     if not page.rows:
         blocks.append(section(_("Nothing here. Add one with `/task add <title> due <date>`.")))
-    for row in page.rows:
-        accessory = _row_menu(row) if row.is_open else None
-        blocks.append(SectionBlock(text=markdown(task_line(row, today)), accessory=accessory))
+    for task in page.rows:
+        accessory = _row_menu(task) if task.is_open else None
+        blocks.append(section_dict(task_line(task, today), accessory))
     first = (page.page - 1) * page.page_size + 1
     shown = (
         _("{first}–{first2} of {total}").format(
