@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any, TypeVar
 
 from slack_bolt import Respond
@@ -21,6 +22,7 @@ from models.groups import Group, linked_trial_id, load_group
 from models.programme import Programme
 from models.tables import Trial
 from models.tasks import active_member
+from models.types import Language
 from slack_api import canvases
 from slack_api.reply import post
 from ui import i18n
@@ -93,14 +95,26 @@ class Asker:
         client = self.client
         self.services.background.sending(lambda: post(client, channel, message))
 
+    @cached_property
+    def _languages(self) -> tuple[Language, Language | None]:
+        """The person's language and the channel's (None: no trial is linked to it), as
+        the command found them."""
+        with self.services.database.session(write=False) as session:
+            return languages.of_asker(
+                session=session, user_id=self.user_id, channel_id=self.channel_id
+            )
+
+    @property
+    def in_linked_channel(self) -> bool:
+        """Whether the channel was linked to a trial when the command came, if that is
+        known already (a command can link its own channel, never unlink it)."""
+        return "_languages" in self.__dict__ and self._languages[1] is not None
+
     @contextmanager
     def voice(self) -> Iterator[None]:
         """Build replies in this person's language, and what is posted for the channel in
         the channel's."""
-        with self.services.database.session(write=False) as session:
-            person, channel = languages.of_asker(
-                session=session, user_id=self.user_id, channel_id=self.channel_id
-            )
+        person, channel = self._languages
         with i18n.speaking(person, channel=channel):
             yield
 
@@ -169,6 +183,8 @@ def for_here(asker: Asker, message: Message) -> Message:
         return message
     settings = asker.services.settings
     if asker.actor.is_director and asker.channel_id == settings.director_channel_id:
+        return message
+    if asker.in_linked_channel:
         return message
     with asker.services.database.session(write=False) as session:
         trial_id = linked_trial_id(session=session, channel_id=asker.channel_id)
