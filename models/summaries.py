@@ -30,7 +30,7 @@ from models.tables import (
     Trial,
     pk,
 )
-from models.tasks import OPEN_STATUSES, TaskRow, task_rows_query
+from models.tasks import OPEN_STATUSES, TaskRow, task_rows_query, trial_task_rows
 from models.text import fold
 from models.types import (
     AttendanceKind,
@@ -421,13 +421,8 @@ def export_rows(
     *, session: Session, trial: Trial
 ) -> tuple[list[TaskRow], dict[int, tuple[int, str]]]:
     """All the trial's tasks, and per task its number of updates and the latest's text."""
-    select_rows, _ = task_rows_query()
-    rows = [
-        TaskRow(*row)
-        for row in session.execute(
-            select_rows.where(col(Task.trial_id) == trial.id).order_by(col(Task.id))
-        ).all()
-    ]
+    assert trial.id is not None
+    rows = trial_task_rows(session=session, trial_id=trial.id)
     latest = (
         sa_select(
             col(ProgressUpdate.task_id),

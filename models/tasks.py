@@ -175,6 +175,17 @@ def task_row(*, session: Session, task_id: int) -> TaskRow:
     return TaskRow(*session.execute(_task_row_query(), {"task_id": task_id}).one())
 
 
+@cache
+def _trial_rows_query() -> Select[Any]:
+    query, _ = task_rows_query()
+    return query.where(col(Task.trial_id) == bindparam("trial_id")).order_by(col(Task.id))
+
+
+def trial_task_rows(*, session: Session, trial_id: int) -> list[TaskRow]:
+    """Every task of a trial, open and done, oldest first."""
+    return [TaskRow(*row) for row in session.execute(_trial_rows_query(), {"trial_id": trial_id})]
+
+
 @dataclass(frozen=True)
 class TaskQuery:
     """Which of a trial's tasks to list."""

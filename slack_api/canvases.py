@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
-from models import deadlines, groups, meetings, summaries
+from models import deadlines, groups, meetings, summaries, tasks
 from models.db import Database
 from models.metrics import CANVAS_EDITS
 from models.tables import Trial
@@ -79,14 +79,15 @@ def gather(*, database: Database, trial: Trial, now: datetime, tz: ZoneInfo) -> 
     now = now.astimezone(tz)
     with database.session(write=False) as session:
         measures = summaries.measures(session=session, today=now.date(), now=now, trial=trial)[0]
-        tasks, _ = summaries.export_rows(session=session, trial=trial)
+        assert trial.id is not None
+        tasks_of_trial = tasks.trial_task_rows(session=session, trial_id=trial.id)
         upcoming = measures.next_meeting
         agenda = meetings.agenda(session=session, meeting=upcoming) if upcoming else []
         group = groups.load_group(session=session, user_id="", trial=trial)
         return canvas.CanvasData(
             measures=measures,
             leads=group.leads,
-            tasks=tasks,
+            tasks=tasks_of_trial,
             agenda=agenda,
             deadlines=deadlines.listing(session=session, trial=trial),
             today=now.date(),
@@ -129,7 +130,6 @@ def publish(
     with i18n.speaking(trial.language):  # the canvas is the channel's: in its language
         data = gather(database=database, trial=trial, now=now, tz=tz)
         sections = canvas.sections(data)
-        whole = canvas.markdown(trial.name, data)
         digests = _kept(sections)
     kept: dict[str, Any] = json.loads(trial.canvas_sections or "{}")
     # Each section is found by the heading it was last published under (a change of the
@@ -150,6 +150,8 @@ def publish(
                 canvas_id = None  # deleted in Slack: made again, and the lead told
                 _tell_lead(client, database, trial, notices.canvas_remade(trial.name))
         if canvas_id is None:
+            with i18n.speaking(trial.language):
+                whole = canvas.markdown(trial.name, data, sections)
             _wait(client, "create")
             answer = client.conversations_canvases_create(
                 channel_id=trial.channel_id,

@@ -73,6 +73,9 @@ def sections(data: CanvasData) -> list[tuple[str, str]]:
     by_outcome: dict[str, list[TaskRow]] = {}
     for task in data.tasks:
         by_outcome.setdefault(task.outcome_name or _("Without an outcome"), []).append(task)
+    # A plan has thousands of rows and a handful of words: each looked up once.
+    overdue, blocked, due_on = _(" **overdue**"), _(" **blocked**"), _(", due {date}")
+    statuses = {status: STATUS_WORDS[status].lower() for status in STATUS_WORDS}
     for outcome, rows in by_outcome.items():
         done = sum(1 for r in rows if r.status == "done")
         plan.append(
@@ -81,12 +84,12 @@ def sections(data: CanvasData) -> list[tuple[str, str]]:
             )
         )
         for r in (r for r in rows if r.is_open):
-            flags = _(" **overdue**") if r.overdue(data.today) else ""
-            flags += _(" **blocked**") if r.status == "blocked" else ""
-            due = _(", due {date}").format(date=format_date(r.due_date)) if r.due_date else ""
+            flags = overdue if r.overdue(data.today) else ""
+            flags += blocked if r.status == "blocked" else ""
+            due = due_on.format(date=format_date(r.due_date)) if r.due_date else ""
             plan.append(
                 f"- {r.reference} {text(r.title)}: {person(r.owner_user_id)}{due}, "
-                f"{STATUS_WORDS[r.status].lower()}, {r.percent}%{flags}"
+                f"{statuses[r.status]}, {r.percent}%{flags}"
             )
     out.append((N_("The Action Plan"), "\n".join(plan) or _("No tasks yet.")))
 
@@ -141,8 +144,9 @@ def _indicator(series: Series) -> str:
     return f"{text(i.name)}: {' → '.join(parts) or _('no values yet')}{target}"
 
 
-def markdown(trial_name: str, data: CanvasData) -> str:
-    """The whole canvas, as the bot would publish it."""
-    parts = [f"# {text(title(trial_name))}", *(body for _ignored, body in sections(data))]
+def markdown(trial_name: str, data: CanvasData, built: list[tuple[str, str]] | None = None) -> str:
+    """The whole canvas, as the bot would publish it (from its `sections`, if built)."""
+    built = sections(data) if built is None else built
+    parts = [f"# {text(title(trial_name))}", *(body for _ignored, body in built)]
     footer = _("_Kept current by advisory-bot; as of {date}._").format(date=format_date(data.today))
     return "\n\n".join([*parts, footer]) + "\n"

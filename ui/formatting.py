@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from models.local_time import local, local_date
@@ -31,8 +32,14 @@ def maori_date(value: date) -> str:
 def format_date(value: date) -> str:
     """`Fri 15 Jan 2027`; for te reo readers `Rāmere, 15 Kohi-tātea 2027`, and both in a
     bilingual channel."""
+    return _date_in(value, i18n.current())
+
+
+@lru_cache(maxsize=4096)
+def _date_in(value: date, language: Language) -> str:
+    """A date as `language` writes it (a list or a canvas repeats its few due dates, and
+    `strftime` is most of a row's cost)."""
     english = f"{value:%a} {value.day} {value:%b %Y}"
-    language = i18n.current()
     if language is Language.MAORI:
         return maori_date(value)
     if language is Language.BILINGUAL:
