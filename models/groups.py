@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, func, or_
 from sqlmodel import Session, col, select
 
 from models.audit import record
+from models.db import rows
 from models.errors import N_, NotFound, UserError
 from models.people import Mention
 from models.tables import Member, Outcome, Trial
@@ -50,7 +51,8 @@ _OFFICERS_AND_ME = (
 
 def linked_trial_id(*, session: Session, channel_id: str) -> int | None:
     """The id of the trial linked to a channel, if one is."""
-    return session.exec(_TRIAL_ID_OF_CHANNEL, params={"channel_id": channel_id}).first()
+    found: int | None = rows(session, _TRIAL_ID_OF_CHANNEL, {"channel_id": channel_id}).scalar()
+    return found
 
 
 def load_group(

@@ -6,6 +6,7 @@ from sqlalchemy import bindparam, func, null
 from sqlmodel import Session, col, select
 
 from models.audit import record
+from models.db import rows
 from models.tables import PersonSetting, Trial
 from models.types import Language, utcnow
 
@@ -36,11 +37,11 @@ def of_asker(
     """The person's language, and the channel's (its trial's: English unless set; None for
     a channel linked to no trial, and for a DM), in one statement."""
     if channel_id:
-        row = session.exec(
-            _OF_ASKER_IN_CHANNEL, params={"user_id": user_id, "channel_id": channel_id}
+        row = rows(
+            session, _OF_ASKER_IN_CHANNEL, {"user_id": user_id, "channel_id": channel_id}
         ).one()
     else:
-        row = session.exec(_OF_ASKER_ELSEWHERE, params={"user_id": user_id}).one()
+        row = rows(session, _OF_ASKER_ELSEWHERE, {"user_id": user_id}).one()
     return (
         Language(row[0]) if row[0] else Language.ENGLISH,
         Language(row[1]) if row[1] else None,

@@ -18,6 +18,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from models.audit import record
+from models.db import rows
 from models.errors import N_, ClosedRecord, NotFound, UserError
 from models.tables import Member, Outcome, ProgressUpdate, Task, Trial
 from models.text import fold
@@ -172,7 +173,7 @@ def _task_row_query() -> Select[Any]:
 
 
 def task_row(*, session: Session, task_id: int) -> TaskRow:
-    return TaskRow(*session.execute(_task_row_query(), {"task_id": task_id}).one())
+    return TaskRow(*rows(session, _task_row_query(), {"task_id": task_id}).one())
 
 
 @cache
@@ -183,7 +184,7 @@ def _trial_rows_query() -> Select[Any]:
 
 def trial_task_rows(*, session: Session, trial_id: int) -> list[TaskRow]:
     """Every task of a trial, open and done, oldest first."""
-    return [TaskRow(*row) for row in session.execute(_trial_rows_query(), {"trial_id": trial_id})]
+    return [TaskRow(*row) for row in rows(session, _trial_rows_query(), {"trial_id": trial_id})]
 
 
 @dataclass(frozen=True)
@@ -226,31 +227,33 @@ def list_tasks(
         )
     if query.outcome_id is not None:
         conditions.append(col(Task.outcome_id) == query.outcome_id)
-    total = session.exec(select(func.count()).select_from(Task).where(*conditions)).one()
+    total = rows(session, select(func.count()).select_from(Task).where(*conditions)).scalar_one()
     pages = max(1, -(-total // page_size))
     page = min(max(page, 1), pages)
-    rows = session.execute(
+    found = rows(
+        session,
         select_rows.where(*conditions)
         .order_by(*_due_order())
         .offset((page - 1) * page_size)
-        .limit(page_size)
+        .limit(page_size),
     ).all()
-    return TaskPage([TaskRow(*row) for row in rows], total, page, page_size)
+    return TaskPage([TaskRow(*row) for row in found], total, page, page_size)
 
 
 def open_tasks_of(*, session: Session, user_id: str, limit: int = 100) -> list[TaskRow]:
     """A person's open tasks across all their trials, soonest due first."""
     select_rows, owner = task_rows_query()
-    rows = session.execute(
+    found = rows(
+        session,
         select_rows.where(
             owner.slack_user_id == user_id,
             col(owner.active).is_(True),
             col(Task.status).in_(OPEN_STATUSES),
         )
         .order_by(*_due_order())
-        .limit(limit)
+        .limit(limit),
     ).all()
-    return [TaskRow(*row) for row in rows]
+    return [TaskRow(*row) for row in found]
 
 
 @dataclass(frozen=True)
@@ -268,7 +271,7 @@ def updates_of(*, session: Session, task_id: int, limit: int = 10) -> tuple[list
     total = session.exec(
         select(func.count()).select_from(ProgressUpdate).where(ProgressUpdate.task_id == task_id)
     ).one()
-    rows = session.exec(
+    found = session.exec(
         select(ProgressUpdate)
         .where(ProgressUpdate.task_id == task_id)
         .order_by(col(ProgressUpdate.created_at).desc(), col(ProgressUpdate.id).desc())
@@ -276,7 +279,7 @@ def updates_of(*, session: Session, task_id: int, limit: int = 10) -> tuple[list
     ).all()
     return [
         UpdateRow(u.author_user_id, u.text, u.status, u.percent, u.source, u.created_at)
-        for u in rows
+        for u in found
     ], total
 
 
