@@ -47,6 +47,9 @@ class Services:
     names: CommandNames = field(default_factory=CommandNames)  # /task, or /sst-task
     canvas_window: float = 10.0  # seconds: changes within it make one canvas edit
     home_spacing: float = 2.0  # seconds: a person's App Home is published at most this often
+    # What each person's App Home was last published showing (a digest of its view), so a
+    # change that leaves it as it was sends nothing (a progress note, another's task).
+    homes_shown: dict[str, str] = field(default_factory=dict)
 
     def canvas_changed(self, channel_id: str | None) -> None:
         """Something the channel's canvas shows has changed: bring it up to date soon."""

@@ -4,6 +4,8 @@ the group and the people whose App Home shows it."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from dataclasses import dataclass
 from functools import partial
@@ -125,11 +127,15 @@ def refresh_home(asker: Asker, user_ids: set[str], *, opened: bool = False) -> N
     services = asker.services
     spacing = 0.0 if opened else services.home_spacing
     for user_id in sorted(u for u in user_ids if u):
-        services.background.paced(("home", user_id), spacing, partial(publish_home, asker, user_id))
+        services.background.paced(
+            ("home", user_id), spacing, partial(publish_home, asker, user_id, again=opened)
+        )
 
 
-def publish_home(asker: Asker, user_id: str) -> None:
-    """Build and publish one person's App Home from the database as it is now."""
+def publish_home(asker: Asker, user_id: str, *, again: bool = False) -> None:
+    """Build and publish one person's App Home from the database as it is now; a Home
+    that would show what it shows already is not sent again, unless `again` (the person
+    has just opened it: Slack may have lost it)."""
     services = asker.services
     with services.database.session(write=False) as session:
         memberships = memberships_of(session=session, user_id=user_id)
@@ -149,7 +155,13 @@ def publish_home(asker: Asker, user_id: str) -> None:
             tz=services.settings.tz,
             limit=HOME_TASK_LIMIT,
         )
+    shown = hashlib.sha256(json.dumps(view).encode()).hexdigest()
+    if not again and services.homes_shown.get(user_id) == shown:
+        return
     try:
         asker.client.views_publish(user_id=user_id, view=view)
     except (SlackApiError, SlackRequestError) as error:
+        services.homes_shown.pop(user_id, None)
         log.warning("Could not publish the App Home of %s: %s", user_id, error)
+        return
+    services.homes_shown[user_id] = shown

@@ -7,15 +7,21 @@ from __future__ import annotations
 
 import json
 import threading
+from dataclasses import replace
 from typing import Any
 
 import pytest
 from sqlmodel import func, select
 
+from bot.app import make_client
+from bot.config import Settings
+from handlers.background import Background
+from handlers.context import Asker, Services
+from handlers.task_ops import publish_home
 from models.db import Database
 from models.tables import AuditLog, Member, ProgressUpdate, Task, Trial
 from simulator.web_api import FakeSlack
-from tests.conftest import ARO, DIRECTOR, GORE, HEMI, LISA, RANUI
+from tests.conftest import ARO, DIRECTOR, GORE, HEMI, LISA, NOW, RANUI
 from tests.harness.checks import assert_refused
 from tests.harness.slack_requests import Interactions, Slack, buttons
 
@@ -240,6 +246,7 @@ def test_app_home_shows_open_tasks_with_theirbuttons(
     plan.say("/task add Holiday programme owner @hemi due 1/12", user=LISA, channel=GORE)
     plan.say("/deadline add Truancy figures due 4/12 owner @hemi", user=LISA, channel=GORE)
     plan.say("/meeting schedule 2/12 10am at Gore Library", user=LISA, channel=GORE)
+    published = len(fake_slack.calls_to("views.publish"))
     assert (
         plan.event(
             {"type": "app_home_opened", "user": HEMI, "tab": "home"}, event_id="EvHome"
@@ -247,7 +254,9 @@ def test_app_home_shows_open_tasks_with_theirbuttons(
         == 200
     )
     calls = [
-        c for c in fake_slack.wait_for("views.publish", count=3) if c.params["user_id"] == HEMI
+        c
+        for c in fake_slack.wait_for("views.publish", count=published + 1)
+        if c.params["user_id"] == HEMI
     ]
     home = calls[-1].view
     text = json.dumps(home)
@@ -349,3 +358,41 @@ def test_a_form_slack_wont_open_says_so(plan: Slack, fake_slack: FakeSlack) -> N
     reply = fake_slack.wait_for("response_url", hook=result.hook)[0].params
     assert "didn't let the form open in time" in reply["text"]
     assert "ERR-" not in reply["text"]
+
+
+def test_an_app_home_that_would_show_the_same_is_not_sent_again(
+    plan: Slack, database: Database, settings: Settings
+) -> None:
+    plan.say("/task add Breakfast club owner @hemi due 15/12", user=LISA, channel=GORE)
+    # Hemi's Home published through a Slack of its own, apart from the app's publishes.
+    homes = FakeSlack().start()
+    background = Background()
+    services = Services(
+        settings=settings,
+        database=database,
+        clock=lambda: NOW,
+        client=make_client(replace(settings, slack_api_url=homes.url)),
+        background=background,
+    )
+    hemi = Asker(
+        user_id=HEMI, channel_id=None, handle=None, services=services, client=services.client
+    )
+
+    def sent() -> list[dict[str, Any]]:
+        return [c.view for c in homes.calls_to("views.publish")]
+
+    publish_home(hemi, HEMI)
+    publish_home(hemi, HEMI)  # nothing changed: nothing sent
+    assert len(sent()) == 1 and "Breakfast club" in json.dumps(sent()[0])
+    plan.say("/update T-1 at-risk 40% Menus agreed", user=LISA, channel=GORE)
+    publish_home(hemi, HEMI)  # the task's status changed: sent
+    assert len(sent()) == 2 and "40%" in json.dumps(sent()[-1])
+    publish_home(hemi, HEMI, again=True)  # just opened: sent though unchanged
+    assert len(sent()) == 3
+    homes.fail("views.publish", 200, body={"ok": False, "error": "internal_error"})
+    plan.say("/update T-1 on-track 50% Menus printed", user=LISA, channel=GORE)
+    publish_home(hemi, HEMI)  # refused by Slack: not taken as shown...
+    publish_home(hemi, HEMI)  # ...so the same view goes again
+    assert len(sent()) == 5 and sent()[-1] == sent()[-2] and "50%" in json.dumps(sent()[-1])
+    background.shutdown()
+    homes.stop()
