@@ -56,13 +56,17 @@ def _configure_sqlite(engine: Engine, *, in_memory: bool) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Connection) -> None:
+        # Straight to the driver: every session begins here, and SQLAlchemy's own path
+        # for a statement (`exec_driver_sql`) costs some 30 times the statement.
+        driver = connection.connection.dbapi_connection
+        assert driver is not None
         wait = _LOCK_WAIT.get()
         busy_ms = int((SQLITE_BUSY_TIMEOUT_SECONDS if wait is None else wait) * 1000)
         if connection.info.get("busy_ms") != busy_ms:
-            connection.exec_driver_sql(f"PRAGMA busy_timeout = {busy_ms}")
+            driver.execute(f"PRAGMA busy_timeout = {busy_ms}")
             connection.info["busy_ms"] = busy_ms
         write = connection.get_execution_options().get(_WRITE, False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        driver.execute("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
 def _configure_postgres(engine: Engine) -> None:
