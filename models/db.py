@@ -56,17 +56,21 @@ def _configure_sqlite(engine: Engine, *, in_memory: bool) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Connection) -> None:
-        # Straight to the driver: every session begins here, and SQLAlchemy's own path
-        # for a statement (`exec_driver_sql`) costs some 30 times the statement.
-        driver = connection.connection.dbapi_connection
-        assert driver is not None
         wait = _LOCK_WAIT.get()
         busy_ms = int((SQLITE_BUSY_TIMEOUT_SECONDS if wait is None else wait) * 1000)
         if connection.info.get("busy_ms") != busy_ms:
-            driver.execute(f"PRAGMA busy_timeout = {busy_ms}")
+            connection.exec_driver_sql(f"PRAGMA busy_timeout = {busy_ms}")
             connection.info["busy_ms"] = busy_ms
-        write = connection.get_execution_options().get(_WRITE, False)
-        driver.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        if connection.get_execution_options().get(_WRITE, False):
+            # Through SQLAlchemy, which turns "database is locked" into its own error.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            # A reader's BEGIN takes no lock and cannot fail busy, so it goes straight to
+            # the driver: every session begins here, and SQLAlchemy's path for a statement
+            # costs some 30 µs, many times the statement's own.
+            driver = connection.connection.dbapi_connection
+            assert driver is not None
+            driver.execute("BEGIN")
 
 
 def _configure_postgres(engine: Engine) -> None:

@@ -20,7 +20,7 @@ from bot.app import create_app
 from bot.config import Settings
 from bot.server import EVENTS_PATH
 from models.db import Database
-from models.tables import AuditLog, Trial
+from models.tables import AuditLog, Task, Trial
 from simulator.web_api import DROP, FakeSlack
 from tests.conftest import DIRECTOR, GORE, HEMI, LISA, SIGNING_SECRET
 from tests.harness.serving import serving
@@ -214,6 +214,45 @@ def test_a_briefly_locked_database_delays_a_command_but_loses_nothing(
     release.join()
     assert "T-1 · Hire a truancy officer" in reply.text
     assert waited >= 1.0  # it queued behind the lock rather than failing
+
+
+def test_a_change_the_database_cannot_take_in_time_is_refused_in_the_ack(
+    gore: Slack, database: Database
+) -> None:
+    """Another process holds the write lock longer than the ack may wait: the ack itself
+    says to try again, within Slack's 3 s, and nothing is changed."""
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_lock() -> None:
+        # Outside the bot's own sessions, as another process would hold it.
+        if database.url.get_backend_name() == "postgresql":
+            with database.engine.connect() as connection:
+                connection.execute(text("LOCK TABLE task IN EXCLUSIVE MODE"))
+                locked.set()
+                release.wait(10)
+                connection.rollback()
+            return
+        locker = database.engine.raw_connection()
+        try:
+            locker.execute("BEGIN IMMEDIATE")
+            locked.set()
+            release.wait(10)
+        finally:
+            locker.rollback()
+            locker.close()
+
+    holder = threading.Thread(target=hold_the_lock)
+    holder.start()
+    try:
+        assert locked.wait(5)
+        result = gore.command("/task", "add Hire a truancy officer", user=LISA, channel=GORE)
+    finally:
+        release.set()
+        holder.join()
+    assert result.status == 200 and result.seconds < 3.0
+    assert "nothing was changed" in result.body and "try again" in result.body
+    with database.session(write=False) as session:
+        assert session.exec(select(func.count()).select_from(Task)).one() == 0
 
 
 def _health(base_url: str) -> tuple[int, float]:
