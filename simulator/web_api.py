@@ -54,6 +54,14 @@ class Failure:
     body: dict[str, Any] | None = None
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    # Slack takes every connection. Python's default backlog of 5 overflows when a burst of
+    # replies arrives at once, and each connection the kernel drops then costs its sender
+    # a second (TCP's first SYN retry), a reply a second late that Slack would not cause.
+    request_queue_size = 128
+
+
 class FakeSlack:
     """Start with `start()`, stop with `stop()`; `url` is the Web API base URL."""
 
@@ -93,8 +101,7 @@ class FakeSlack:
             def do_GET(self) -> None:
                 fake._handle(self)
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
+        self._server = _Server(("127.0.0.1", 0), Handler)
         self._thread = threading.Thread(
             target=self._server.serve_forever, args=(0.05,), daemon=True
         )
