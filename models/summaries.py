@@ -203,8 +203,8 @@ def _count_if(condition: Any) -> Any:
     return func.count().filter(condition)
 
 
-# The roll-up's statements are built once and bound on each run (a summary asks ten of
-# them; building one cost some 30 times what running it does on a trial of 2,000 tasks).
+# The roll-up's statements are built once and bound on each run: a summary asks ten of
+# them, and building them cost more than running them on a trial of 2,000 tasks.
 # One pass over the tasks, in the order of the covering index: per trial, outcome and
 # status, how many, how many overdue, untouched for 30 days, done or touched this week.
 _TASK_AGGREGATES = (
@@ -459,7 +459,7 @@ def export_rows(
 ) -> tuple[list[TaskRow], dict[int, tuple[int, str]]]:
     """All the trial's tasks, and per task its number of updates and the latest's text."""
     assert trial.id is not None
-    rows = trial_task_rows(session=session, trial_id=trial.id)
+    tasks = trial_task_rows(session=session, trial_id=trial.id)
     latest = (
         sa_select(
             col(ProgressUpdate.task_id),
@@ -479,4 +479,4 @@ def export_rows(
             )
         ).all()
     }
-    return rows, updates
+    return tasks, updates
