@@ -17,9 +17,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel, func, select
 
-from models.db import Database, make_engine, normalise_url
+from models import tasks
+from models.db import Database, make_engine, normalise_url, rows
 from models.migrate import check, upgrade
-from models.tables import AuditLog, Meeting, Member, Trial
+from models.tables import AuditLog, Meeting, Member, Task, Trial, pk
+from tests.harness import data
 
 
 @pytest.fixture
@@ -173,3 +175,21 @@ def test_the_migrations_build_exactly_the_tables_the_models_declare(database: Da
         )
         differences = compare_metadata(context, SQLModel.metadata)
     assert differences == []
+
+
+def test_plain_rows_see_what_the_session_has_not_yet_written(database: Database) -> None:
+    """`rows` runs past the ORM, so it flushes first, as the ORM's own queries do."""
+    with database.session() as session:
+        gore = data.trial(session, "Gore District", channel="CGORE")
+        lisa = data.member(session, gore, "ULISA", role="lead")
+        session.add(
+            Task(
+                trial_id=pk(gore),
+                owner_member_id=pk(lisa),
+                title="Breakfast club",
+                created_by="ULISA",
+            )
+        )
+        assert rows(session, select(func.count()).select_from(Task)).scalar_one() == 1
+        found = tasks.trial_task_rows(session=session, trial_id=pk(gore))
+        assert [(row.title, row.owner_user_id) for row in found] == [("Breakfast club", "ULISA")]
