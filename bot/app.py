@@ -13,8 +13,10 @@ from bot.config import Settings
 from handlers import FAMILIES, register_all
 from handlers.background import Background
 from handlers.context import Services
+from handlers.listeners import make_left_behind
 from models import metrics
 from models.db import Database
+from models.inbox import Inbox
 from models.types import utcnow
 from slack_api.canvases import CanvasPace
 from slack_api.client import SlackClient, SlackPace, retry_handlers
@@ -53,9 +55,12 @@ def create_app(
     background: Background | None = None,
     canvas_window: float = 10.0,
     canvas_spacing: float = 1.0,
+    left_behind_every: float | None = None,
 ) -> App:
     """The Bolt app with every listener registered. Requests are verified against the
-    signing secret in HTTP mode (Socket Mode and the console have no signatures)."""
+    signing secret in HTTP mode (Socket Mode and the console have no signatures). With
+    `left_behind_every` (seconds), the changes a stopped bot left in the inbox are made:
+    those from before this start at once, then every so often those a minute old."""
     if verify_requests is None:
         verify_requests = not settings.socket_mode
     background = background or Background()
@@ -65,24 +70,27 @@ def create_app(
         request_verification_enabled=verify_requests,
         token_verification_enabled=False,
         logger=logging.getLogger("advisory_bot.bolt"),
-        # Each listener's ack function runs in the request thread: it commits what the
-        # person asked to change, then acks; the reply is a lazy listener on the
-        # everyday pool (`handlers.listeners`).
+        # Each listener's ack function runs in the request thread: it keeps what the
+        # person asked to change in the inbox, then acks; the change and the reply are a
+        # lazy listener on the everyday pool (`handlers.listeners`).
         process_before_response=True,
         listener_executor=background.executor,
     )
-    register_all(
-        app,
-        Services(
-            settings=settings,
-            database=database,
-            clock=clock,
-            client=app.client,
-            background=background,
-            names=command_names(settings),
-            canvas_window=canvas_window,
-        ),
+    services = Services(
+        settings=settings,
+        database=database,
+        clock=clock,
+        client=app.client,
+        background=background,
+        inbox=Inbox(database),
+        names=command_names(settings),
+        canvas_window=canvas_window,
     )
+    register_all(app, services)
+    if left_behind_every is not None:
+        started = utcnow()
+        background.soon(lambda: make_left_behind(services, FAMILIES, before=started))
+        background.every(left_behind_every, lambda: make_left_behind(services, FAMILIES))
     standing = getattr(app.client, "standing", None)
     metrics.watch(database.ping, lambda: standing is None or standing.token_refused is None)
     return app

@@ -22,6 +22,7 @@ from bot.manifest import manifest_yaml
 from bot.server import http_server, metrics_server, socket_mode_handler
 from handlers.background import Background
 from handlers.handover import make_archive
+from handlers.listeners import LEFT_BEHIND_ROUNDS
 from models import demo
 from models.backup import backup
 from models.db import Database
@@ -115,7 +116,9 @@ def run(args: argparse.Namespace) -> int:
         log.warning("DIRECTOR_USER_IDS is not set: nobody can link channels to trials.")
     database = _database(settings)
     background = Background()
-    app = create_app(settings, database=database, background=background)
+    app = create_app(
+        settings, database=database, background=background, left_behind_every=LEFT_BEHIND_ROUNDS
+    )
     reminders = None
     if args.reminders:
         reminders = start_scheduler(database=database, client=app.client, settings=settings)

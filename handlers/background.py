@@ -52,6 +52,7 @@ class Background:
         self._started: dict[Hashable, float] = {}  # when paced work under a key last started
         self._timers: dict[Hashable, threading.Timer] = {}
         self._closed = False
+        self._stopping = threading.Event()
 
     def soon(self, work: Callable[[], object]) -> None:
         """Run `work()` on the everyday pool; its failure is logged."""
@@ -121,8 +122,27 @@ class Background:
             self._timers[key] = timer
         timer.start()
 
+    def every(self, seconds: float, work: Callable[[], object]) -> None:
+        """Run `work()` on the everyday pool every `seconds` until shutdown (a run that
+        is still going when the next is due is not doubled)."""
+        running = threading.Lock()
+
+        def run() -> None:
+            if running.acquire(blocking=False):
+                try:
+                    work()
+                finally:
+                    running.release()
+
+        def tick() -> None:
+            while not self._stopping.wait(seconds):
+                self.soon(run)
+
+        threading.Thread(target=tick, name="every", daemon=True).start()
+
     def shutdown(self) -> None:
         """Finish the work already handed over (replies owed included), then stop."""
+        self._stopping.set()
         with self._lock:
             self._closed = True
             for timer in self._timers.values():

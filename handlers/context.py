@@ -19,6 +19,7 @@ from models import languages
 from models.db import Database
 from models.errors import UserError
 from models.groups import Group, linked_trial_id, load_group
+from models.inbox import Inbox
 from models.programme import Programme
 from models.tables import Trial
 from models.tasks import active_member
@@ -44,6 +45,7 @@ class Services:
     # The app's own client (one pace for every caller), not Bolt's copy for each request.
     client: WebClient
     background: Background
+    inbox: Inbox  # changes between their ack and their making
     names: CommandNames = field(default_factory=CommandNames)  # /task, or /sst-task
     canvas_window: float = 10.0  # seconds: changes within it make one canvas edit
     home_spacing: float = 2.0  # seconds: a person's App Home is published at most this often

@@ -33,6 +33,16 @@ BUSY = N_(
     "Please try again in a moment."
 )
 
+# A change written to the inbox whose making found the records busy: it stays there.
+QUEUED = N_(
+    "The group's records are busy right now, so your change is waiting its turn. It will "
+    "be made within a couple of minutes, and I'll tell you here when it is."
+)
+# The inbox could not take a change before the ack.
+UNKEPT = N_(
+    "I couldn't take that change just now, so nothing was changed. Please try again in a moment."
+)
+
 
 class Busy(Exception):
     """The database did not give the lock in time; nothing was changed."""

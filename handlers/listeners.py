@@ -1,13 +1,18 @@
 """How every listener runs, on Bolt's own mechanism (lazy listeners):
 
-- the ack function, in the request thread: what changes the group's records runs and
-  commits here, waiting at most `ACK_LOCK_WAIT_SECONDS` for a lock, so a change that was
-  acknowledged is never lost; reading is left for later;
-- the lazy function, on Bolt's listener executor (`handlers.background`): the reply made
-  before the ack is sent, or the reading is done and its reply sent; work that is slow by
-  nature goes to the pool for slow work. A form is opened first, before any other work.
-  The reply, once built, is sent from the pool for sending, so waiting on Slack's answer
-  never holds a thread that could build the next reply.
+- the ack function, in the request thread: a slash command that changes the group's
+  records is written to the inbox (`models.inbox`, one statement) before the ack, so a
+  change that was acknowledged is never lost; a click's change runs and commits there,
+  waiting at most `ACK_LOCK_WAIT_SECONDS` for a lock; reading is left for later;
+- the lazy function, on Bolt's listener executor (`handlers.background`): the change kept
+  in the inbox is made (once: its receipt is written in the same transaction) and
+  answered, the reply made before the ack is sent, or the reading is done and its reply
+  sent; work that is slow by nature goes to the pool for slow work. A form is opened
+  first, before any other work. The reply, once built, is sent from the pool for sending,
+  so waiting on Slack's answer never holds a thread that could build the next reply.
+
+A change a stopped bot left in the inbox is made when a bot sharing the database comes
+back (`make_left_behind`), and answered through its response_url.
 """
 
 from __future__ import annotations
@@ -15,10 +20,12 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
+from sqlalchemy.exc import SQLAlchemyError
 
 from handlers.context import (
     Asker,
@@ -27,10 +34,12 @@ from handlers.context import (
     asker_from_command,
     for_here,
 )
-from handlers.errors import BUSY, Busy, message_for, outcome
+from handlers.errors import BUSY, QUEUED, UNKEPT, Busy, message_for, outcome
 from handlers.registry import Family
 from models import log_context, metrics
-from models.db import is_busy
+from models.db import AlreadyMade, is_busy
+from models.inbox import Kept
+from models.types import utcnow
 from slack_api.reply import send, tell
 from ui.blocks.common import Message, error_message
 from ui.i18n import _
@@ -40,8 +49,15 @@ log = logging.getLogger("advisory_bot.listeners")
 ClickWork = Callable[[Asker, dict[str, Any], dict[str, Any]], Message | None]
 
 ACK_LOCK_WAIT_SECONDS = 2.0
+# How long a change from the inbox waits for a lock before it is left there for later.
+MAKE_LOCK_WAIT_SECONDS = 5.0
+# A change still in the inbox this long after it came was left behind by a bot that
+# stopped (a live one makes its own within seconds).
+LEFT_BEHIND_AFTER = timedelta(minutes=1)
+LEFT_BEHIND_ROUNDS = 30.0  # seconds between looks for them, in `advisory-bot run`
 PREPARED = "advisory_prepared"  # the context key of a reply made before the ack
-RECEIVED = "advisory_received"  # ...and of when the request reached the bot (monotonic)
+RECEIVED = "advisory_received"  # ...of when the request reached the bot (monotonic)
+KEPT = "advisory_kept"  # ...and of the change kept in the inbox, to make after the ack
 
 
 def before_ack(
@@ -69,20 +85,14 @@ def on_command(app: App, family: Family, services: Services) -> None:
             ack()
             return
         if sub is not None and sub.changes_now(tokens):
-            asker = asker_from_command(body, services, respond)
             try:
-                context[PREPARED] = [
-                    before_ack(
-                        services,
-                        asker.spoken(lambda: sub.run_with(asker, tokens)),
-                        what=f"{family.command} {sub.name}",
-                    )
-                ]
-                _changed(services, asker, context[PREPARED][0])
-            except Busy:
-                ack(text=_(BUSY))
+                context[KEPT] = services.inbox.keep(body, now=utcnow())
+            except SQLAlchemyError:
+                log.exception("Could not keep %s in the inbox", _name(family, sub))
+                asker = asker_from_command(body, services, respond)
+                ack(text=asker.spoken(lambda: _(UNKEPT))())
                 context[PREPARED] = [None]
-                _answered(asker, _name(family, sub), error_message(_(BUSY)), None, kind="command")
+                _answered(asker, _name(family, sub), error_message(_(UNKEPT)), None, kind="command")
                 return
         ack()
 
@@ -97,6 +107,9 @@ def on_command(app: App, family: Family, services: Services) -> None:
         if PREPARED in context:
             if context[PREPARED][0] is not None:
                 _deliver(asker, respond, context[PREPARED][0], name, received)
+            return
+        if KEPT in context:
+            make_kept(services, family, context[KEPT], respond, received)
             return
         if sub is None:
             _deliver(asker, respond, asker.spoken(family.help_message)(), name, received)
@@ -114,6 +127,67 @@ def on_command(app: App, family: Family, services: Services) -> None:
             work()
 
     app.command(services.names.name(family.command))(ack=acknowledge, lazy=[reply])
+
+
+def make_kept(
+    services: Services, family: Family, kept: Kept, respond: Respond, received: float | None
+) -> bool:
+    """Make a change kept in the inbox and answer it; it leaves the inbox once answered.
+    One the database could not take in time stays there, for `make_left_behind` (False),
+    and the person is told, once, that it will be made."""
+    asker = asker_from_command(kept.body, services, respond)
+    sub, tokens = family.route(kept.body.get("text", ""))  # it routed before the ack
+    assert sub is not None
+    name, what = _name(family, sub), f"{family.command} {sub.name}".strip()
+    database = services.database
+    with log_context.bound(command=name, user=asker.user_id, channel=asker.channel_id):
+        try:
+            with database.bounded(MAKE_LOCK_WAIT_SECONDS), database.receipt(kept.receipt):
+                message = asker.spoken(lambda: sub.run_with(asker, tokens))()
+        except AlreadyMade:  # by another bot process, or before a restart: answered there
+            _leave_inbox(services, kept)
+            return True
+        except Exception as error:
+            if not (isinstance(error, Busy) or is_busy(error)):
+                message = message_for(error, what=what)
+            elif received is None:  # left behind: the next round tries again, quietly
+                return False
+            else:
+                queued = asker.spoken(lambda: error_message(_(QUEUED)))()
+                _deliver(asker, respond, queued, name, received)
+                return False
+        _changed(services, asker, message)
+        _leave_inbox(services, kept)
+        _deliver(asker, respond, message, name, received)
+        return True
+
+
+def make_left_behind(
+    services: Services, families: Iterable[Family], *, before: datetime | None = None
+) -> int:
+    """Make (and answer) the changes left in the inbox that came before `before`: by
+    default, those older than `LEFT_BEHIND_AFTER`. How many were taken."""
+    by_command = {services.names.name(family.command): family for family in families}
+    cutoff = before if before is not None else utcnow() - LEFT_BEHIND_AFTER
+    taken = 0
+    for kept in services.inbox.left_behind(before=cutoff):
+        family = by_command.get(kept.body.get("command", ""))
+        if family is None:  # a command this bot no longer has (renamed by COMMAND_PREFIX)
+            log.warning("Left %s in the inbox: no such command here", kept.body.get("command"))
+            continue
+        log.info("Making a change left in the inbox (%s)", family.command)
+        respond = Respond(response_url=kept.body.get("response_url"))
+        if not make_kept(services, family, kept, respond, None):
+            break  # the records are busy: the next round tries again
+        taken += 1
+    return taken
+
+
+def _leave_inbox(services: Services, kept: Kept) -> None:
+    try:
+        services.inbox.done(kept)
+    except SQLAlchemyError:  # it stays; whoever takes it next finds its receipt
+        log.warning("Could not take a made change out of the inbox", exc_info=True)
 
 
 def on_click(

@@ -12,15 +12,18 @@ import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import event, inspect, text
+from sqlalchemy import event, insert, inspect, text
 from sqlalchemy.engine import URL, Connection, CursorResult, Engine, make_url
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.sql import Executable
 from sqlmodel import Session, create_engine
 
 from models.errors import UserError
+from models.tables import SlackEventReceipt
+from models.types import utcnow
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
 CONNECT_TIMEOUT_SECONDS = 2
@@ -31,6 +34,17 @@ _WRITE = "advisory_write"
 # How long a transaction begun here may wait for a lock (None: the engine's default).
 # Work done before Slack's 3-second ack sets it well inside that (`Database.bounded`).
 _LOCK_WAIT: ContextVar[float | None] = ContextVar("lock_wait", default=None)
+
+
+@dataclass
+class _Receipt:
+    key: str
+    taken: bool = False  # a write transaction carrying it has committed
+
+
+# The receipt the next write transaction begun here carries (`Database.receipt`).
+_RECEIPT: ContextVar[_Receipt | None] = ContextVar("receipt", default=None)
+_TAKE_RECEIPT = insert(SlackEventReceipt.__table__)  # type: ignore[attr-defined]
 
 
 def normalise_url(url: str | URL) -> URL:
@@ -129,6 +143,11 @@ def _check_lengths(session: Session, _context: Any, _instances: Any) -> None:
                 )
 
 
+class AlreadyMade(Exception):
+    """The change under this receipt was made already (by another bot process, or before
+    a restart); nothing was changed now."""
+
+
 class DatabaseBusy(Exception):
     """The write lock was not free in time; nothing was changed."""
 
@@ -152,6 +171,13 @@ def rows(
     first, as the ORM would."""
     session.flush()
     return session.connection().execute(statement, params)
+
+
+def _take(session: Session, key: str) -> None:
+    try:
+        session.connection().execute(_TAKE_RECEIPT, {"event_id": key, "received_at": utcnow()})
+    except IntegrityError as error:
+        raise AlreadyMade(key) from error
 
 
 class Database:
@@ -179,10 +205,17 @@ class Database:
             wait = _LOCK_WAIT.get()
             if not writer.acquire(timeout=SQLITE_BUSY_TIMEOUT_SECONDS if wait is None else wait):
                 raise DatabaseBusy("another change held the database for too long")
+        receipt = _RECEIPT.get() if write else None
+        if receipt is not None and receipt.taken:
+            receipt = None
         session = Session(self._write_engine if write else self.engine, expire_on_commit=False)
         try:
+            if receipt is not None:
+                _take(session, receipt.key)
             yield session
             session.commit()
+            if receipt is not None:
+                receipt.taken = True
         except BaseException:
             session.rollback()
             raise
@@ -190,6 +223,18 @@ class Database:
             session.close()
             if writer is not None:
                 writer.release()
+
+    @contextmanager
+    def receipt(self, key: str) -> Iterator[None]:
+        """The first write transaction that commits inside also writes a receipt under
+        `key`, so the change it makes is made once: where the receipt is already written,
+        the transaction raises AlreadyMade and changes nothing. (A refusal rolls back, its
+        receipt with it, and the next write transaction inside carries the receipt.)"""
+        token = _RECEIPT.set(_Receipt(key))
+        try:
+            yield
+        finally:
+            _RECEIPT.reset(token)
 
     @contextmanager
     def bounded(self, seconds: float) -> Iterator[None]:

@@ -412,7 +412,17 @@ class AuditLog(SQLModel, table=True):
 
 
 class SlackEventReceipt(SQLModel, table=True):
-    """An Events API delivery already handled, so Slack's retries take effect once."""
+    """An Events API delivery already handled, so Slack's retries take effect once; or a
+    change taken from the inbox already made (`command:<id>`), so it is made once."""
 
     event_id: str = Field(primary_key=True, max_length=64)
     received_at: datetime = _created_at()
+
+
+class ReceivedCommand(SQLModel, table=True):
+    """A slash command that changes records, kept from before its ack until it has been
+    made and answered (`models.inbox`): Slack's form fields, as JSON."""
+
+    id: str = Field(primary_key=True, max_length=32)
+    received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    body: str = Field(sa_column=Column(Text, nullable=False))

@@ -19,6 +19,7 @@ from handlers.background import Background
 from handlers.context import Asker, Services
 from handlers.task_ops import publish_home
 from models.db import Database
+from models.inbox import Inbox
 from models.tables import AuditLog, Member, ProgressUpdate, Task, Trial
 from simulator.web_api import FakeSlack
 from tests.conftest import ARO, DIRECTOR, GORE, HEMI, LISA, NOW, RANUI
@@ -373,6 +374,7 @@ def test_an_app_home_that_would_show_the_same_is_not_sent_again(
         clock=lambda: NOW,
         client=make_client(replace(settings, slack_api_url=homes.url)),
         background=background,
+        inbox=Inbox(database),
     )
     hemi = Asker(
         user_id=HEMI, channel_id=None, handle=None, services=services, client=services.client
