@@ -11,7 +11,10 @@ updating the same task. `--slack-answers-in 0.15` has the fake Slack answer each
 - steady: the mix alone;
 - with slow work: Slack's file uploads take 4 s each and `/summary export`s keep arriving
   beside the mix; every `/task add` form must open within 3 s (a trigger_id's life);
-- 64 clients: the ack under a crowd.
+- 64 clients: the ack under a crowd, sent from four processes of 16 clients each (as
+  Slack's requests come from many machines): one Python process timing 64 threads and
+  taking their replies times its own wait for its interpreter too. `--crowd-processes 1`
+  sends the crowd from this process, as before.
 
 `--runs 3` makes the three runs in turn three times and pools their samples: this machine's
 speed changes from minute to minute, and one run of each can land in different spells.
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -222,6 +226,84 @@ def load(
     return out
 
 
+def crowd_of_processes(
+    events_url: str,
+    people: list[Lead],
+    bot: subprocess.Popen[bytes],
+    clients: int,
+    per_client: int,
+    processes: int,
+) -> Timings:
+    """`clients` sending the everyday mix from `processes` processes, each with a fake
+    Slack of its own taking its clients' replies."""
+    context = multiprocessing.get_context("spawn")
+    results: multiprocessing.Queue[dict[str, Any]] = context.Queue()
+    ready = context.Barrier(processes + 1)
+    share = clients // processes
+    parts = [
+        context.Process(
+            target=crowd_part,
+            args=(
+                events_url,
+                people,
+                range(p * share, (p + 1) * share),
+                per_client,
+                ready,
+                results,
+            ),
+        )
+        for p in range(processes)
+    ]
+    for part in parts:
+        part.start()
+    ready.wait()
+    bot_before = cpu_seconds(bot.pid)
+    out = Timings()
+    for _ in parts:
+        done = results.get(timeout=600)
+        out.add(Timings(**done))
+    out.bot_cpu = cpu_seconds(bot.pid) - bot_before
+    for part in parts:
+        part.join()
+    return out
+
+
+def crowd_part(
+    events_url: str,
+    people: list[Lead],
+    numbers: range,
+    per_client: int,
+    ready: Any,
+    results: multiprocessing.Queue[dict[str, Any]],
+) -> None:
+    """One process's share of the crowd: clients `numbers` of it."""
+    fake = FakeSlack().start()
+    slack = Slack(events_url, SECRET, fake)
+    out = Timings()
+    threads = []
+    for n in numbers:
+        commands = list(itertools.islice(itertools.cycle(MIX), n, n + per_client))
+        lead = people[n % len(people)]
+        threads.append(threading.Thread(target=client, args=(slack, fake, lead, commands, out)))
+    ready.wait()
+    started = time.process_time()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    fake.stop()
+    results.put(
+        {
+            "acks": out.acks,
+            "replies": out.replies,
+            "by_command": out.by_command,
+            "acks_by_command": out.acks_by_command,
+            "missing": out.missing,
+            "load_cpu": time.process_time() - started,
+        }
+    )
+
+
 def cpu_seconds(pid: int) -> float:
     """The CPU time (user and system) a process has used."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -242,6 +324,7 @@ def main(
     one_trial: bool = False,
     slack_answers_in: float = 0.0,
     runs: int = 1,
+    crowd_processes: int = 4,
 ) -> dict[str, Any]:
     folder = Path(tempfile.mkdtemp())
     url = database_url or f"sqlite:///{folder / 'bench.db'}"
@@ -263,6 +346,7 @@ def main(
         "trials": len(people),
         "slack_answers_in": slack_answers_in,
         "runs": runs,
+        "crowd_processes": crowd_processes,
     }
     try:
         wait_healthy(f"http://127.0.0.1:{port}/healthz", bot)
@@ -282,7 +366,15 @@ def main(
             stop.set()
             beside.join()
             fake.delay("files.completeUploadExternal", 0.0)
-            crowd.add(load(slack, fake, people, bot, 64, max(4, per_client // 2), forms=False))
+            crowd_size, crowd_commands = 64, max(4, per_client // 2)
+            if crowd_processes > 1:
+                crowd.add(
+                    crowd_of_processes(
+                        slack.events_url, people, bot, crowd_size, crowd_commands, crowd_processes
+                    )
+                )
+            else:
+                crowd.add(load(slack, fake, people, bot, crowd_size, crowd_commands, forms=False))
         results["steady"], results["slow"] = steady.summary(), slow.summary()
         results["crowd"] = crowd.summary()
     finally:
@@ -310,7 +402,7 @@ def table(results: dict[str, Any]) -> str:
     labels = {
         "steady": "steady, 16 clients",
         "slow": "uploads 4 s + exports, 16",
-        "crowd": "steady, 64 clients",
+        "crowd": f"steady, 64 clients ({results['crowd_processes']}p)",
     }
     for key, label in labels.items():
         row = results[key]
@@ -361,6 +453,12 @@ if __name__ == "__main__":
         help="repeat the three runs this many times, in turn, and pool their samples (this "
         "machine's speed changes from minute to minute)",
     )
+    parser.add_argument(
+        "--crowd-processes",
+        type=int,
+        default=4,
+        help="send the 64 clients from this many processes (1: from this one)",
+    )
     args = parser.parse_args()
     print(
         table(
@@ -370,6 +468,7 @@ if __name__ == "__main__":
                 one_trial=args.one_trial,
                 slack_answers_in=args.slack_answers_in,
                 runs=args.runs,
+                crowd_processes=args.crowd_processes,
             )
         )
     )

@@ -58,6 +58,17 @@ LEFT_BEHIND_ROUNDS = 30.0  # seconds between looks for them, in `advisory-bot ru
 PREPARED = "advisory_prepared"  # the context key of a reply made before the ack
 RECEIVED = "advisory_received"  # ...of when the request reached the bot (monotonic)
 KEPT = "advisory_kept"  # ...and of the change kept in the inbox, to make after the ack
+# What of a slash command the inbox keeps: enough to make and answer it (not Slack's
+# verification token, nor the rest of what it sends).
+KEPT_FIELDS = (
+    "command",
+    "text",
+    "user_id",
+    "user_name",
+    "channel_id",
+    "response_url",
+    "trigger_id",
+)
 
 
 def before_ack(
@@ -86,7 +97,8 @@ def on_command(app: App, family: Family, services: Services) -> None:
             return
         if sub is not None and sub.changes_now(tokens):
             try:
-                context[KEPT] = services.inbox.keep(body, now=utcnow())
+                kept = {key: body[key] for key in KEPT_FIELDS if key in body}
+                context[KEPT] = services.inbox.keep(kept, now=utcnow())
             except SQLAlchemyError:
                 log.exception("Could not keep %s in the inbox", _name(family, sub))
                 asker = asker_from_command(body, services, respond)
