@@ -22,6 +22,7 @@ import re
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -121,7 +122,11 @@ def on_command(app: App, family: Family, services: Services) -> None:
                 _deliver(asker, respond, context[PREPARED][0], name, received)
             return
         if KEPT in context:
-            make_kept(services, family, context[KEPT], respond, received)
+            make = partial(make_kept, services, family, context[KEPT], respond, received)
+            if sub is not None and sub.slow:
+                services.background.slowly(make)
+            else:
+                make()
             return
         if sub is None:
             _deliver(asker, respond, asker.spoken(family.help_message)(), name, received)
@@ -185,7 +190,11 @@ def make_left_behind(
     for kept in services.inbox.left_behind(before=cutoff):
         family = by_command.get(kept.body.get("command", ""))
         if family is None:  # a command this bot no longer has (renamed by COMMAND_PREFIX)
-            log.warning("Left %s in the inbox: no such command here", kept.body.get("command"))
+            log.error(
+                "A change left in the inbox can't be made: %s is not a command of this bot",
+                kept.body.get("command"),
+            )
+            _leave_inbox(services, kept)
             continue
         log.info("Making a change left in the inbox (%s)", family.command)
         respond = Respond(response_url=kept.body.get("response_url"))

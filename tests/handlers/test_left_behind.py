@@ -1,0 +1,61 @@
+"""Changes a stopped bot acknowledged and left in the inbox: a bot that comes back makes
+each once and answers it; one made already is only taken out."""
+
+from __future__ import annotations
+
+import time
+
+from sqlmodel import select
+
+from bot.app import create_app
+from bot.config import Settings
+from handlers.background import Background
+from models.db import Database
+from models.inbox import Inbox
+from models.tables import SlackEventReceipt, Task
+from models.types import utcnow
+from simulator.web_api import FakeSlack
+from tests.conftest import GORE, LISA
+from tests.harness.slack_requests import Slack
+
+
+def _left(inbox: Inbox, fake_slack: FakeSlack, command: str, text: str) -> tuple[str, str]:
+    """A command as the stopped bot kept it; its inbox id and its response_url's hook."""
+    response_url = fake_slack.new_response_url()
+    kept = inbox.keep(
+        {
+            "command": command,
+            "text": text,
+            "user_id": LISA,
+            "user_name": "lisa",
+            "channel_id": GORE,
+            "response_url": response_url,
+        },
+        now=utcnow(),
+    )
+    return kept.id, response_url.rsplit("/", 1)[-1]
+
+
+def test_a_bot_that_comes_back_makes_what_was_left_once(
+    gore: Slack, database: Database, settings: Settings, fake_slack: FakeSlack
+) -> None:
+    inbox = Inbox(database)
+    _, left = _left(inbox, fake_slack, "/task", "add Kai for the kura owner @lisa")
+    made_id, made = _left(inbox, fake_slack, "/task", "add Already made before the stop")
+    with database.session() as session:  # made, and its receipt written, before the stop
+        session.add(SlackEventReceipt(event_id=f"command:{made_id}"))
+    _left(inbox, fake_slack, "/nope", "a command this bot does not have")
+
+    background = Background()
+    create_app(settings, database=database, background=background, left_behind_every=60)
+    reply = fake_slack.wait_for("response_url", hook=left, timeout=15)[0]
+    assert "Kai for the kura" in reply.params["text"]
+    deadline = time.monotonic() + 10
+    while inbox.left_behind(before=utcnow()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    background.shutdown()
+
+    assert inbox.left_behind(before=utcnow()) == []  # all three taken out
+    with database.session(write=False) as session:
+        assert session.exec(select(Task.title)).all() == ["Kai for the kura"]
+    assert [c for c in fake_slack.calls_to("response_url") if c.hook == made] == []
