@@ -11,10 +11,10 @@ updating the same task. `--slack-answers-in 0.15` has the fake Slack answer each
 - steady: the mix alone;
 - with slow work: Slack's file uploads take 4 s each and `/summary export`s keep arriving
   beside the mix; every `/task add` form must open within 3 s (a trigger_id's life);
-- 64 clients: the ack under a crowd, sent from four processes of 16 clients each (as
-  Slack's requests come from many machines): one Python process timing 64 threads and
-  taking their replies times its own wait for its interpreter too. `--crowd-processes 1`
-  sends the crowd from this process, as before.
+- 64 clients: the ack under a crowd, each client in a process of its own (as people's
+  commands come through Slack on their own): one Python process timing 64 threads, and
+  taking their replies, times its own wait for its interpreter too.
+  `--crowd-processes 1` sends the crowd from this process, as before.
 
 `--runs 3` makes the three runs in turn three times and pools their samples: this machine's
 speed changes from minute to minute, and one run of each can land in different spells.
@@ -236,7 +236,7 @@ def crowd_of_processes(
 ) -> Timings:
     """`clients` sending the everyday mix from `processes` processes, each with a fake
     Slack of its own taking its clients' replies."""
-    context = multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("fork")
     results: multiprocessing.Queue[dict[str, Any]] = context.Queue()
     ready = context.Barrier(processes + 1)
     share = clients // processes
@@ -456,8 +456,8 @@ if __name__ == "__main__":
     parser.add_argument(
         "--crowd-processes",
         type=int,
-        default=4,
-        help="send the 64 clients from this many processes (1: from this one)",
+        default=64,
+        help="send the 64 clients from this many processes (1: all from this one)",
     )
     args = parser.parse_args()
     print(
