@@ -305,9 +305,18 @@ def crowd_part(
 
 
 def cpu_seconds(pid: int) -> float:
-    """The CPU time (user and system) a process has used."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """The CPU time (user and system) a process and the processes it started have used
+    (the bot makes its replies in a second process)."""
+    ticks, parents = 0, {pid}
+    for stat in sorted(Path("/proc").glob("[0-9]*/stat"), key=lambda p: int(p.parent.name)):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        if int(stat.parent.name) in parents or int(fields[1]) in parents:
+            parents.add(int(stat.parent.name))
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def exports_beside(slack: Slack, lead: Lead, stop: threading.Event) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from slack_bolt import App
+from slack_bolt.lazy_listener import LazyListenerRunner
 from slack_sdk import WebClient
 
 from bot.config import Settings
@@ -56,11 +57,13 @@ def create_app(
     canvas_window: float = 10.0,
     canvas_spacing: float = 1.0,
     left_behind_every: float | None = None,
+    lazy_runner: Callable[[logging.Logger], LazyListenerRunner] | None = None,
 ) -> App:
     """The Bolt app with every listener registered. Requests are verified against the
     signing secret in HTTP mode (Socket Mode and the console have no signatures). With
     `left_behind_every` (seconds), the changes a stopped bot left in the inbox are made:
-    those from before this start at once, then every so often those a minute old."""
+    those from before this start at once, then every so often those a minute old. With
+    `lazy_runner`, the lazy listeners (the replies) run wherever it takes them."""
     if verify_requests is None:
         verify_requests = not settings.socket_mode
     background = background or Background()
@@ -76,6 +79,8 @@ def create_app(
         process_before_response=True,
         listener_executor=background.executor,
     )
+    if lazy_runner is not None:
+        app.listener_runner.lazy_listener_runner = lazy_runner(app.logger)
     services = Services(
         settings=settings,
         database=database,

@@ -19,10 +19,10 @@ from bot.app import create_app, make_client
 from bot.config import ConfigError, Mode, Settings, load_settings
 from bot.console import Console
 from bot.manifest import manifest_yaml
+from bot.reply_process import ReplyProcess, ToReplyProcess
 from bot.server import http_server, metrics_server, socket_mode_handler
 from handlers.background import Background
 from handlers.handover import make_archive
-from handlers.listeners import LEFT_BEHIND_ROUNDS
 from models import demo
 from models.backup import backup
 from models.db import Database
@@ -116,9 +116,16 @@ def run(args: argparse.Namespace) -> int:
         log.warning("DIRECTOR_USER_IDS is not set: nobody can link channels to trials.")
     database = _database(settings)
     background = Background()
+    # Replies, and the changes kept in the inbox, are made in a process of their own, so
+    # that nothing but acks waits for this process's interpreter (`bot.reply_process`).
+    replies = ReplyProcess()
     app = create_app(
-        settings, database=database, background=background, left_behind_every=LEFT_BEHIND_ROUNDS
+        settings,
+        database=database,
+        background=background,
+        lazy_runner=lambda logger: ToReplyProcess(logger, replies),
     )
+    replies.start(standing=getattr(app.client, "standing", None))
     reminders = None
     if args.reminders:
         reminders = start_scheduler(database=database, client=app.client, settings=settings)
@@ -170,7 +177,8 @@ def run(args: argparse.Namespace) -> int:
             # The signal's KeyboardInterrupt, had it come outside waitress's loop.
             if not stop.is_set():
                 raise
-    background.shutdown()  # the replies to commands already acked
+    background.shutdown()
+    replies.stop()  # the replies to commands already acked
     if reminders is not None:
         reminders.stop()
     database.dispose()
