@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import queue
 import signal
 import threading
 from collections.abc import Sequence
@@ -86,23 +87,25 @@ class ToReplyProcess(LazyListenerRunner):
 
 
 class ReplyProcess:
-    """The reply process, seen from the first: started, fed, watched and stopped."""
+    """The reply process, seen from the first: started, fed, watched and stopped.
+
+    Each reply process gets queues of its own: one killed while it held a queue's lock
+    would leave that queue locked for its successor. What it had not yet taken is lost
+    with it; a change among that is in the inbox, and its successor makes it."""
 
     def __init__(self) -> None:
         self._context = multiprocessing.get_context("spawn")
         self.jobs: multiprocessing.Queue[Job | None] = self._context.Queue()
-        self._reports: multiprocessing.Queue[Report | None] = self._context.Queue()
         self._process: Any = None
+        self._standing: SlackStanding | None = None
         self._stopping = threading.Event()
 
     def start(self, *, standing: SlackStanding | None) -> ReplyProcess:
         """Start it; Slack's refusal of the token, seen there, is taken into `standing`
         (which `/healthz` and the reminder sweep read here)."""
+        self._standing = standing
         self._spawn()
         threading.Thread(target=self._watch, name="reply-process", daemon=True).start()
-        threading.Thread(
-            target=self._read_reports, args=(standing,), name="reply-reports", daemon=True
-        ).start()
         return self
 
     @property
@@ -110,10 +113,16 @@ class ReplyProcess:
         return self._process.pid if self._process is not None else None
 
     def _spawn(self) -> None:
+        if self._process is not None:
+            self.jobs = self._context.Queue()
+        reports: multiprocessing.Queue[Report | None] = self._context.Queue()
         self._process = self._context.Process(
-            target=make_replies, args=(self.jobs, self._reports), name="advisory-replies"
+            target=make_replies, args=(self.jobs, reports), name="advisory-replies"
         )
         self._process.start()
+        threading.Thread(
+            target=self._read_reports, args=(self._process, reports), daemon=True
+        ).start()
 
     def _watch(self) -> None:
         while not self._stopping.is_set():
@@ -125,10 +134,18 @@ class ReplyProcess:
                 )
                 self._spawn()
 
-    def _read_reports(self, standing: SlackStanding | None) -> None:
-        while (report := self._reports.get()) is not None:
+    def _read_reports(self, process: Any, reports: multiprocessing.Queue[Report | None]) -> None:
+        while True:
+            try:
+                report = reports.get(timeout=REPORT_SECONDS * 2)
+            except queue.Empty:
+                if process.exitcode is not None:
+                    return
+                continue
+            if report is None:
+                return
             metrics.take_report(report.families)
-            refused = report.token_refused
+            standing, refused = self._standing, report.token_refused
             if standing is not None and refused is not None and standing.token_refused is None:
                 standing.refused(refused)
 
@@ -140,7 +157,6 @@ class ReplyProcess:
         if self._process.exitcode is None:
             log.error("The reply process did not finish in %.0f s; ending it", STOP_SECONDS)
             self._process.kill()
-        self._reports.put(None)
 
 
 def make_replies(jobs: multiprocessing.Queue[Job | None], reports: Any) -> None:
@@ -167,6 +183,7 @@ def make_replies(jobs: multiprocessing.Queue[Job | None], reports: Any) -> None:
     background.shutdown()
     done.set()
     reports.put(_report_now(app))
+    reports.put(None)
     database.dispose()
 
 

@@ -1,0 +1,110 @@
+"""`advisory-bot run` makes its replies in a second process: one that stops is started
+again, and what the first had acknowledged is made, once; what the second sees of Slack
+reaches the first's `/healthz` and `/metrics`."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from models.db import Database
+from models.tables import Task
+from simulator.web_api import FakeSlack
+from tests.conftest import DIRECTOR, GORE, LISA, SIGNING_SECRET
+from tests.harness.processes import SCRIPT, bot_env, free_port, wait_healthy
+from tests.harness.slack_requests import Slack
+
+
+def reply_processes(pid: int) -> list[int]:
+    """The processes `pid` started to make replies (not multiprocessing's own helper)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            command = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if parent == pid and b"spawn_main" in command:
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.fixture
+def bot(database: Database, fake_slack: FakeSlack, tmp_path: Path) -> Iterator[Slack]:
+    port = free_port()
+    process = subprocess.Popen(
+        [SCRIPT, "run", "--host", "127.0.0.1", "--no-reminders"],
+        cwd=tmp_path,
+        env=bot_env(database, fake_slack, port),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        wait_healthy(port, process)
+        slack = Slack(f"http://127.0.0.1:{port}/slack/events", SIGNING_SECRET, fake_slack)
+        slack.pid = process.pid  # type: ignore[attr-defined]
+        yield slack
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=60)
+    assert process.returncode == 0, output
+    assert "Traceback" not in output, output
+
+
+def test_a_reply_process_that_stops_is_started_again_and_makes_what_was_acked(
+    bot: Slack, database: Database, fake_slack: FakeSlack
+) -> None:
+    bot.say(f"/group setup Gore District lead <@{LISA}|lisa>", user=DIRECTOR, channel=GORE)
+    pid: int = bot.pid  # type: ignore[attr-defined]
+    (first,) = reply_processes(pid)
+    os.kill(first, signal.SIGKILL)
+    result = bot.command("/task", "add Kai for the kura", user=LISA, channel=GORE)
+    assert result.status == 200 and result.body == ""  # acked while no reply process ran
+    assert result.hook is not None
+    reply = fake_slack.wait_for("response_url", hook=result.hook, timeout=30)[0]
+    assert "Kai for the kura" in reply.params["text"]
+    assert reply_processes(pid) not in ([], [first])
+    assert "Kai for the kura" in bot.say("/task list", user=LISA, channel=GORE).text
+    time.sleep(0.5)  # a second making, or a second reply, would have come by now
+    with database.session(write=False) as session:
+        assert session.exec(select(Task.title)).all() == ["Kai for the kura"]
+    assert len([c for c in fake_slack.calls_to("response_url") if c.hook == result.hook]) == 1
+
+
+def test_what_the_reply_process_sees_reaches_healthz_and_metrics(
+    bot: Slack, fake_slack: FakeSlack
+) -> None:
+    bot.say(f"/group setup Gore District lead <@{LISA}|lisa>", user=DIRECTOR, channel=GORE)
+    bot.say("/task add Kai for the kura", user=LISA, channel=GORE)
+    base = bot.events_url.rsplit("/slack/", 1)[0]
+    counted = 'advisory_commands_total{name="/task add",outcome="done"} 1.0'
+    deadline = time.monotonic() + 10  # the reply process reports every 2 s
+    while True:
+        with urllib.request.urlopen(base + "/metrics", timeout=5) as answer:
+            if counted in answer.read().decode():
+                break
+        assert time.monotonic() < deadline, "/metrics never counted the command"
+        time.sleep(0.1)
+    fake_slack.revoke()
+    bot.command("/task", "add One more", user=LISA, channel=GORE)  # App Home: refused
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=5)
+        except urllib.error.HTTPError as error:
+            assert error.code == 503
+            assert json.load(error)["slack"] == "the bot's token is refused (token_revoked)"
+            break
+        assert time.monotonic() < deadline, "/healthz said ok with a revoked token"
+        time.sleep(0.1)
