@@ -37,6 +37,7 @@ from slack_bolt.lazy_listener import LazyListenerRunner
 from bot import logs
 from bot.app import create_app
 from bot.config import Mode, load_settings
+from bot.requests import SlackRequest
 from handlers.background import Background
 from handlers.listeners import KEPT, LEFT_BEHIND_ROUNDS, PREPARED, RECEIVED
 from models import metrics
@@ -45,7 +46,8 @@ from slack_api.refusals import SlackStanding
 
 log = logging.getLogger("advisory_bot.replies")
 
-# What an ack function leaves in the context for its lazy function.
+# What an ack function leaves in the context for its lazy function (RECEIVED is of
+# time.monotonic(), one clock for every process of the machine).
 CONTEXT_KEYS = (PREPARED, RECEIVED, KEPT)
 REPORT_SECONDS = 2.0
 STOP_SECONDS = 60.0
@@ -192,7 +194,7 @@ def _run(app: App, job: Job) -> None:
         "x-slack-bolt-lazy-only": ["1"],
         "x-slack-bolt-lazy-function-name": [job.function],
     }
-    app.dispatch(BoltRequest(body=job.body, headers=headers, context=job.context, mode=job.mode))
+    app.dispatch(SlackRequest(body=job.body, headers=headers, context=job.context, mode=job.mode))
 
 
 def _report_now(app: App) -> Report:

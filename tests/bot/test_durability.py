@@ -5,7 +5,6 @@ made, and none twice."""
 from __future__ import annotations
 
 import signal
-import subprocess
 import threading
 import time
 from pathlib import Path
@@ -16,21 +15,10 @@ from models.db import Database
 from models.tables import ProgressUpdate, Task
 from simulator.web_api import FakeSlack
 from tests.conftest import DIRECTOR, GORE, LISA, SIGNING_SECRET
-from tests.harness.processes import SCRIPT, bot_env, free_port, wait_healthy
+from tests.harness.processes import free_port, run_bot, wait_healthy
 from tests.harness.slack_requests import Slack
 
 CLIENTS = 8
-
-
-def _bot(database: Database, fake_slack: FakeSlack, port: int, cwd: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [SCRIPT, "run", "--host", "127.0.0.1", "--no-reminders"],
-        cwd=cwd,
-        env=bot_env(database, fake_slack, port),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
 
 
 def _made(database: Database) -> tuple[list[str], list[str]]:
@@ -45,7 +33,7 @@ def test_sigkill_during_a_burst_loses_no_acknowledged_change(
     database: Database, fake_slack: FakeSlack, tmp_path: Path
 ) -> None:
     port = free_port()
-    process = _bot(database, fake_slack, port, tmp_path)
+    process = run_bot(database, fake_slack, port, tmp_path)
     try:
         wait_healthy(port, process)
         slack = Slack(f"http://127.0.0.1:{port}/slack/events", SIGNING_SECRET, fake_slack)
@@ -94,7 +82,7 @@ def test_sigkill_during_a_burst_loses_no_acknowledged_change(
             process.wait()
     assert len(acked_tasks) > 20 and len(acked_updates) > 20, (acked_tasks, acked_updates)
     # The bot comes back and makes what it had acknowledged and not yet made.
-    process = _bot(database, fake_slack, port, tmp_path)
+    process = run_bot(database, fake_slack, port, tmp_path)
     try:
         wait_healthy(port, process)
         deadline = time.monotonic() + 30

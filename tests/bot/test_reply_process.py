@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
 import time
 import urllib.error
 import urllib.request
@@ -21,7 +20,7 @@ from models.db import Database
 from models.tables import Task
 from simulator.web_api import FakeSlack
 from tests.conftest import DIRECTOR, GORE, LISA, SIGNING_SECRET
-from tests.harness.processes import SCRIPT, bot_env, free_port, wait_healthy
+from tests.harness.processes import free_port, run_bot, wait_healthy
 from tests.harness.slack_requests import Slack
 
 
@@ -42,14 +41,7 @@ def reply_processes(pid: int) -> list[int]:
 @pytest.fixture
 def bot(database: Database, fake_slack: FakeSlack, tmp_path: Path) -> Iterator[Slack]:
     port = free_port()
-    process = subprocess.Popen(
-        [SCRIPT, "run", "--host", "127.0.0.1", "--no-reminders"],
-        cwd=tmp_path,
-        env=bot_env(database, fake_slack, port),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    process = run_bot(database, fake_slack, port, tmp_path, output=True)
     try:
         wait_healthy(port, process)
         slack = Slack(f"http://127.0.0.1:{port}/slack/events", SIGNING_SECRET, fake_slack)
@@ -87,8 +79,11 @@ def test_what_the_reply_process_sees_reaches_healthz_and_metrics(
 ) -> None:
     bot.say(f"/group setup Gore District lead <@{LISA}|lisa>", user=DIRECTOR, channel=GORE)
     bot.say("/task add Kai for the kura", user=LISA, channel=GORE)
+    # A form body with the word for an interactive payload is read as the form it is there
+    # too (`bot.requests`).
+    assert "Payload review" in bot.say("/task add Payload review", user=LISA, channel=GORE).text
     base = bot.events_url.rsplit("/slack/", 1)[0]
-    counted = 'advisory_commands_total{name="/task add",outcome="done"} 1.0'
+    counted = 'advisory_commands_total{name="/task add",outcome="done"} 2.0'
     deadline = time.monotonic() + 10  # the reply process reports every 2 s
     while True:
         with urllib.request.urlopen(base + "/metrics", timeout=5) as answer:

@@ -64,6 +64,20 @@ def bot_env(database: Database, fake_slack: FakeSlack, port: int, **values: str)
     return clean_env(**(ours | values))
 
 
+def run_bot(
+    database: Database, fake_slack: FakeSlack, port: int, cwd: Path, *, output: bool = False
+) -> subprocess.Popen[str]:
+    """`advisory-bot run --no-reminders` on `port`, its output piped when `output`."""
+    return subprocess.Popen(
+        [SCRIPT, "run", "--host", "127.0.0.1", "--no-reminders"],
+        cwd=cwd,
+        env=bot_env(database, fake_slack, port),
+        stdout=subprocess.PIPE if output else subprocess.DEVNULL,
+        stderr=subprocess.STDOUT if output else subprocess.DEVNULL,
+        text=True,
+    )
+
+
 def wait_healthy(port: int, process: subprocess.Popen[str]) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
