@@ -22,6 +22,7 @@ from handlers import (
     updates,
 )
 from handlers.context import Services
+from handlers.listeners import on_command
 from handlers.registry import Family
 
 # Every slash command, in the order help and the manifest list them.
@@ -42,17 +43,16 @@ FAMILIES: tuple[Family, ...] = (
 
 def register_all(app: App, services: Services) -> None:
     errors.register(app)
-    events.register(app, services)
+    # Slash commands first: Bolt tries each listener in the order registered, and the
+    # commands are most of what comes.
+    for family in FAMILIES:
+        on_command(app, family, services)
     group.register(app, services)
-    tasks.register(app, services)
-    updates.register(app, services)
     task_actions.register(app, services)
     meetings.register(app, services)
     minutes_form.register(app, services)
-    agenda.register(app, services)
     deadlines.register(app, services)
-    summary.register(app, services)
-    indicators.register(app, services)
     report.register(app, services)
-    programmes.register(app, services)
-    transition.register(app, services)
+    # Last: Bolt tries each listener in the order registered, and slash commands and
+    # clicks, not events, are what people wait for.
+    events.register(app, services)

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from slack_bolt import App
 from sqlmodel import Session
 
 from handlers.context import (
     Asker,
-    Services,
     in_this_trial,
     linked,
 )
-from handlers.listeners import on_command
 from handlers.permissions import Action
 from handlers.registry import Family, Sub
 from models import groups, meetings
@@ -185,8 +182,3 @@ FAMILY = Family(
         ),
     ),
 )
-
-
-def register(app: App, services: Services) -> None:
-    """Wire `/agenda` into the app."""
-    on_command(app, FAMILY, services)

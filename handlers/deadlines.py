@@ -14,7 +14,7 @@ from handlers.context import (
     in_this_trial,
     linked,
 )
-from handlers.listeners import on_click, on_command
+from handlers.listeners import on_click
 from handlers.permissions import Action
 from handlers.registry import Family, Sub
 from handlers.task_ops import member_named
@@ -375,9 +375,7 @@ def snooze_clicked(asker: Asker, number: int) -> Message:
 
 
 def register(app: App, services: Services) -> None:
-    """Wire `/deadline` and the reminder buttons into the app."""
-
-    on_command(app, FAMILY, services)
+    """Wire the deadline reminders' buttons into the app."""
 
     on_click(
         app,

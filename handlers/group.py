@@ -17,7 +17,7 @@ from handlers.group_setup import (
     setup,
 )
 from handlers.handover import handover
-from handlers.listeners import on_click, on_command
+from handlers.listeners import on_click
 from handlers.permissions import Action
 from handlers.privacy import forget, mydata
 from handlers.registry import Family, Sub
@@ -578,8 +578,7 @@ FAMILY = Family(
 
 
 def register(app: App, services: Services) -> None:
-    """Wire `/group` into the app."""
-    on_command(app, FAMILY, services)
+    """Wire `/group`'s buttons into the app (the command is wired from its FAMILY)."""
     on_click(
         app,
         ids.GROUP_MOVE,

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from slack_bolt import App
-
-from handlers.context import Asker, Services, linked
-from handlers.listeners import on_command
+from handlers.context import Asker, linked
 from handlers.permissions import Action
 from handlers.registry import Family, Sub
 from models import indicators, tasks
@@ -217,8 +214,3 @@ FAMILY = Family(
         ),
     ),
 )
-
-
-def register(app: App, services: Services) -> None:
-    """Wire `/indicator` into the app."""
-    on_command(app, FAMILY, services)

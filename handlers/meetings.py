@@ -13,7 +13,7 @@ from handlers.context import (
     in_this_trial,
     linked,
 )
-from handlers.listeners import on_click, on_command
+from handlers.listeners import on_click
 from handlers.meeting_ops import meeting_here
 from handlers.minutes import (
     cancel_change,
@@ -349,9 +349,7 @@ def open_task_form(asker: Asker, item_id: int, trigger_id: str) -> None:
 
 
 def register(app: App, services: Services) -> None:
-    """Wire `/meeting` and its buttons into the app."""
-
-    on_command(app, FAMILY, services)
+    """Wire `/meeting`'s buttons into the app."""
 
     on_click(
         app,

@@ -6,11 +6,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from slack_bolt import App
 from sqlmodel import Session, col
 
-from handlers.context import Asker, Services, in_this_trial, linked
-from handlers.listeners import on_command
+from handlers.context import Asker, in_this_trial, linked
 from handlers.permissions import Action
 from handlers.registry import Family, Sub
 from models import groups, programmes, tasks
@@ -300,11 +298,6 @@ FAMILY = Family(
         ),
     ),
 )
-
-
-def register(app: App, services: Services) -> None:
-    """Wire `/programme` into the app."""
-    on_command(app, FAMILY, services)
 
 
 def programme_of_trial(session: Session, trial: Trial, number: int) -> ProgrammeItem:

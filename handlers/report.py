@@ -8,7 +8,7 @@ from datetime import date
 from slack_bolt import App
 
 from handlers.context import Asker, Services, linked
-from handlers.listeners import on_click, on_command
+from handlers.listeners import on_click
 from handlers.permissions import Action
 from handlers.registry import Family, Sub
 from models import groups, reports, summaries
@@ -184,9 +184,8 @@ FAMILY = Family(
 
 
 def register(app: App, services: Services) -> None:
-    """Wire `/report` and the reminders' “Draft the report” button into the app."""
+    """Wire the reminders' “Draft the report” button into the app."""
 
-    on_command(app, FAMILY, services)
     on_click(
         app,
         ids.REPORT_DRAFT,

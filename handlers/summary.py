@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from slack_bolt import App
-
-from handlers.context import Asker, Services, linked, only_for_asker
-from handlers.listeners import on_command
+from handlers.context import Asker, linked, only_for_asker
 from handlers.permissions import Action
 from handlers.registry import Family, Sub
 from models import groups, summaries
@@ -199,8 +196,3 @@ FAMILY = Family(
         who="Director",
     ),
 )
-
-
-def register(app: App, services: Services) -> None:
-    """Wire `/summary` into the app."""
-    on_command(app, FAMILY, services)

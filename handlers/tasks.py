@@ -5,12 +5,10 @@ from __future__ import annotations
 import json
 from zoneinfo import ZoneInfo
 
-from slack_bolt import App
 from sqlmodel import Session
 
 from handlers.agenda import item_here
-from handlers.context import Asker, Services, linked
-from handlers.listeners import on_command
+from handlers.context import Asker, linked
 from handlers.permissions import Action
 from handlers.programmes import programme_of_trial, programme_text
 from handlers.registry import Family, Sub
@@ -351,8 +349,3 @@ FAMILY = Family(
         ),
     ),
 )
-
-
-def register(app: App, services: Services) -> None:
-    """Wire `/task` into the app."""
-    on_command(app, FAMILY, services)

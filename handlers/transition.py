@@ -6,10 +6,7 @@ from __future__ import annotations
 
 import re
 
-from slack_bolt import App
-
-from handlers.context import Asker, Services, linked
-from handlers.listeners import on_command
+from handlers.context import Asker, linked
 from handlers.permissions import Action
 from handlers.programmes import programme_here
 from handlers.registry import Family, Sub
@@ -199,8 +196,3 @@ FAMILY = Family(
         ),
     ),
 )
-
-
-def register(app: App, services: Services) -> None:
-    """Wire `/transition` into the app."""
-    on_command(app, FAMILY, services)

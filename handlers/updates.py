@@ -5,10 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from slack_bolt import App
-
-from handlers.context import Asker, Services
-from handlers.listeners import on_command
+from handlers.context import Asker
 from handlers.registry import Family, Sub
 from handlers.task_ops import already_done, locate, refresh_home, update_task
 from models import tasks
@@ -135,8 +132,3 @@ FAMILY = Family(
         form_words=1,
     ),
 )
-
-
-def register(app: App, services: Services) -> None:
-    """Wire `/update` into the app."""
-    on_command(app, FAMILY, services)
