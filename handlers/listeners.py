@@ -103,7 +103,8 @@ def on_command(app: App, family: Family, services: Services) -> None:
             except SQLAlchemyError:
                 log.exception("Could not keep %s in the inbox", _name(family, sub))
                 asker = asker_from_command(body, services, respond)
-                ack(text=asker.spoken(lambda: _(UNKEPT))())
+                # In English: the person's language is in the database that just failed.
+                ack(text=_(UNKEPT))
                 context[PREPARED] = [None]
                 _answered(asker, _name(family, sub), error_message(_(UNKEPT)), None, kind="command")
                 return

@@ -21,7 +21,9 @@ from bot.config import Settings
 from bot.server import EVENTS_PATH
 from handlers.background import Background
 from models.db import Database
+from models.inbox import Inbox
 from models.tables import AuditLog, Task, Trial
+from models.types import utcnow
 from simulator.web_api import DROP, FakeSlack
 from tests.conftest import DIRECTOR, GORE, HEMI, LISA, SIGNING_SECRET
 from tests.harness.serving import serving
@@ -264,6 +266,41 @@ def test_a_change_the_database_cannot_take_in_time_waits_in_the_inbox(
     with database.session(write=False) as session:
         assert session.exec(select(Task.title)).all() == ["Hire a truancy officer"]
     background.shutdown()
+
+
+def test_a_change_the_inbox_cannot_take_in_time_is_refused_in_the_ack(
+    gore: Slack, database: Database
+) -> None:
+    """Something outside the bot holds the inbox longer than an ack may wait: the ack
+    itself says to try again, within Slack's 3 s, and nothing is changed."""
+    locked, release = threading.Event(), threading.Event()
+    inbox = Inbox(database)
+
+    def hold_the_inbox() -> None:
+        with inbox.engine.connect() as connection:
+            if database.url.get_backend_name() == "postgresql":
+                connection.execute(text("LOCK TABLE receivedcommand IN EXCLUSIVE MODE"))
+            else:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            locked.set()
+            release.wait(10)
+            connection.rollback()
+
+    holder = threading.Thread(target=hold_the_inbox)
+    holder.start()
+    try:
+        assert locked.wait(5)
+        result = gore.command("/task", "add Hire a truancy officer", user=LISA, channel=GORE)
+    finally:
+        release.set()
+        holder.join()
+    assert result.status == 200 and result.seconds < 3.0
+    assert "nothing was changed" in result.body and "try again" in result.body
+    time.sleep(0.3)  # had anything been kept, it would be made by now
+    with database.session(write=False) as session:
+        assert session.exec(select(func.count()).select_from(Task)).one() == 0
+    assert inbox.left_behind(before=utcnow()) == []
+    inbox.dispose()
 
 
 def _health(base_url: str) -> tuple[int, float]:
