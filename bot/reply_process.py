@@ -110,10 +110,6 @@ class ReplyProcess:
         threading.Thread(target=self._watch, name="reply-process", daemon=True).start()
         return self
 
-    @property
-    def pid(self) -> int | None:
-        return self._process.pid if self._process is not None else None
-
     def _spawn(self) -> None:
         if self._process is not None:
             self.jobs = self._context.Queue()

@@ -9,7 +9,7 @@ PostgreSQL goes through psycopg 3 from the same code.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -192,6 +192,7 @@ class Database:
         # commits; writers in other processes still meet SQLite's busy timeout.
         self._writer = threading.RLock() if self.engine.dialect.name == "sqlite" else None
         self._pinging = threading.Lock()
+        self._companions: list[Callable[[], None]] = []
 
     @property
     def url(self) -> URL:
@@ -268,5 +269,11 @@ class Database:
         threading.Thread(target=ask, name="db-ping", daemon=True).start()
         return answered.wait(timeout) and result == [True]
 
+    def dispose_with_it(self, dispose: Callable[[], None]) -> None:
+        """`dispose()` when this database is disposed (an engine made beside it)."""
+        self._companions.append(dispose)
+
     def dispose(self) -> None:
+        for companion in self._companions:
+            companion()
         self.engine.dispose()

@@ -73,6 +73,7 @@ class Inbox:
         else:  # the database's table, through connections whose waits are bounded
             options = f"-c statement_timeout={WAIT_MS} -c lock_timeout={WAIT_MS}"
             self.engine = make_engine(database.url, connect_args={"options": options})
+        database.dispose_with_it(self.dispose)
         # Each statement commits on its own: one round trip, and on SQLite a write lock
         # held only inside that one call into the driver.
         self._alone = self.engine.execution_options(isolation_level="AUTOCOMMIT")
