@@ -104,7 +104,7 @@ class Asker:
     def _languages(self) -> tuple[Language, Language | None]:
         """The person's language and the channel's (None: no trial is linked to it), as
         the command found them."""
-        with self.services.database.session(write=False) as session:
+        with self.services.database.lookup() as session:
             return languages.of_asker(
                 session=session, user_id=self.user_id, channel_id=self.channel_id
             )

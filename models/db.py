@@ -9,6 +9,7 @@ PostgreSQL goes through psycopg 3 from the same code.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -17,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import event, insert, inspect, text
 from sqlalchemy.engine import URL, Connection, CursorResult, Engine, make_url
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DisconnectionError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.sql import Executable
 from sqlmodel import Session, create_engine
 
@@ -30,6 +31,9 @@ CONNECT_TIMEOUT_SECONDS = 2
 STATEMENT_TIMEOUT_SECONDS = 20
 TCP_USER_TIMEOUT_SECONDS = 5
 PING_SECONDS = 2.0
+# A pooled connection idle this long is pinged before it is used again (one used a moment
+# ago is as good as pinged).
+PING_WHEN_IDLE_SECONDS = 1.0
 _WRITE = "advisory_write"
 # How long a transaction begun here may wait for a lock (None: the engine's default).
 # Work done before Slack's 3-second ack sets it well inside that (`Database.bounded`).
@@ -91,8 +95,34 @@ def _configure_postgres(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def on_begin(connection: Connection) -> None:
         wait = _LOCK_WAIT.get()
-        if wait is not None:
+        # Only a writer waits for row locks (a reader waits only behind a migration).
+        if wait is not None and connection.get_execution_options().get(_WRITE, False):
             connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{int(wait * 1000)}ms'")
+
+    _ping_when_idle(engine)
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """SQLAlchemy's `pool_pre_ping`, for a connection that has been idle a while: a server
+    restarted, or a connection dropped by the network, is found out and replaced before a
+    statement meets it. Pinging at every checkout costs a round trip a transaction, one
+    in three of a command's (HikariCP skips its check for a connection used within the last
+    half second, for the same reason)."""
+
+    @event.listens_for(engine, "checkin")
+    def on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < PING_WHEN_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:
+            # The pool replaces the connection and checks another out (three tries).
+            raise DisconnectionError("the connection did not answer its ping") from error
 
 
 def make_engine(url: str | URL, **kwargs: Any) -> Engine:
@@ -107,7 +137,6 @@ def make_engine(url: str | URL, **kwargs: Any) -> Engine:
         )
         _configure_sqlite(engine, in_memory=in_memory)
         return engine
-    kwargs.setdefault("pool_pre_ping", True)
     # A server that does not answer is given up on in seconds, not the OS's minutes; a
     # statement the server is still running is stopped after STATEMENT_TIMEOUT_SECONDS.
     connect_args = kwargs.setdefault("connect_args", {})
@@ -190,7 +219,11 @@ class Database:
         # up to 100 ms before asking again, so under load newcomers overtake it for
         # seconds. This process's writers queue here instead, each woken as the last one
         # commits; writers in other processes still meet SQLite's busy timeout.
-        self._writer = threading.RLock() if self.engine.dialect.name == "sqlite" else None
+        sqlite = self.engine.dialect.name == "sqlite"
+        self._writer = threading.RLock() if sqlite else None
+        self._outside_transactions = (
+            None if sqlite else self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        )
         self._pinging = threading.Lock()
         self._companions: list[Callable[[], None]] = []
 
@@ -224,6 +257,22 @@ class Database:
             session.close()
             if writer is not None:
                 writer.release()
+
+    @contextmanager
+    def lookup(self) -> Iterator[Session]:
+        """A session for one read statement, outside any transaction: a statement is its
+        own snapshot, and on PostgreSQL that spares the BEGIN and the COMMIT, two of the
+        three round trips a lookup in a transaction costs. (On SQLite, where neither leaves
+        the process, a read session.)"""
+        if self._outside_transactions is None:
+            with self.session(write=False) as session:
+                yield session
+            return
+        session = Session(self._outside_transactions, expire_on_commit=False)
+        try:
+            yield session
+        finally:
+            session.close()
 
     @contextmanager
     def receipt(self, key: str) -> Iterator[None]:

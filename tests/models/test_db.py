@@ -5,20 +5,22 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
+import psycopg
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import SQLModel, func, select
 
 from models import tasks
-from models.db import Database, make_engine, normalise_url, rows
+from models.db import PING_WHEN_IDLE_SECONDS, Database, make_engine, normalise_url, rows
 from models.migrate import check, upgrade
 from models.tables import AuditLog, Meeting, Member, Task, Trial, pk
 from tests.harness import data
@@ -193,3 +195,64 @@ def test_plain_rows_see_what_the_session_has_not_yet_written(database: Database)
         assert rows(session, select(func.count()).select_from(Task)).scalar_one() == 1
         found = tasks.trial_task_rows(session=session, trial_id=pk(gore))
         assert [(row.title, row.owner_user_id) for row in found] == [("Breakfast club", "ULISA")]
+
+
+def _drop_connections_of(database: Database) -> int:
+    """End every server connection to `database`'s database from outside it, as a server
+    restart or a network gone away would; how many there were."""
+    admin = make_engine(database.url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        ended = connection.execute(
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        ).scalar_one()
+    admin.dispose()
+    return int(ended)
+
+
+def test_a_postgresql_connection_dropped_while_idle_is_replaced_before_it_is_used(
+    postgres_database: Database,
+) -> None:
+    with postgres_database.session(write=False) as session:
+        session.exec(select(func.count()).select_from(Trial)).one()
+    assert _drop_connections_of(postgres_database) >= 1
+    time.sleep(PING_WHEN_IDLE_SECONDS + 0.2)
+    with postgres_database.session() as session:
+        session.add(Trial(name="Ōtaki", name_key="otaki"))
+    with postgres_database.session(write=False) as session:
+        assert session.exec(select(Trial.name)).all() == ["Ōtaki"]
+
+
+def test_a_postgresql_connection_dropped_just_after_use_fails_one_transaction_then_is_replaced(
+    postgres_database: Database,
+) -> None:
+    """A connection used within the last second is not pinged: one the server dropped in
+    that second fails its next transaction (nothing is written), and the pool is renewed."""
+    with postgres_database.session(write=False) as session:
+        session.exec(select(func.count()).select_from(Trial)).one()
+    _drop_connections_of(postgres_database)
+    with pytest.raises(OperationalError), postgres_database.session() as session:
+        session.add(Trial(name="Ōtaki", name_key="otaki"))
+    with postgres_database.session() as session:
+        session.add(Trial(name="Kaikōura", name_key="kaikoura"))
+    with postgres_database.session(write=False) as session:
+        assert session.exec(select(Trial.name)).all() == ["Kaikōura"]
+
+
+def test_a_lookup_is_one_statement_outside_any_transaction(postgres_database: Database) -> None:
+    """No BEGIN before it and no COMMIT after: the server is idle, not in a transaction,
+    once the statement has answered; the connection goes back to the pool as it came."""
+    with postgres_database.session() as session:
+        data.trial(session, "Whirinaki", channel="CWHIRINAKI")
+    with postgres_database.lookup() as session:
+        assert session.exec(select(Trial.name)).all() == ["Whirinaki"]
+        driver = session.connection().connection.dbapi_connection
+        assert driver is not None
+        assert driver.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+    with postgres_database.session(write=False) as session:
+        session.exec(select(Trial.name)).all()
+        driver = session.connection().connection.dbapi_connection
+        assert driver is not None
+        assert driver.info.transaction_status == psycopg.pq.TransactionStatus.INTRANS
