@@ -19,7 +19,7 @@ from bot.app import create_app, make_client
 from bot.config import ConfigError, Mode, Settings, load_settings
 from bot.console import Console
 from bot.manifest import manifest_yaml
-from bot.reply_process import ReplyProcess, ToReplyProcess
+from bot.reply_process import ReplyProcesses, ToReplyProcess, how_many
 from bot.server import http_server, metrics_server, socket_mode_handler
 from handlers.background import Background
 from handlers.handover import make_archive
@@ -116,9 +116,9 @@ def run(args: argparse.Namespace) -> int:
         log.warning("DIRECTOR_USER_IDS is not set: nobody can link channels to trials.")
     database = _database(settings)
     background = Background()
-    # Replies, and the changes kept in the inbox, are made in a process of their own, so
+    # Replies, and the changes kept in the inbox, are made in processes of their own, so
     # that nothing but acks waits for this process's interpreter (`bot.reply_process`).
-    replies = ReplyProcess()
+    replies = ReplyProcesses(how_many(settings.database_url))
     app = create_app(
         settings,
         database=database,

@@ -60,7 +60,7 @@ def answered(name: str, outcome: str, seconds: float | None, *, kind: str) -> No
 
 
 # Counters and histograms another process of this bot reported (`take_report`), by name.
-_reported: dict[str, Metric] = {}
+_reported: dict[int, dict[str, Metric]] = {}
 
 
 def report() -> list[Metric]:
@@ -68,22 +68,22 @@ def report() -> list[Metric]:
     return [family for family in REGISTRY.collect() if family.type in ("counter", "histogram")]
 
 
-def take_report(families: list[Metric]) -> None:
-    """Another process's counters and histograms, as it last reported them: /metrics adds
-    them to this process's own."""
-    global _reported
-    _reported = {family.name: family for family in families}
+def take_report(families: list[Metric], *, source: int = 0) -> None:
+    """Another process's counters and histograms (the `source`th), as it last reported
+    them: /metrics adds them to this process's own."""
+    _reported[source] = {family.name: family for family in families}
 
 
 class _Together:
     """This process's metrics with those reported to it, each sample added up."""
 
     def collect(self) -> Iterator[Metric]:
-        reported = dict(_reported)
-        for family in REGISTRY.collect():
-            other = reported.pop(family.name, None)
-            yield _added(family, other) if other is not None else family
-        yield from reported.values()
+        together = {family.name: family for family in REGISTRY.collect()}
+        for reported in list(_reported.values()):
+            for name, family in reported.items():
+                mine = together.get(name)
+                together[name] = _added(mine, family) if mine is not None else family
+        yield from together.values()
 
 
 def _added(mine: Metric, other: Metric) -> Metric:

@@ -14,8 +14,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from prometheus_client.metrics_core import Metric
 from sqlmodel import select
 
+from bot.reply_process import MOST_REPLY_PROCESSES, how_many
+from models import metrics
 from models.db import Database
 from models.tables import Task
 from simulator.web_api import FakeSlack
@@ -59,14 +62,20 @@ def test_a_reply_process_that_stops_is_started_again_and_makes_what_was_acked(
 ) -> None:
     bot.say(f"/group setup Gore District lead <@{LISA}|lisa>", user=DIRECTOR, channel=GORE)
     pid: int = bot.pid  # type: ignore[attr-defined]
-    (first,) = reply_processes(pid)
-    os.kill(first, signal.SIGKILL)
+    first = reply_processes(pid)
+    assert len(first) == how_many(str(database.url))
+    for process in first:
+        os.kill(process, signal.SIGKILL)
     result = bot.command("/task", "add Kai for the kura", user=LISA, channel=GORE)
     assert result.status == 200 and result.body == ""  # acked while no reply process ran
     assert result.hook is not None
     reply = fake_slack.wait_for("response_url", hook=result.hook, timeout=30)[0]
     assert "Kai for the kura" in reply.params["text"]
-    assert reply_processes(pid) not in ([], [first])
+    deadline = time.monotonic() + 10
+    while len(again := reply_processes(pid)) < len(first):
+        assert time.monotonic() < deadline, "a reply process was not started again"
+        time.sleep(0.1)
+    assert not set(again) & set(first)
     assert "Kai for the kura" in bot.say("/task list", user=LISA, channel=GORE).text
     time.sleep(0.5)  # a second making, or a second reply, would have come by now
     with database.session(write=False) as session:
@@ -103,3 +112,37 @@ def test_what_the_reply_process_sees_reaches_healthz_and_metrics(
             break
         assert time.monotonic() < deadline, "/healthz said ok with a revoked token"
         time.sleep(0.1)
+
+
+def test_postgresql_gets_a_reply_process_a_core_and_sqlite_one() -> None:
+    """PostgreSQL's connections work side by side; SQLite takes one writer at a time."""
+    cores = len(os.sched_getaffinity(0))
+    assert how_many("postgresql://postgres@127.0.0.1/advisory") == min(cores, MOST_REPLY_PROCESSES)
+    assert how_many("sqlite:///advisory.db") == 1
+
+
+def test_metrics_add_up_what_every_reply_process_reported() -> None:
+    line = 'advisory_commands_total{name="/task add",outcome="done"}'
+
+    def reported(commands: float) -> list[Metric]:
+        family = Metric("advisory_commands", "Commands", "counter")
+        family.add_sample(
+            "advisory_commands_total", {"name": "/task add", "outcome": "done"}, commands
+        )
+        return [family]
+
+    def counted() -> float:
+        rows = metrics.exposition()[0].decode().splitlines()
+        return next((float(row.split()[-1]) for row in rows if row.startswith(line)), 0.0)
+
+    own = counted()  # what this process counted itself, in earlier tests
+    try:
+        metrics.take_report(reported(2), source=7)
+        metrics.take_report(reported(3), source=8)
+        metrics.take_report(reported(4), source=7)  # the later report replaces the earlier
+        assert counted() == own + 7
+        metrics.take_report([], source=8)
+        assert counted() == own + 4
+    finally:
+        metrics.take_report([], source=7)
+        metrics.take_report([], source=8)
