@@ -111,7 +111,7 @@ class ReplyProcesses:
     trial's canvas edits and a person's App Home publishes are coalesced in one place.
     Each process gets queues of its own: one killed while it held a queue's lock would
     leave that queue locked for whoever read it next. What it had not yet taken is lost
-    with it; a change among that is in the inbox, and its successor makes it."""
+    with it; a change among that is in the inbox, and is made from there."""
 
     def __init__(self, count: int = 1) -> None:
         self._context = multiprocessing.get_context("spawn")
