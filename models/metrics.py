@@ -59,7 +59,8 @@ def answered(name: str, outcome: str, seconds: float | None, *, kind: str) -> No
         REPLY_SECONDS.labels(kind=kind).observe(seconds)
 
 
-# Counters and histograms another process of this bot reported (`take_report`), by name.
+# Counters and histograms the other processes of this bot reported (`take_report`), by
+# process, then by name.
 _reported: dict[int, dict[str, Metric]] = {}
 
 
