@@ -106,8 +106,8 @@ def _ping_when_idle(engine: Engine) -> None:
     """SQLAlchemy's `pool_pre_ping`, for a connection that has been idle a while: a server
     restarted, or a connection dropped by the network, is found out and replaced before a
     statement meets it. Pinging at every checkout costs a round trip a transaction (two of
-    the eleven that listing a trial's tasks took); HikariCP skips its check for a connection used within
-    the last half second, for the same reason."""
+    the eleven that listing a trial's tasks took); HikariCP skips its check for a
+    connection used within the last half second, for the same reason."""
 
     @event.listens_for(engine, "checkin")
     def on_checkin(_dbapi_connection: Any, record: Any) -> None:

@@ -4,7 +4,6 @@ reaches the first's `/healthz` and `/metrics`."""
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import time
@@ -23,6 +22,7 @@ from models.db import Database
 from models.tables import Task
 from simulator.web_api import FakeSlack
 from tests.conftest import DIRECTOR, GORE, LISA, SIGNING_SECRET
+from tests.harness.checks import wait_for_token_refused
 from tests.harness.processes import free_port, run_bot, wait_healthy
 from tests.harness.slack_requests import Slack
 
@@ -102,16 +102,7 @@ def test_what_the_reply_process_sees_reaches_healthz_and_metrics(
         time.sleep(0.1)
     fake_slack.revoke()
     bot.command("/task", "add One more", user=LISA, channel=GORE)  # App Home: refused
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            urllib.request.urlopen(base + "/healthz", timeout=5)
-        except urllib.error.HTTPError as error:
-            assert error.code == 503
-            assert json.load(error)["slack"] == "the bot's token is refused (token_revoked)"
-            break
-        assert time.monotonic() < deadline, "/healthz said ok with a revoked token"
-        time.sleep(0.1)
+    wait_for_token_refused(base + "/healthz", timeout=10)
 
 
 def test_postgresql_gets_a_reply_process_a_core_and_sqlite_one() -> None:

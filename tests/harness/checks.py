@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import time
+import urllib.error
+import urllib.request
+
 from sqlmodel import SQLModel, func, select
 
 from models.db import Database
@@ -32,3 +37,17 @@ def table_count(database: Database, table: str) -> int:
     model = next(m for m in SQLModel.__subclasses__() if getattr(m, "__tablename__", "") == table)
     with database.session(write=False) as session:
         return session.exec(select(func.count()).select_from(model)).one()
+
+
+def wait_for_token_refused(healthz_url: str, *, timeout: float) -> None:
+    """`/healthz` comes to answer 503, saying Slack refused the bot's token (revoked)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            urllib.request.urlopen(healthz_url, timeout=5)
+        except urllib.error.HTTPError as error:
+            assert error.code == 503
+            assert json.load(error)["slack"] == "the bot's token is refused (token_revoked)"
+            return
+        assert time.monotonic() < deadline, "/healthz said ok with a revoked token"
+        time.sleep(0.05)

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import json
 import time
-import urllib.error
-import urllib.request
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -21,6 +19,7 @@ from models.tables import ReminderLedger
 from scheduler.sweep import sweep
 from simulator.web_api import FakeSlack
 from tests.conftest import DIRECTOR, DIRECTORATE, GORE, HEMI, LISA
+from tests.harness.checks import wait_for_token_refused
 from tests.harness.slack_requests import Slack
 
 NZ = ZoneInfo("Pacific/Auckland")
@@ -117,16 +116,8 @@ def test_a_revoked_token_stops_the_sweep_and_turns_healthz_to_503(
     served_slack.say("/task add One more", user=LISA, channel=GORE)  # App Home: refused
     health = served_slack.events_url.replace(EVENTS_PATH, "/healthz")
     fake_slack.wait_for("views.publish", count=published + 1)
-    deadline = time.monotonic() + 5  # the refusal is recorded, then the bot reads it
-    while True:
-        try:
-            urllib.request.urlopen(health, timeout=5)
-        except urllib.error.HTTPError as error:
-            assert error.code == 503
-            assert json.load(error)["slack"] == "the bot's token is refused (token_revoked)"
-            break
-        assert time.monotonic() < deadline, "/healthz said ok with a revoked token"
-        time.sleep(0.05)
+    # The refusal is recorded, then the bot reads it.
+    wait_for_token_refused(health, timeout=5)
 
 
 def test_an_escalation_survives_a_two_day_outage_and_says_it_is_late(
