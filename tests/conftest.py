@@ -14,6 +14,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
@@ -40,6 +41,15 @@ SIGNING_SECRET = "test-signing-secret-0123456789"
 NZ = ZoneInfo("Pacific/Auckland")
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=NZ)
 FORBID_SKIPS = os.environ.get("ADVISORY_FORBID_SKIPS") == "1"
+# Wall clocks a test that takes `wall_clock` runs under, in turn: its result must not
+# depend on when the suite runs (New Zealand's midnight, just after the 09:00 sweep, a
+# day's last minute, and the night daylight saving ends: 3 a.m. NZDT is 2 a.m. NZST).
+WALL_CLOCKS = {
+    "nz-midnight": datetime(2026, 12, 8, 0, 0, tzinfo=NZ),
+    "nz-0905": datetime(2026, 12, 8, 9, 5, tzinfo=NZ),
+    "nz-2359": datetime(2026, 12, 14, 23, 59, tzinfo=NZ),
+    "nz-dst-ends": datetime(2027, 4, 4, 2, 30, fold=1, tzinfo=NZ),
+}
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -51,6 +61,14 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             f"ADVISORY_FORBID_SKIPS=1 and {len(skipped)} test(s) skipped: failing.", red=True
         )
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(params=list(WALL_CLOCKS.values()), ids=list(WALL_CLOCKS))
+def wall_clock(request: pytest.FixtureRequest) -> Iterator[datetime]:
+    """The machine's clock set to each of WALL_CLOCKS in turn (and ticking from there),
+    for everything in this process: records' timestamps, Slack's signatures, `utcnow`."""
+    with time_machine.travel(request.param, tick=True):
+        yield request.param
 
 
 # ----- databases --------------------------------------------------------------------

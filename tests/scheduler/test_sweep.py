@@ -53,13 +53,13 @@ def _sent_keys(database: Database) -> set[tuple[str, str, str]]:
 
 
 MORNING = TUESDAY_NINE - timedelta(hours=1)
+LONG_BEFORE = datetime(2026, 11, 2, 10, 0, tzinfo=NZ)  # six weeks before the due day
 
 
-def _gore(
-    database: Database, *, hemi_away: date | None = None, made: datetime | None = MORNING
-) -> None:
+def _gore(database: Database, *, hemi_away: date | None = None, made: datetime = MORNING) -> None:
     """Gore's records, added on the morning of the due day (no earlier reminder was missed),
-    or, with `made=None`, long before (earlier reminders nobody swept for were missed)."""
+    or, with `made=LONG_BEFORE`, weeks before (earlier reminders nobody swept for were
+    missed). Always a chosen instant: the wall clock never decides what was missed."""
     with database.session() as session:
         gore = data.trial(session, "Gore District", channel="CGORE")
         data.member(session, gore, "ULISA", role="lead")
@@ -76,9 +76,11 @@ def _gore(
 
 
 def test_a_sweep_sends_each_due_reminder_once(
-    database: Database, fake_slack: FakeSlack, reminder_settings: Settings
+    wall_clock: datetime, database: Database, fake_slack: FakeSlack, reminder_settings: Settings
 ) -> None:
-    _gore(database, made=None)  # made weeks before: the earlier reminders were missed
+    """The same, whenever the machine's clock says it is: what is due, and what was missed,
+    is decided by the sweep's `now` and the records' own times."""
+    _gore(database, made=LONG_BEFORE)  # made weeks before: the earlier reminders were missed
     client = make_client(reminder_settings)
     first = sweep(
         now=TUESDAY_NINE, database=database, client=client, settings=reminder_settings, me="test-a"
