@@ -7,7 +7,6 @@ from collections.abc import Callable
 from datetime import datetime
 
 from slack_bolt import App
-from slack_bolt.lazy_listener import LazyListenerRunner
 from slack_sdk import WebClient
 
 from bot.config import Settings
@@ -57,13 +56,11 @@ def create_app(
     canvas_window: float = 10.0,
     canvas_spacing: float = 1.0,
     left_behind_every: float | None = None,
-    lazy_runner: Callable[[logging.Logger], LazyListenerRunner] | None = None,
 ) -> App:
     """The Bolt app with every listener registered. Requests are verified against the
     signing secret in HTTP mode (Socket Mode and the console have no signatures). With
-    `left_behind_every` (seconds), the changes a stopped bot left in the inbox are made:
-    those from before this start at once, then every so often those a minute old. With
-    `lazy_runner`, the lazy listeners (the replies) run wherever it takes them."""
+    `left_behind_every` (seconds), the changes whose instance stopped before making them
+    are made: at once, then in a round every so often."""
     if verify_requests is None:
         verify_requests = not settings.socket_mode
     background = background or Background()
@@ -79,8 +76,6 @@ def create_app(
         process_before_response=True,
         listener_executor=background.executor,
     )
-    if lazy_runner is not None:
-        app.listener_runner.lazy_listener_runner = lazy_runner(app.logger)
     services = Services(
         settings=settings,
         database=database,
@@ -93,8 +88,7 @@ def create_app(
     )
     register_all(app, services)
     if left_behind_every is not None:
-        started = utcnow()
-        background.soon(lambda: make_left_behind(services, FAMILIES, before=started))
+        background.soon(lambda: make_left_behind(services, FAMILIES))
         background.every(left_behind_every, lambda: make_left_behind(services, FAMILIES))
     standing = getattr(app.client, "standing", None)
     metrics.watch(database.ping, lambda: standing is None or standing.token_refused is None)

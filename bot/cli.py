@@ -7,21 +7,22 @@ import logging
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import FrameType
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import logs
-from bot.app import create_app, make_client
+from bot.app import make_client
 from bot.config import ConfigError, Mode, Settings, load_settings
 from bot.console import Console
+from bot.instance import Instance
 from bot.manifest import manifest_yaml
-from bot.reply_process import ReplyProcesses, ToReplyProcess, how_many
-from bot.server import http_server, metrics_server, socket_mode_handler
-from handlers.background import Background
+from bot.server import HTTPServer, WSGIApp, metrics_server, socket_mode_handler, wsgi_app
 from handlers.handover import make_archive
 from models import demo
 from models.backup import backup
@@ -31,7 +32,6 @@ from models.migrate import upgrade
 from models.summaries import find_trial
 from models.tables import pk
 from models.types import utcnow
-from scheduler.runner import start as start_scheduler
 from scheduler.sweep import process_name, sweep
 from ui.formatting import format_datetime
 
@@ -114,74 +114,63 @@ def run(args: argparse.Namespace) -> int:
     settings = load_settings(Mode.HTTP)
     if not settings.director_user_ids:
         log.warning("DIRECTOR_USER_IDS is not set: nobody can link channels to trials.")
-    database = _database(settings)
-    background = Background()
-    # Replies, and the changes kept in the inbox, are made in processes of their own, so
-    # that nothing but acks waits for this process's interpreter (`bot.reply_process`).
-    replies = ReplyProcesses(how_many(settings.database_url))
-    app = create_app(
-        settings,
-        database=database,
-        background=background,
-        lazy_runner=lambda logger: ToReplyProcess(logger, replies),
-    )
-    replies.start(standing=getattr(app.client, "standing", None))
-    reminders = None
-    if args.reminders:
-        reminders = start_scheduler(database=database, client=app.client, settings=settings)
+    if args.workers < 1:
+        raise ConfigError("--workers must be 1 or more.")
+    if args.workers > 1 and make_url(settings.database_url).get_backend_name() == "sqlite":
+        raise ConfigError(
+            "SQLite serves one instance: run --workers 1, or use PostgreSQL (DATABASE_URL) "
+            "for more."
+        )
+    if args.workers > 1 and settings.socket_mode:
+        raise ConfigError(
+            "--workers is for HTTP mode; in Socket Mode run more `advisory-bot run` "
+            "processes, and Slack shares its events among their connections."
+        )
+    _database(settings).dispose()  # the schema brought up to date once, before any worker
+
+    if not settings.socket_mode:
+        assert settings.slack_signing_secret is not None  # required in HTTP mode
+        secret = settings.slack_signing_secret
+
+        def build() -> tuple[WSGIApp, Callable[[], None]]:
+            instance = Instance.start(settings, reminders=args.reminders)
+            return wsgi_app(instance.app, instance.database, signing_secret=secret), instance.stop
+
+        log.info(
+            "advisory-bot is listening on http://%s:%s/slack/events (%s worker%s)",
+            args.host,
+            settings.port,
+            args.workers,
+            "" if args.workers == 1 else "s",
+        )
+        HTTPServer(build, host=args.host, port=settings.port, workers=args.workers).run()
+        return 0
+
+    assert settings.slack_app_token is not None
+    instance = Instance.start(settings, reminders=args.reminders)
     stop = threading.Event()
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:
         log.info("Received signal %s; stopping.", signum)
         stop.set()
 
-    if settings.socket_mode:
-        assert settings.slack_app_token is not None
-        handler = socket_mode_handler(app, settings.slack_app_token)
-        signal.signal(signal.SIGTERM, on_signal)
-        signal.signal(signal.SIGINT, on_signal)
-        scrape = None
-        if settings.metrics_port is not None:
-            scrape = metrics_server(app, database, host=args.host, port=settings.metrics_port)
-            threading.Thread(target=scrape.run, name="metrics", daemon=True).start()
-            log.info("Metrics at http://%s:%s/metrics", args.host, settings.metrics_port)
-        handler.connect()
-        log.info("advisory-bot is running in Socket Mode.")
-        stop.wait()
-        handler.close()
-        if scrape is not None:
-            scrape.close()
-    else:
-        assert settings.slack_signing_secret is not None  # required in HTTP mode
-        server = http_server(
-            app,
-            database,
-            signing_secret=settings.slack_signing_secret,
-            host=args.host,
-            port=settings.port,
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    handler = socket_mode_handler(instance.app, settings.slack_app_token)
+    scrape = None
+    if settings.metrics_port is not None:
+        scrape = metrics_server(
+            instance.app, instance.database, host=args.host, port=settings.metrics_port
         )
-
-        def close_server(signum: int, frame: FrameType | None) -> None:
-            on_signal(signum, frame)
-            # Waitress's own way out (as on Ctrl-C): its loop unwinds, then closes the
-            # server once its threads have finished their requests. Closing it from here,
-            # in the middle of the loop, now and then left a thread writing to a closed
-            # pipe.
-            raise KeyboardInterrupt
-
-        signal.signal(signal.SIGTERM, close_server)
-        log.info("advisory-bot is listening on http://%s:%s/slack/events", args.host, settings.port)
-        try:
-            server.run()
-        except (KeyboardInterrupt, OSError):
-            # The signal's KeyboardInterrupt, had it come outside waitress's loop.
-            if not stop.is_set():
-                raise
-    background.shutdown()
-    replies.stop()  # the replies to commands already acked
-    if reminders is not None:
-        reminders.stop()
-    database.dispose()
+        threading.Thread(target=scrape.run, name="metrics", daemon=True).start()
+        log.info("Metrics at http://%s:%s/metrics", args.host, settings.metrics_port)
+    handler.connect()
+    log.info("advisory-bot is running in Socket Mode.")
+    stop.wait()
+    handler.close()
+    if scrape is not None:
+        scrape.close()
+    instance.stop()
     return 0
 
 
@@ -300,6 +289,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     run_parser = commands.add_parser("run", help=run.__doc__)
     run_parser.add_argument("--host", default="0.0.0.0", help="HTTP mode: address to listen on")
+    run_parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="HTTP mode on PostgreSQL: how many identical instances serve PORT (one a core)",
+    )
     run_parser.add_argument(
         "--no-reminders",
         dest="reminders",

@@ -1,4 +1,6 @@
-"""Serving the app: HTTP under waitress (a production WSGI server), or Socket Mode."""
+"""Serving the app: HTTP under gunicorn (a prefork WSGI server: `--workers N` identical
+instances on one port), or Socket Mode. Waitress serves only Socket Mode's /metrics and
+/healthz on loopback."""
 
 from __future__ import annotations
 
@@ -7,11 +9,13 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from gunicorn.app.base import BaseApplication
+from gunicorn.glogging import Logger as GunicornLogger
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from waitress.server import create_server
 
-from bot.gate import MAX_BODY_BYTES, gated
+from bot.gate import gated
 from bot.requests import RequestHandler
 from models import metrics
 from models.db import Database
@@ -22,6 +26,14 @@ EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 METRICS_PATH = "/metrics"
 HTTP_THREADS = 16
+# An idle connection (one that sends nothing, or nothing more) is closed after this long:
+# Slack sends each request on a connection that is busy at once, so only a stranger's
+# idle sockets wait this long, and they cannot hold the server's connections for minutes.
+IDLE_SECONDS = 5
+# Connections each worker holds at once, idle ones included.
+WORKER_CONNECTIONS = 1000
+# How long a worker stopping is given to finish its requests and send the replies owed.
+GRACEFUL_SECONDS = 60
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -74,17 +86,62 @@ def metrics_server(app: App, database: Database, *, host: str, port: int) -> Any
     )
 
 
-def http_server(app: App, database: Database, *, signing_secret: str, host: str, port: int) -> Any:
-    """A waitress server, not yet running; `.run()` serves, `.close()` stops. Waitress
-    itself refuses a body over the gate's limit before buffering it."""
-    return create_server(
-        wsgi_app(app, database, signing_secret=signing_secret),
-        host=host,
-        port=port,
-        threads=HTTP_THREADS,
-        ident="advisory-bot",
-        max_request_body_size=MAX_BODY_BYTES,
-    )
+class _ThroughOurLogs(GunicornLogger):  # type: ignore[misc]
+    """gunicorn's own lines (workers started, stopped, replaced) in the bot's log, in its
+    format (LOG_FORMAT), instead of a format and a stream of gunicorn's."""
+
+    def setup(self, cfg: Any) -> None:
+        super().setup(cfg)
+        for handler in list(self.error_log.handlers):
+            self.error_log.removeHandler(handler)
+        self.error_log.propagate = True
+
+
+class HTTPServer(BaseApplication):  # type: ignore[misc]
+    """gunicorn, serving `build()`'s WSGI app in each of `workers` processes. Each worker
+    builds its own (after the fork: its own database connections and threads) and calls
+    `stop()` on the way out, once its requests are answered. gunicorn's master restarts a
+    worker that dies and, on SIGTERM, stops them gracefully."""
+
+    def __init__(
+        self,
+        build: Callable[[], tuple[WSGIApp, Callable[[], None]]],
+        *,
+        host: str,
+        port: int,
+        workers: int = 1,
+    ) -> None:
+        self._build = build
+        self._options = {
+            "bind": f"{host}:{port}",
+            "workers": workers,
+            "worker_class": "gthread",
+            "threads": HTTP_THREADS,
+            "worker_connections": WORKER_CONNECTIONS,
+            "keepalive": IDLE_SECONDS,
+            "timeout": 30,  # a worker stuck this long is replaced by the master
+            "graceful_timeout": GRACEFUL_SECONDS,
+            "limit_request_field_size": 8190,
+            "proc_name": "advisory-bot",
+            "worker_exit": self._worker_exit,
+            "accesslog": None,
+            "logger_class": _ThroughOurLogs,
+        }
+        self._stops: list[Callable[[], None]] = []
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self._options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> WSGIApp:
+        application, stop = self._build()
+        self._stops.append(stop)
+        return application
+
+    def _worker_exit(self, _server: Any, _worker: Any) -> None:
+        for stop in self._stops:
+            stop()
 
 
 def socket_mode_handler(

@@ -1,10 +1,9 @@
 """Where work runs once Slack has its ack.
 
 Everyday work (building a reply, making a change kept in the inbox, an App Home publish)
-runs on the executor that Bolt runs its lazy listeners on (in `advisory-bot run`, the
-reply process's: `bot.reply_process`); work that is slow by nature (Word reports,
-exports, uploads, the national roll-up) runs on a small pool of its own, so it can never
-take the threads the everyday replies need; a reply or post once built is sent from a
+runs on the executor that Bolt runs its lazy listeners on; work that is slow by nature
+(Word reports, exports, uploads, the national roll-up) runs on a small pool of its own, so
+it can never take the threads the everyday replies need; a reply or post once built is sent from a
 pool of its own, where it waits on the network instead of holding a thread that could
 build the next reply.
 

@@ -36,7 +36,13 @@ BUSY = N_(
 # A change written to the inbox whose making found the records busy: it stays there.
 QUEUED = N_(
     "The group's records are busy right now, so your change is waiting its turn. It will "
-    "be made within a couple of minutes, and I'll tell you here when it is."
+    "be made within a few seconds, and I'll tell you here when it is."
+)
+# A change taken from the inbox after a restart that had been made before it, its answer
+# perhaps lost with the stopped bot.
+MADE_BEFORE = N_(
+    "Your {command} went through: it was made just before the bot restarted. It's in the "
+    "group's records."
 )
 # The inbox could not take a change before the ack.
 UNKEPT = N_(

@@ -571,6 +571,7 @@ FAMILY = Family(
                 ),
             ),
             who=N_("Lead or Director"),
+            changes=True,  # the trial becomes read-only
             slow=True,
         ),
     ),

@@ -11,8 +11,9 @@
   first, before any other work. The reply, once built, is sent from the pool for sending,
   so waiting on Slack's answer never holds a thread that could build the next reply.
 
-A change a stopped bot left in the inbox is made when a bot sharing the database comes
-back (`make_left_behind`), and answered through its response_url.
+A change whose instance stopped before making it is taken from the inbox by any instance
+sharing the database once its lease runs out (`make_left_behind`), and answered through
+its response_url while Slack still takes it, else by direct message.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Iterable
-from datetime import datetime, timedelta
+from datetime import timedelta
 from functools import partial
 from typing import Any
 
@@ -35,14 +36,14 @@ from handlers.context import (
     asker_from_command,
     for_here,
 )
-from handlers.errors import BUSY, QUEUED, UNKEPT, Busy, message_for, outcome
+from handlers.errors import BUSY, MADE_BEFORE, QUEUED, UNKEPT, Busy, message_for, outcome
 from handlers.registry import Family
 from models import log_context, metrics
 from models.db import AlreadyMade, is_busy
 from models.inbox import Kept
 from models.types import utcnow
-from slack_api.reply import send, tell
-from ui.blocks.common import Message, error_message
+from slack_api.reply import post, send, tell
+from ui.blocks.common import Message, error_message, notice
 from ui.i18n import _
 
 log = logging.getLogger("advisory_bot.listeners")
@@ -52,10 +53,11 @@ ClickWork = Callable[[Asker, dict[str, Any], dict[str, Any]], Message | None]
 ACK_LOCK_WAIT_SECONDS = 2.0
 # How long a change from the inbox waits for a lock before it is left there for later.
 MAKE_LOCK_WAIT_SECONDS = 5.0
-# A change still in the inbox this long after it came was left behind by a bot that
-# stopped (a live one makes its own within seconds).
-LEFT_BEHIND_AFTER = timedelta(minutes=1)
-LEFT_BEHIND_ROUNDS = 30.0  # seconds between looks for them, in `advisory-bot run`
+# Seconds between each instance's looks for changes whose lease ran out (`models.inbox`).
+LEFT_BEHIND_ROUNDS = 2.0
+# Slack takes a response_url for 30 minutes (and five replies): a change made later than
+# this after it came is answered by direct message instead.
+RESPONSE_URL_LASTS = timedelta(minutes=25)
 PREPARED = "advisory_prepared"  # the context key of a reply made before the ack
 RECEIVED = "advisory_received"  # ...of when the request reached the bot (monotonic)
 KEPT = "advisory_kept"  # ...and of the change kept in the inbox, to make after the ack
@@ -153,6 +155,8 @@ def make_kept(
     """Make a change kept in the inbox and answer it; it leaves the inbox once answered.
     One the database could not take in time stays there, for `make_left_behind` (False),
     and the person is told, once, that it will be made."""
+    if received is not None and not services.inbox.renew(kept, now=utcnow()):
+        return True  # it fell so far behind that another instance took it, and answers it
     asker = asker_from_command(kept.body, services, respond)
     sub, tokens = family.route(kept.body.get("text", ""))  # it routed before the ack
     assert sub is not None
@@ -162,8 +166,14 @@ def make_kept(
         try:
             with database.bounded(MAKE_LOCK_WAIT_SECONDS), database.receipt(kept.receipt):
                 message = asker.spoken(lambda: sub.run_with(asker, tokens))()
-        except AlreadyMade:  # by another bot process, or before a restart: answered there
-            _leave_inbox(services, kept)
+        except AlreadyMade:  # by another instance (which answers), or before a restart
+            if received is None:  # its answer may have been lost with the stopped bot
+                made = asker.spoken(lambda: notice(_(MADE_BEFORE).format(command=what)))()
+                _deliver(
+                    asker, respond, made, name, None, then=partial(_leave_inbox, services, kept)
+                )
+            else:
+                _leave_inbox(services, kept)
             return True
         except Exception as error:
             if not (isinstance(error, Busy) or is_busy(error)):
@@ -175,33 +185,35 @@ def make_kept(
                 _deliver(asker, respond, queued, name, received)
                 return False
         _changed(services, asker, message)
-        _leave_inbox(services, kept)
-        _deliver(asker, respond, message, name, received)
+        # Out of the inbox once answered: a stop in between leaves it there, made (by its
+        # receipt), and whoever takes it next tells the person it went through.
+        _deliver(
+            asker, respond, message, name, received, then=partial(_leave_inbox, services, kept)
+        )
         return True
 
 
-def make_left_behind(
-    services: Services, families: Iterable[Family], *, before: datetime | None = None
-) -> int:
-    """Make (and answer) the changes left in the inbox that came before `before`: by
-    default, those older than `LEFT_BEHIND_AFTER`. How many were taken."""
+def make_left_behind(services: Services, families: Iterable[Family]) -> int:
+    """Claim the changes whose lease ran out and make (and answer) them, oldest first,
+    until none is left or the records are busy. How many were taken."""
     by_command = {services.names.name(family.command): family for family in families}
-    cutoff = before if before is not None else utcnow() - LEFT_BEHIND_AFTER
     taken = 0
-    for kept in services.inbox.left_behind(before=cutoff):
-        family = by_command.get(kept.body.get("command", ""))
-        if family is None:  # a command this bot no longer has (renamed by COMMAND_PREFIX)
-            log.error(
-                "A change left in the inbox can't be made: %s is not a command of this bot",
-                kept.body.get("command"),
-            )
-            _leave_inbox(services, kept)
-            continue
-        log.info("Making a change left in the inbox (%s)", family.command)
-        respond = Respond(response_url=kept.body.get("response_url"))
-        if not make_kept(services, family, kept, respond, None):
-            break  # the records are busy: the next round tries again
-        taken += 1
+    while claimed := services.inbox.claim(now=utcnow()):
+        for kept in claimed:
+            family = by_command.get(kept.body.get("command", ""))
+            if family is None:  # a command this bot no longer has (renamed by COMMAND_PREFIX)
+                log.error(
+                    "A change left in the inbox can't be made: %s is not a command of this bot",
+                    kept.body.get("command"),
+                )
+                _leave_inbox(services, kept)
+                continue
+            log.info("Making a change left in the inbox (%s)", family.command)
+            fresh = utcnow() - kept.received_at < RESPONSE_URL_LASTS
+            respond = Respond(response_url=kept.body.get("response_url") if fresh else None)
+            if not make_kept(services, family, kept, respond, None):
+                return taken  # the records are busy: its lease runs out, and a round retries
+            taken += 1
     return taken
 
 
@@ -309,14 +321,29 @@ def _answered(
 
 
 def _deliver(
-    asker: Asker, respond: Respond, message: Message | None, name: str, received: float | None
+    asker: Asker,
+    respond: Respond,
+    message: Message | None,
+    name: str,
+    received: float | None,
+    *,
+    then: Callable[[], None] | None = None,
 ) -> None:
-    """Send the reply from the pool for sending, and count it once it has gone."""
+    """Send the reply from the pool for sending, count it once it has gone, then `then()`
+    (whether or not Slack took it)."""
     shown = for_here(asker, message) if message is not None else None
 
     def deliver() -> None:
-        if shown is not None:
-            send(respond, shown)
+        try:
+            if shown is not None and respond.response_url is not None:
+                send(respond, shown)
+            elif shown is not None:  # its response_url is spent: the group's channel, or a DM
+                channel = asker.channel_id
+                to = channel if shown.in_channel and channel else asker.user_id
+                post(asker.client, to, shown)
+        finally:
+            if then is not None:
+                then()
         _answered(asker, name, message, received, kind="command")
 
     asker.services.background.sending(deliver)

@@ -26,7 +26,8 @@ def nearest_word(typed: str, words: list[str]) -> str | None:
 
 @dataclass(frozen=True)
 class Sub:
-    """One subcommand. `changes`: it writes, so it runs (and commits) before the ack.
+    """One subcommand. `changes`: it writes, so it is kept in the inbox before the ack and
+    made after it.
     `slow`: by nature (documents, uploads, the national roll-up), so it runs on the pool
     for slow work. `help`: (example, explanation) lines; `who` prefixes each."""
 
@@ -46,7 +47,7 @@ class Sub:
         return self.form is not None and len(tokens) == self.form_words
 
     def changes_now(self, tokens: list[Token]) -> bool:
-        """Whether these words change records, and so run before the ack."""
+        """Whether these words change records, and so are kept in the inbox before the ack."""
         return self.changes and not self.opens_form(tokens)
 
     def run_with(self, asker: Asker, tokens: list[Token]) -> Message | None:

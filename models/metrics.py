@@ -4,7 +4,7 @@ anyone typed."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -14,7 +14,6 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
-from prometheus_client.metrics_core import Metric
 
 COMMANDS = Counter(
     "advisory_commands",
@@ -59,47 +58,6 @@ def answered(name: str, outcome: str, seconds: float | None, *, kind: str) -> No
         REPLY_SECONDS.labels(kind=kind).observe(seconds)
 
 
-# Counters and histograms the other processes of this bot reported (`take_report`), by
-# process, then by name.
-_reported: dict[int, dict[str, Metric]] = {}
-
-
-def report() -> list[Metric]:
-    """This process's counters and histograms, for the process that serves /metrics."""
-    return [family for family in REGISTRY.collect() if family.type in ("counter", "histogram")]
-
-
-def take_report(families: list[Metric], *, source: int = 0) -> None:
-    """Another process's counters and histograms (the `source`th), as it last reported
-    them: /metrics adds them to this process's own."""
-    _reported[source] = {family.name: family for family in families}
-
-
-class _Together:
-    """This process's metrics with those reported to it, each sample added up."""
-
-    def collect(self) -> Iterator[Metric]:
-        together = {family.name: family for family in REGISTRY.collect()}
-        for reported in list(_reported.values()):
-            for name, family in reported.items():
-                mine = together.get(name)
-                together[name] = _added(mine, family) if mine is not None else family
-        yield from together.values()
-
-
-def _added(mine: Metric, other: Metric) -> Metric:
-    total: dict[tuple[str, tuple[tuple[str, str], ...]], float] = {}
-    for sample in (*mine.samples, *other.samples):
-        if sample.name.endswith("_created"):
-            continue  # when each series began: not a quantity to add
-        key = (sample.name, tuple(sorted(sample.labels.items())))
-        total[key] = total.get(key, 0.0) + sample.value
-    together = Metric(mine.name, mine.documentation, mine.type, mine.unit)
-    for (name, labels), value in total.items():
-        together.add_sample(name, dict(labels), value)
-    return together
-
-
 def exposition() -> tuple[bytes, str]:
     """The metrics in Prometheus' text format, with its content type."""
-    return generate_latest(_Together()), CONTENT_TYPE_LATEST  # type: ignore[arg-type]
+    return generate_latest(REGISTRY), CONTENT_TYPE_LATEST

@@ -421,8 +421,11 @@ class SlackEventReceipt(SQLModel, table=True):
 
 class ReceivedCommand(SQLModel, table=True):
     """A slash command that changes records, kept from before its ack until it has been
-    made and answered (`models.inbox`): Slack's form fields, as JSON."""
+    made and answered (`models.inbox`): Slack's form fields, as JSON. The instance that
+    holds it makes it; once `leased_until` has passed, any instance may take it."""
 
     id: str = Field(primary_key=True, max_length=32)
     received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
     body: str = Field(sa_column=Column(Text, nullable=False))
+    holder: str = Field(default="", max_length=64)
+    leased_until: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)

@@ -1,5 +1,5 @@
 """Changes a stopped bot acknowledged and left in the inbox: a bot that comes back makes
-each once and answers it; one made already is only taken out."""
+each once and answers it; one made already is taken out, its person told it went through."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from sqlmodel import select
 from bot.app import create_app
 from bot.config import Settings
 from handlers.background import Background
+from handlers.listeners import LEFT_BEHIND_ROUNDS
 from models.db import Database
-from models.inbox import Inbox
+from models.inbox import LEASE, Inbox
 from models.tables import SlackEventReceipt, Task
 from models.types import utcnow
 from simulator.web_api import FakeSlack
@@ -31,7 +32,7 @@ def _left(inbox: Inbox, fake_slack: FakeSlack, command: str, text: str) -> tuple
             "channel_id": GORE,
             "response_url": response_url,
         },
-        now=utcnow(),
+        now=utcnow() - LEASE,  # its lease has run out: the bot that kept it stopped
     )
     return kept.id, response_url.rsplit("/", 1)[-1]
 
@@ -47,15 +48,19 @@ def test_a_bot_that_comes_back_makes_what_was_left_once(
     _left(inbox, fake_slack, "/nope", "a command this bot does not have")
 
     background = Background()
-    create_app(settings, database=database, background=background, left_behind_every=60)
+    create_app(
+        settings, database=database, background=background, left_behind_every=LEFT_BEHIND_ROUNDS
+    )
     reply = fake_slack.wait_for("response_url", hook=left, timeout=15)[0]
     assert "Kai for the kura" in reply.params["text"]
     deadline = time.monotonic() + 10
-    while inbox.left_behind(before=utcnow()) and time.monotonic() < deadline:
+    while inbox.waiting() and time.monotonic() < deadline:
         time.sleep(0.05)
     background.shutdown()
 
-    assert inbox.left_behind(before=utcnow()) == []  # all three taken out
+    assert inbox.waiting() == 0  # all three taken out
     with database.session(write=False) as session:
         assert session.exec(select(Task.title)).all() == ["Kai for the kura"]
-    assert [c for c in fake_slack.calls_to("response_url") if c.hook == made] == []
+    # Made before the stop, its answer perhaps lost with it: the person hears it went through.
+    [answer] = [c for c in fake_slack.calls_to("response_url") if c.hook == made]
+    assert "Your /task add went through" in answer.params["text"]

@@ -3,9 +3,11 @@ fake Slack and a test database, a free port, and waiting until it is healthy."""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -65,17 +67,32 @@ def bot_env(database: Database, fake_slack: FakeSlack, port: int, **values: str)
 
 
 def run_bot(
-    database: Database, fake_slack: FakeSlack, port: int, cwd: Path, *, output: bool = False
+    database: Database,
+    fake_slack: FakeSlack,
+    port: int,
+    cwd: Path,
+    *args: str,
+    output: bool = False,
 ) -> subprocess.Popen[str]:
-    """`advisory-bot run --no-reminders` on `port`, its output piped when `output`."""
+    """`advisory-bot run --no-reminders` on `port`, its output piped when `output`, in a
+    process group of its own (gunicorn's master and its workers: `kill_service`)."""
     return subprocess.Popen(
-        [SCRIPT, "run", "--host", "127.0.0.1", "--no-reminders"],
+        [SCRIPT, "run", "--host", "127.0.0.1", "--no-reminders", *args],
+        start_new_session=True,
         cwd=cwd,
         env=bot_env(database, fake_slack, port),
         stdout=subprocess.PIPE if output else subprocess.DEVNULL,
         stderr=subprocess.STDOUT if output else subprocess.DEVNULL,
         text=True,
     )
+
+
+def kill_service(process: subprocess.Popen[str]) -> None:
+    """SIGKILL every process of the service at once, as systemd, the OOM killer or a host
+    crash would: the master and all its workers, none given time to finish anything."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)
 
 
 def wait_healthy(port: int, process: subprocess.Popen[str]) -> None:

@@ -1,4 +1,6 @@
-"""Serving a real app under waitress on a free loopback port for the length of a test."""
+"""Serving a real app's WSGI stack (the gate, /healthz, /metrics, Slack's requests) on a
+free loopback port, in this process, for the length of a test. `advisory-bot run` serves
+the same stack under gunicorn; the tests of the running bot start it as a process."""
 
 from __future__ import annotations
 
@@ -7,15 +9,23 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from slack_bolt import App
+from waitress.server import create_server
 
-from bot.server import http_server
+from bot.gate import MAX_BODY_BYTES
+from bot.server import HTTP_THREADS, wsgi_app
 from models.db import Database
 
 
 @contextmanager
 def serving(app: App, database: Database, signing_secret: str) -> Iterator[str]:
     """Yield the server's base URL (`http://127.0.0.1:PORT`) while it runs."""
-    server = http_server(app, database, signing_secret=signing_secret, host="127.0.0.1", port=0)
+    server = create_server(
+        wsgi_app(app, database, signing_secret=signing_secret),
+        host="127.0.0.1",
+        port=0,
+        threads=HTTP_THREADS,
+        max_request_body_size=MAX_BODY_BYTES,  # waitress reads a body whole before the app
+    )
     stopped = threading.Event()
 
     def serve() -> None:
