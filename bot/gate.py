@@ -1,7 +1,8 @@
 """The gate in front of the Bolt app: a request Slack did not sign gets 401 and nothing
 else. Its body is not read beyond a small limit, not used, not logged and nothing is
 contacted for it; one short log line says what was refused and why. A signed request
-seen before (the same signature within its five minutes) is answered once."""
+seen before (the same signature within its five minutes, by any instance, before a
+restart too) is answered once."""
 
 from __future__ import annotations
 
@@ -11,12 +12,13 @@ import io
 import json
 import logging
 import re
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs
+
+from sqlalchemy.exc import SQLAlchemyError
 
 log = logging.getLogger("advisory_bot.gate")
 
@@ -38,35 +40,28 @@ class Refused(Exception):
         self.reason = reason
 
 
-class SeenSignatures:
-    """Signatures accepted in the last five minutes (a replay older than that is stale)."""
-
-    def __init__(self, clock: Callable[[], float] = time.time) -> None:
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._seen: OrderedDict[str, float] = OrderedDict()
-
-    def first_time(self, signature: str) -> bool:
-        now = self._clock()
-        with self._lock:
-            while self._seen and next(iter(self._seen.values())) < now - FRESH_SECONDS:
-                self._seen.popitem(last=False)
-            if signature in self._seen:
-                return False
-            self._seen[signature] = now
-            return True
-
-
-def gated(slack: WSGIApp, signing_secret: str, clock: Callable[[], float] = time.time) -> WSGIApp:
-    """`slack`, behind the checks above."""
+def gated(
+    slack: WSGIApp,
+    signing_secret: str,
+    first_time: Callable[[str, datetime], bool],
+    clock: Callable[[], float] = time.time,
+) -> WSGIApp:
+    """`slack`, behind the checks above; `first_time(signature, now)` says whether a
+    signature is new (`models.inbox`: seen by any instance in the last five minutes)."""
     secret = signing_secret.encode()
-    seen = SeenSignatures(clock)
+
+    def new(signature: str) -> bool:
+        try:
+            return first_time(signature, datetime.fromtimestamp(clock(), UTC))
+        except SQLAlchemyError:  # nothing can be kept either: a change is refused there
+            log.warning("Could not check for a replay; the database did not answer")
+            return True
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         try:
             body = _verified_body(environ, secret, clock)
             _check_payload(environ, body)
-            if not seen.first_time(environ["HTTP_X_SLACK_SIGNATURE"]):
+            if not new(environ["HTTP_X_SLACK_SIGNATURE"]):
                 raise Refused("200 OK", "a replay of a request already answered")
         except Refused as refused:
             log.info(

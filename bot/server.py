@@ -19,6 +19,7 @@ from bot.gate import gated
 from bot.requests import RequestHandler
 from models import metrics
 from models.db import Database
+from models.inbox import Inbox
 
 log = logging.getLogger("advisory_bot.server")
 
@@ -76,7 +77,13 @@ def service_app(app: App, database: Database, slack: WSGIApp | None = None) -> W
 
 def wsgi_app(app: App, database: Database, *, signing_secret: str) -> WSGIApp:
     """Slack requests at POST /slack/events, behind the gate, beside /healthz and /metrics."""
-    return service_app(app, database, gated(RequestHandler(app, path=EVENTS_PATH), signing_secret))
+    seen = Inbox(database)  # the signatures seen are kept beside the inbox
+    slack = gated(
+        RequestHandler(app, path=EVENTS_PATH),
+        signing_secret,
+        lambda signature, now: seen.first_time(signature, now=now),
+    )
+    return service_app(app, database, slack)
 
 
 def metrics_server(app: App, database: Database, *, host: str, port: int) -> Any:

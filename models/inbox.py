@@ -38,20 +38,29 @@ from typing import Any
 
 from sqlalchemy import bindparam, delete, event, func, insert, inspect, select, text, update
 from sqlalchemy.engine import URL, Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import SQLModel, create_engine
 
 from models.db import Database, make_engine
-from models.tables import ReceivedCommand
+from models.tables import ReceivedCommand, SeenSignature
 
 SIDE_FILE_SUFFIX = "-inbox"
-# An ack waits at most this long for the inbox (a lock, a statement), well inside the 3 s
-# Slack gives it; then the person is asked to try again.
-WAIT_MS = 2000
+# An ack waits at most this long for each of its statements here (the signature seen, the
+# change kept), both well inside the 3 s Slack gives it; then the person is asked to try
+# again.
+WAIT_MS = 1200
 # How long a change stays with the instance that holds it before any instance may take it.
 LEASE = timedelta(seconds=5)
 
+# Slack's window for a request's timestamp: a signature older than this is refused as
+# stale anyway, so the seen ones are kept this long.
+SIGNATURES_KEPT = timedelta(minutes=5)
+
 _TABLE = ReceivedCommand.__table__  # type: ignore[attr-defined]
+_SEEN = SeenSignature.__table__  # type: ignore[attr-defined]
+_SEE = insert(_SEEN)
+_FORGET_SEEN = delete(_SEEN).where(_SEEN.c.seen_at < bindparam("before"))
 _KEEP = insert(_TABLE)
 _DONE = delete(_TABLE).where(_TABLE.c.id == bindparam("command_id"))
 _RENEW = (
@@ -94,7 +103,7 @@ class Inbox:
     def __init__(self, database: Database) -> None:
         if database.url.get_backend_name() == "sqlite":
             self.engine = _side_file(database.url)
-            SQLModel.metadata.create_all(self.engine, tables=[_TABLE])
+            SQLModel.metadata.create_all(self.engine, tables=[_TABLE, _SEEN])
             _add_leases(self.engine)
         else:  # the database's table, through connections whose waits are bounded
             options = f"-c statement_timeout={WAIT_MS} -c lock_timeout={WAIT_MS}"
@@ -105,6 +114,23 @@ class Inbox:
         self._alone = self.engine.execution_options(isolation_level="AUTOCOMMIT")
         # Who holds what: this instance, unlike any other now or later.
         self.me = f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._forgot_seen_at: datetime | None = None
+
+    def first_time(self, signature: str, *, now: datetime) -> bool:
+        """Whether a request's signature is new (and now seen): False for a replay of one
+        seen in the last five minutes, by this instance or any other, before a restart
+        too. Those older are forgotten, once a minute."""
+        try:
+            with self._alone.connect() as connection:
+                if self._forgot_seen_at is None or now - self._forgot_seen_at > timedelta(
+                    minutes=1
+                ):
+                    self._forgot_seen_at = now
+                    connection.execute(_FORGET_SEEN, {"before": now - SIGNATURES_KEPT})
+                connection.execute(_SEE, {"signature": signature, "seen_at": now})
+        except IntegrityError:
+            return False
+        return True
 
     def keep(self, body: Mapping[str, Any], *, now: datetime) -> Kept:
         """Write a command down before its ack, held by this instance; it stays until

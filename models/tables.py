@@ -429,3 +429,11 @@ class ReceivedCommand(SQLModel, table=True):
     body: str = Field(sa_column=Column(Text, nullable=False))
     holder: str = Field(default="", max_length=64)
     leased_until: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+
+
+class SeenSignature(SQLModel, table=True):
+    """A signed request accepted in the last five minutes (Slack's window for a timestamp):
+    the same signature again is a replay, whichever instance it reaches (`models.inbox`)."""
+
+    signature: str = Field(primary_key=True, max_length=80)
+    seen_at: datetime = Field(sa_type=UTCDateTime, index=True)

@@ -12,10 +12,15 @@ import urllib.parse
 
 import pytest
 
+from bot.app import create_app
+from bot.config import Settings
+from bot.server import EVENTS_PATH
+from handlers.background import Background
 from models.db import Database
 from simulator.web_api import FakeSlack
-from tests.conftest import DIRECTOR, GORE, LISA
+from tests.conftest import DIRECTOR, GORE, LISA, NOW, SIGNING_SECRET
 from tests.harness.checks import table_count
+from tests.harness.serving import serving
 from tests.harness.slack_requests import Slack, sign
 
 
@@ -88,6 +93,38 @@ def test_a_replayed_signed_command_is_answered_once(
         for _ in range(3)
     ]
     assert [r.status for r in results] == [200, 200, 200]
+    fake_slack.wait_for("response_url", count=2)  # the setup's reply and the task's
+    time.sleep(0.3)
+    assert table_count(database, "task") == 1
+    assert len(fake_slack.calls_to("response_url")) == 2
+
+
+def test_a_replay_to_another_instance_or_after_a_restart_is_answered_once(
+    slack: Slack, fake_slack: FakeSlack, database: Database, settings: Settings
+) -> None:
+    slack.say(f"/group setup Gore District lead <@{LISA}|lisa>", user=DIRECTOR, channel=GORE)
+    body = Slack.command_body(
+        "/task",
+        "add Hire a truancy officer",
+        user=LISA,
+        channel=GORE,
+        response_url=fake_slack.new_response_url(),
+    )
+    now = int(time.time())
+    signature = sign(slack.signing_secret, now, body)
+    first = slack.post(
+        body, "application/x-www-form-urlencoded", timestamp=now, signature=signature
+    )
+    assert first.status == 200
+    background = Background()  # another instance on the same database (or this one, restarted)
+    other = create_app(settings, database=database, clock=lambda: NOW, background=background)
+    with serving(other, database, SIGNING_SECRET) as base_url:
+        again = Slack(base_url + EVENTS_PATH, SIGNING_SECRET, fake_slack)
+        replayed = again.post(
+            body, "application/x-www-form-urlencoded", timestamp=now, signature=signature
+        )
+    background.shutdown()
+    assert replayed.status == 200 and replayed.body == ""
     fake_slack.wait_for("response_url", count=2)  # the setup's reply and the task's
     time.sleep(0.3)
     assert table_count(database, "task") == 1
