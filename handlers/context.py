@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -35,6 +36,23 @@ from ui.i18n import _
 T = TypeVar("T")
 
 
+class Clicks:
+    """The buttons whose clicks change records, by action_id (or its pattern), so that a
+    click one instance kept in the inbox can be made by any."""
+
+    def __init__(self) -> None:
+        self._wired: list[tuple[str | re.Pattern[str], Callable[..., Any]]] = []
+
+    def add(self, action_id: str | re.Pattern[str], work: Callable[..., Any]) -> None:
+        self._wired.append((action_id, work))
+
+    def find(self, action_id: str) -> Callable[..., Any] | None:
+        for wired, work in self._wired:
+            if wired == action_id if isinstance(wired, str) else wired.match(action_id):
+                return work
+        return None
+
+
 @dataclass(frozen=True)
 class Services:
     """Shared by all listeners of one app."""
@@ -52,6 +70,7 @@ class Services:
     # What each person's App Home was last published showing (a digest of its view), so a
     # change that leaves it as it was sends nothing (a progress note, another's task).
     homes_shown: dict[str, str] = field(default_factory=dict)
+    clicks: Clicks = field(default_factory=Clicks)
 
     def canvas_changed(self, channel_id: str | None) -> None:
         """Something the channel's canvas shows has changed: bring it up to date soon."""

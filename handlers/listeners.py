@@ -1,9 +1,9 @@
 """How every listener runs, on Bolt's own mechanism (lazy listeners):
 
-- the ack function, in the request thread: a slash command that changes the group's
-  records is written to the inbox (`models.inbox`, one statement) before the ack, so a
-  change that was acknowledged is never lost; a click's change runs and commits there,
-  waiting at most `ACK_LOCK_WAIT_SECONDS` for a lock; reading is left for later;
+- the ack function, in the request thread: a slash command or a click that changes the
+  group's records is written to the inbox (`models.inbox`, one statement) before the ack,
+  so a change that was acknowledged is never lost; nothing else is written, and reading
+  is left for later;
 - the lazy function, on Bolt's listener executor (`handlers.background`): the change kept
   in the inbox is made (once: its receipt is written in the same transaction) and
   answered, the reply made before the ack is sent, or the reading is done and its reply
@@ -22,6 +22,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 from typing import Any
@@ -36,7 +37,7 @@ from handlers.context import (
     asker_from_command,
     for_here,
 )
-from handlers.errors import BUSY, MADE_BEFORE, QUEUED, UNKEPT, Busy, message_for, outcome
+from handlers.errors import MADE_BEFORE, QUEUED, UNKEPT, Busy, message_for, outcome
 from handlers.registry import Family
 from models import log_context, metrics
 from models.db import AlreadyMade, is_busy
@@ -49,8 +50,8 @@ from ui.i18n import _
 log = logging.getLogger("advisory_bot.listeners")
 
 ClickWork = Callable[[Asker, dict[str, Any], dict[str, Any]], Message | None]
+Answer = Callable[[Message | None, Callable[[], None] | None], None]
 
-ACK_LOCK_WAIT_SECONDS = 2.0
 # How long a change from the inbox waits for a lock before it is left there for later.
 MAKE_LOCK_WAIT_SECONDS = 5.0
 # Seconds between each instance's looks for changes whose lease ran out (`models.inbox`).
@@ -74,17 +75,25 @@ KEPT_FIELDS = (
 )
 
 
-def before_ack(
-    services: Services, work: Callable[[], Message | None], *, what: str
-) -> Message | None:
-    """Run a change now, its lock wait bounded well inside Slack's 3 s; Busy if it ran out."""
-    with services.database.bounded(ACK_LOCK_WAIT_SECONDS):
-        try:
-            return work()
-        except Exception as error:
-            if isinstance(error, Busy) or is_busy(error):
-                raise Busy from error
-            return message_for(error, what=what)
+@dataclass(frozen=True)
+class Making:
+    """A change from the inbox, ready to make: who asked, what it is called, how to make
+    it, and how to answer it (`answer(message, then)`: `then()` once it has gone)."""
+
+    asker: Asker
+    name: str
+    what: str
+    run: Callable[[], Message | None]
+    answer: Answer
+
+
+def _keep(services: Services, body: dict[str, Any], name: str) -> Kept | None:
+    """Write a change down before its ack; None if the inbox could not take it."""
+    try:
+        return services.inbox.keep(body, now=utcnow())
+    except SQLAlchemyError:
+        log.exception("Could not keep %s in the inbox", name)
+        return None
 
 
 def on_command(app: App, family: Family, services: Services) -> None:
@@ -99,11 +108,12 @@ def on_command(app: App, family: Family, services: Services) -> None:
             ack()
             return
         if sub is not None and sub.changes_now(tokens):
-            try:
-                kept = {key: body[key] for key in KEPT_FIELDS if key in body}
-                context[KEPT] = services.inbox.keep(kept, now=utcnow())
-            except SQLAlchemyError:
-                log.exception("Could not keep %s in the inbox", _name(family, sub))
+            kept = _keep(
+                services, {key: body[key] for key in KEPT_FIELDS if key in body}, _name(family, sub)
+            )
+            if kept is not None:
+                context[KEPT] = kept
+            else:
                 asker = asker_from_command(body, services, respond)
                 # In English: the person's language is in the database that just failed.
                 ack(text=_(UNKEPT))
@@ -125,7 +135,8 @@ def on_command(app: App, family: Family, services: Services) -> None:
                 _deliver(asker, respond, context[PREPARED][0], name, received)
             return
         if KEPT in context:
-            make = partial(make_kept, services, family, context[KEPT], respond, received)
+            making = command_making(services, family, context[KEPT], respond, received)
+            make = partial(make_kept, services, making, context[KEPT], received)
             if sub is not None and sub.slow:
                 services.background.slowly(make)
             else:
@@ -149,47 +160,82 @@ def on_command(app: App, family: Family, services: Services) -> None:
     app.command(services.names.name(family.command))(ack=acknowledge, lazy=[reply])
 
 
-def make_kept(
+def command_making(
     services: Services, family: Family, kept: Kept, respond: Respond, received: float | None
-) -> bool:
+) -> Making:
+    """A slash command from the inbox, to make and answer through its response_url."""
+    asker = asker_from_command(kept.body, services, respond)
+    sub, tokens = family.route(kept.body.get("text", ""))  # it routed before the ack
+    assert sub is not None
+    name = _name(family, sub)
+    return Making(
+        asker,
+        name,
+        f"{family.command} {sub.name}".strip(),
+        lambda: sub.run_with(asker, tokens),
+        lambda message, then: _deliver(asker, respond, message, name, received, then=then),
+    )
+
+
+def click_making(
+    services: Services, work: ClickWork, kept: Kept, respond: Respond, received: float | None
+) -> Making:
+    """A click from the inbox, to make and answer in place of the message clicked (or by
+    direct message)."""
+    action, body = kept.body["action"], kept.body["body"]
+    asker = asker_from_action(body, services, respond)
+    name = _("button {action_id}").format(action_id=action.get("action_id"))
+
+    def answer(message: Message | None, then: Callable[[], None] | None) -> None:
+        shown = for_here(asker, message) if message is not None else None
+
+        def deliver() -> None:
+            try:
+                if shown is not None and respond.response_url is not None:
+                    send(respond, shown)
+                elif shown is not None:
+                    post(asker.client, asker.user_id, shown)
+            finally:
+                if then is not None:
+                    then()
+            _answered(asker, name, message, received, kind="click")
+
+        services.background.sending(deliver)
+
+    return Making(asker, name, name, lambda: work(asker, action, body), answer)
+
+
+def make_kept(services: Services, making: Making, kept: Kept, received: float | None) -> bool:
     """Make a change kept in the inbox and answer it; it leaves the inbox once answered.
     One the database could not take in time stays there, for `make_left_behind` (False),
     and the person is told, once, that it will be made."""
     if received is not None and not services.inbox.renew(kept, now=utcnow()):
         return True  # it fell so far behind that another instance took it, and answers it
-    asker = asker_from_command(kept.body, services, respond)
-    sub, tokens = family.route(kept.body.get("text", ""))  # it routed before the ack
-    assert sub is not None
-    name, what = _name(family, sub), f"{family.command} {sub.name}".strip()
-    database = services.database
-    with log_context.bound(command=name, user=asker.user_id, channel=asker.channel_id):
+    asker, database = making.asker, services.database
+    leave = partial(_leave_inbox, services, kept)
+    with log_context.bound(command=making.name, user=asker.user_id, channel=asker.channel_id):
         try:
             with database.bounded(MAKE_LOCK_WAIT_SECONDS), database.receipt(kept.receipt):
-                message = asker.spoken(lambda: sub.run_with(asker, tokens))()
+                message = asker.spoken(making.run)()
         except AlreadyMade:  # by another instance (which answers), or before a restart
             if received is None:  # its answer may have been lost with the stopped bot
-                made = asker.spoken(lambda: notice(_(MADE_BEFORE).format(command=what)))()
-                _deliver(
-                    asker, respond, made, name, None, then=partial(_leave_inbox, services, kept)
-                )
+                made = _(MADE_BEFORE).format(command=making.what)
+                making.answer(asker.spoken(lambda: notice(made))(), leave)
             else:
-                _leave_inbox(services, kept)
+                leave()
             return True
         except Exception as error:
             if not (isinstance(error, Busy) or is_busy(error)):
-                message = message_for(error, what=what)
+                message = message_for(error, what=making.what)
             elif received is None:  # left behind: the next round tries again, quietly
                 return False
             else:
-                queued = asker.spoken(lambda: error_message(_(QUEUED)))()
-                _deliver(asker, respond, queued, name, received)
+                making.answer(asker.spoken(lambda: error_message(_(QUEUED)))(), None)
                 return False
         _changed(services, asker, message)
         # Out of the inbox once answered: a stop in between leaves it there, made (by its
         # receipt), and whoever takes it next tells the person it went through.
-        _deliver(
-            asker, respond, message, name, received, then=partial(_leave_inbox, services, kept)
-        )
+        making.answer(message, leave)
         return True
 
 
@@ -200,21 +246,39 @@ def make_left_behind(services: Services, families: Iterable[Family]) -> int:
     taken = 0
     while claimed := services.inbox.claim(now=utcnow()):
         for kept in claimed:
-            family = by_command.get(kept.body.get("command", ""))
-            if family is None:  # a command this bot no longer has (renamed by COMMAND_PREFIX)
-                log.error(
-                    "A change left in the inbox can't be made: %s is not a command of this bot",
-                    kept.body.get("command"),
-                )
+            making = _left_making(services, by_command, kept)
+            if making is None:
                 _leave_inbox(services, kept)
                 continue
-            log.info("Making a change left in the inbox (%s)", family.command)
-            fresh = utcnow() - kept.received_at < RESPONSE_URL_LASTS
-            respond = Respond(response_url=kept.body.get("response_url") if fresh else None)
-            if not make_kept(services, family, kept, respond, None):
+            log.info("Making a change left in the inbox (%s)", making.name)
+            if not make_kept(services, making, kept, None):
                 return taken  # the records are busy: its lease runs out, and a round retries
             taken += 1
     return taken
+
+
+def _left_making(services: Services, by_command: dict[str, Family], kept: Kept) -> Making | None:
+    """How to make a change another instance left, answered by direct message once its
+    response_url is spent; None for one this bot can no longer make."""
+    fresh = utcnow() - kept.received_at < RESPONSE_URL_LASTS
+    if kept.body.get("kind") == "click":
+        action_id = kept.body["action"].get("action_id", "")
+        work = services.clicks.find(action_id)
+        if work is None:
+            log.error("A click left in the inbox can't be made: no button %s", action_id)
+            return None
+        body = kept.body["body"]
+        respond = Respond(response_url=body.get("response_url") if fresh else None)
+        return click_making(services, work, kept, respond, None)
+    family = by_command.get(kept.body.get("command", ""))
+    if family is None:  # a command this bot no longer has (renamed by COMMAND_PREFIX)
+        log.error(
+            "A change left in the inbox can't be made: %s is not a command of this bot",
+            kept.body.get("command"),
+        )
+        return None
+    respond = Respond(response_url=kept.body.get("response_url") if fresh else None)
+    return command_making(services, family, kept, respond, None)
 
 
 def _leave_inbox(services: Services, kept: Kept) -> None:
@@ -233,32 +297,37 @@ def on_click(
     changes: bool | Callable[[dict[str, Any]], bool] = True,
     slow: bool = False,
 ) -> None:
-    """Wire one button (or menu): `work(asker, action, body)`; a change runs before the ack.
-    A click that opens a form says `changes=False` (or, for a menu, which of its options
-    change anything): the form opens first thing after the ack."""
+    """Wire one button (or menu): `work(asker, action, body)`. A click that changes records
+    is kept in the inbox before the ack and made after it, as a command's change is; one
+    that opens a form says `changes=False` (or, for a menu, which of its options change
+    anything): the form opens first thing after the ack."""
+    services.clicks.add(action_id, work)
 
     def acknowledge(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext
     ) -> None:
         context[RECEIVED] = time.monotonic()
         if changes(action) if callable(changes) else changes:
-            asker = asker_from_action(body, services)
-            try:
-                context[PREPARED] = [
-                    before_ack(
-                        services,
-                        asker.spoken(lambda: work(asker, action, body)),
-                        what=_("button {action_id}").format(action_id=action.get("action_id")),
-                    )
-                ]
-                _changed(services, asker, context[PREPARED][0])
-            except Busy:
-                context[PREPARED] = [error_message(_(BUSY))]
+            name = _("button {action_id}").format(action_id=action.get("action_id"))
+            kept = _keep(services, {"kind": "click", "action": action, "body": body}, name)
+            if kept is not None:
+                context[KEPT] = kept
+            else:  # in English: the person's language is in the database that just failed
+                context[PREPARED] = [error_message(_(UNKEPT))]
         ack()
 
     def reply(
         body: dict[str, Any], action: dict[str, Any], context: BoltContext, respond: Respond
     ) -> None:
+        received = context.get(RECEIVED)
+        if KEPT in context:
+            making = click_making(services, work, context[KEPT], respond, received)
+            make = partial(make_kept, services, making, context[KEPT], received)
+            if slow:
+                services.background.slowly(make)
+            else:
+                make()
+            return
         asker = asker_from_action(body, services, respond)
         name = _("button {action_id}").format(action_id=action.get("action_id"))
 
@@ -268,7 +337,7 @@ def on_click(
             def deliver() -> None:
                 if shown is not None:
                     tell(asker.client, asker.user_id, respond, body, shown)
-                _answered(asker, name, message, context.get(RECEIVED), kind="click")
+                _answered(asker, name, message, received, kind="click")
 
             services.background.sending(deliver)
 

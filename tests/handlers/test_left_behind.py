@@ -14,10 +14,11 @@ from handlers.listeners import LEFT_BEHIND_ROUNDS
 from models.db import Database
 from models.inbox import LEASE, Inbox
 from models.tables import SlackEventReceipt, Task
-from models.types import utcnow
+from models.types import TaskStatus, utcnow
 from simulator.web_api import FakeSlack
 from tests.conftest import GORE, LISA
 from tests.harness.slack_requests import Slack
+from ui.blocks import ids
 
 
 def _left(inbox: Inbox, fake_slack: FakeSlack, command: str, text: str) -> tuple[str, str]:
@@ -64,3 +65,37 @@ def test_a_bot_that_comes_back_makes_what_was_left_once(
     # Made before the stop, its answer perhaps lost with it: the person hears it went through.
     [answer] = [c for c in fake_slack.calls_to("response_url") if c.hook == made]
     assert "Your /task add went through" in answer.params["text"]
+
+
+def test_a_click_a_stopped_bot_kept_is_made_by_another_once_and_answered(
+    gore: Slack, database: Database, settings: Settings, fake_slack: FakeSlack
+) -> None:
+    gore.say("/task add Kai for the kura", user=LISA, channel=GORE)
+    response_url = fake_slack.new_response_url()
+    action = {"action_id": ids.TASK_DONE, "block_id": "b", "type": "button", "value": "1"}
+    body = {
+        "type": "block_actions",
+        "user": {"id": LISA, "username": "lisa"},
+        "channel": {"id": GORE},
+        "response_url": response_url,
+        "actions": [action],
+    }
+    inbox = Inbox(database)  # the stopped bot kept the click before its ack, then died
+    inbox.keep({"kind": "click", "action": action, "body": body}, now=utcnow() - LEASE)
+
+    background = Background()
+    create_app(
+        settings, database=database, background=background, left_behind_every=LEFT_BEHIND_ROUNDS
+    )
+    hook = response_url.rsplit("/", 1)[-1]
+    reply = fake_slack.wait_for("response_url", hook=hook, timeout=15)[0]
+    assert reply.params["text"] == "T-1 is now done."
+    deadline = time.monotonic() + 10
+    while inbox.waiting() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    background.shutdown()
+    assert inbox.waiting() == 0
+    with database.session(write=False) as session:
+        assert session.exec(select(Task.status)).all() == [TaskStatus.DONE]
+    assert len([c for c in fake_slack.calls_to("response_url") if c.hook == hook]) == 1
+    inbox.dispose()

@@ -69,10 +69,13 @@ def test_minutes_already_kept_are_replaced_or_added_to_only_after_asking(
     choices = buttons(asked.blocks)
     assert set(choices) == {"minutes_replace", "minutes_add", "minutes_cancel"}
     clicks = Interactions(group)
-    assert clicks.click(choices["minutes_add"], user=HEMI, channel=GORE).status == 200
+    refused = clicks.click(choices["minutes_add"], user=HEMI, channel=GORE)
+    assert refused.status == 200
+    fake_slack.wait_for("response_url", hook=refused.hook)  # made after the ack, and answered
     with database.session(write=False) as session:
         assert session.get(Meeting, 1).minutes == "First version."  # type: ignore[union-attr]
-    clicks.click(choices["minutes_add"], user=LISA, channel=GORE)
+    added = clicks.click(choices["minutes_add"], user=LISA, channel=GORE)
+    fake_slack.wait_for("response_url", hook=added.hook)
     with database.session(write=False) as session:
         kept = session.get(Meeting, 1).minutes  # type: ignore[union-attr]
     assert kept == "First version.\n\nSecond thoughts."
