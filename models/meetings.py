@@ -135,28 +135,6 @@ def sectors_absent(present: Sequence[Member]) -> list[str]:
     return [s.value for s in Sector if s.value not in there]
 
 
-def sectors_absent_from_last_two(*, session: Session, trial: Trial) -> list[str]:
-    """Sectors missing from both of the trial's last two held meetings (two queries)."""
-    last_two = session.exec(
-        select(Meeting.id)
-        .where(Meeting.trial_id == trial.id, Meeting.status == MeetingStatus.HELD.value)
-        .order_by(col(Meeting.starts_at).desc())
-        .limit(2)
-    ).all()
-    if len(last_two) < 2:
-        return []
-    present = session.exec(
-        select(Member.sector)
-        .join(MeetingAttendance, col(MeetingAttendance.member_id) == Member.id)
-        .where(
-            col(MeetingAttendance.meeting_id).in_(last_two),
-            MeetingAttendance.kind == AttendanceKind.PRESENT.value,
-        )
-        .distinct()
-    ).all()
-    return [s.value for s in Sector if s.value not in set(present)]
-
-
 # ----- the agenda -----------------------------------------------------------------------
 
 

@@ -61,11 +61,6 @@ class SlackPace:
             resume = self._clock() + retry_after
             self._resume_at[method] = max(self._resume_at.get(method, 0.0), resume)
 
-    def waits_for(self, method: str) -> float:
-        """Seconds until `method` may next go (for tests and logs)."""
-        with self._lock:
-            return max(0.0, self._resume_at.get(method, 0.0) - self._clock())
-
 
 def method_of(url: str) -> str:
     return url.split("?", 1)[0].rsplit("/", 1)[-1]

@@ -12,8 +12,7 @@ from icalendar import Calendar
 from sqlmodel import func, select
 
 from models.db import Database
-from models.meetings import sectors_absent_from_last_two
-from models.tables import AgendaItem, Meeting, MeetingAttendance, Member, Task, Trial
+from models.tables import AgendaItem, Meeting, MeetingAttendance, Member, Task
 from simulator.web_api import FakeSlack
 from tests.conftest import ARO, DIRECTOR, GORE, HEMI, LISA, RANUI
 from tests.harness.checks import assert_refused
@@ -219,23 +218,6 @@ def test_cancelled_meetings_and_calendar_files(
     assert calendar.walk("VTIMEZONE")  # the zone travels with the event
     assert "Breakfast club funding" in str(event.get("description"))
     assert str(event.get("location")) == "Gore Library"
-
-
-def test_a_sector_absent_from_the_last_two_meetings_is_flagged(
-    group: Slack, database: Database
-) -> None:
-    for day in ("today 10am", "today 11am", "today noon"):
-        group.say(f"/meeting schedule {day}", user=LISA, channel=GORE)
-    group.say(f"/meeting minutes M-1 present <@{ARO}> <@{HEMI}> First hui", user=LISA, channel=GORE)
-    group.say(f"/meeting minutes M-2 present <@{HEMI}> Second hui", user=LISA, channel=GORE)
-    group.say(
-        f"/meeting minutes M-3 present <@{HEMI}> <@{LISA}> Third hui", user=LISA, channel=GORE
-    )
-    with database.session(write=False) as session:
-        trial = session.exec(select(Trial)).one()
-        absent = sectors_absent_from_last_two(session=session, trial=trial)
-    # Aro (agency) came to the first only, so agencies missed the last two.
-    assert absent == ["council", "agency", "provider"]
 
 
 BAD = [
