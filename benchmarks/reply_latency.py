@@ -1,12 +1,13 @@
 """What people feel: the time from a slash command to its reply.
 
-`advisory-bot run` (waitress) on 16 trials × 2,000 tasks × 5 updates, SQLite by default or
-PostgreSQL with `--database-url`. 16 clients each send a mix of everyday commands, the next
-once the last one's reply has come, timing the ack (Slack's 3-second limit) and the reply
-at the response_url. Each client is the lead of one trial, in its channel, as in the
-programme (client n: trial n mod 16); `--one-trial` puts them all in one trial's channel,
-updating the same task. `--slack-answers-in 0.15` has the fake Slack answer each call
-150 ms after it arrives, as Slack does from across the Pacific. Three runs:
+`advisory-bot run` (gunicorn; `--workers N` instances on PostgreSQL) on 16 trials × 2,000
+tasks × 5 updates, SQLite by default or PostgreSQL with `--database-url`. 16 clients each
+send a mix of everyday commands, the next once the last one's reply has come, timing the
+ack (Slack's 3-second limit) and the reply at the response_url. Each client is the lead of
+one trial, in its channel, as in the programme (client n: trial n mod 16); `--one-trial`
+puts them all in one trial's channel, updating the same task. `--slack-answers-in 0.15`
+has the fake Slack answer each call 150 ms after it arrives, as Slack does from across the
+Pacific. Three runs:
 
 - steady: the mix alone;
 - with slow work: Slack's file uploads take 4 s each and `/summary export`s keep arriving
@@ -306,7 +307,7 @@ def crowd_part(
 
 def cpu_seconds(pid: int) -> float:
     """The CPU time (user and system) a process and the processes it started have used
-    (the bot makes its replies in a second process)."""
+    (gunicorn's master and its workers)."""
     ticks, parents = 0, {pid}
     for stat in sorted(Path("/proc").glob("[0-9]*/stat"), key=lambda p: int(p.parent.name)):
         try:
@@ -334,6 +335,7 @@ def main(
     slack_answers_in: float = 0.0,
     runs: int = 1,
     crowd_processes: int = 4,
+    workers: int = 1,
 ) -> dict[str, Any]:
     folder = Path(tempfile.mkdtemp())
     url = database_url or f"sqlite:///{folder / 'bench.db'}"
@@ -344,7 +346,7 @@ def main(
     port = free_port()
     env = bot_env(url, fake) | {"PORT": str(port)}
     bot = subprocess.Popen(
-        [SCRIPT, "run", "--host", "127.0.0.1", "--no-reminders"],
+        [SCRIPT, "run", "--host", "127.0.0.1", "--no-reminders", "--workers", str(workers)],
         env=env,
         cwd=folder,
         stdout=subprocess.DEVNULL,
@@ -356,6 +358,7 @@ def main(
         "slack_answers_in": slack_answers_in,
         "runs": runs,
         "crowd_processes": crowd_processes,
+        "workers": workers,
     }
     try:
         wait_healthy(f"http://127.0.0.1:{port}/healthz", bot)
@@ -403,6 +406,8 @@ def table(results: dict[str, Any]) -> str:
         where += f"; Slack answers in {results['slack_answers_in'] * 1000:.0f} ms"
     if results["runs"] > 1:
         where += f"; {results['runs']} runs of each, pooled"
+    if results["workers"] > 1:
+        where += f"; {results['workers']} instances"
     lines = [
         f"Reply latency ({results['database']}, 16 trials × 2,000 tasks; {where})",
         f"{'run':<28}{'commands':>9}{'ack p50':>10}{'ack p99':>10}{'reply p50':>11}"
@@ -468,6 +473,12 @@ if __name__ == "__main__":
         default=64,
         help="send the 64 clients from this many processes (1: all from this one)",
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="advisory-bot run --workers N: identical instances on one port (PostgreSQL)",
+    )
     args = parser.parse_args()
     print(
         table(
@@ -478,6 +489,7 @@ if __name__ == "__main__":
                 slack_answers_in=args.slack_answers_in,
                 runs=args.runs,
                 crowd_processes=args.crowd_processes,
+                workers=args.workers,
             )
         )
     )

@@ -53,6 +53,20 @@ class Clicks:
         return None
 
 
+class Forms:
+    """The forms whose submissions change records, by callback_id: how each is saved and
+    how the group is then told, so that a submission one instance kept can be made by any."""
+
+    def __init__(self) -> None:
+        self._wired: dict[str, tuple[Callable[..., Any], Callable[..., None]]] = {}
+
+    def add(self, callback_id: str, save: Callable[..., Any], after: Callable[..., None]) -> None:
+        self._wired[callback_id] = (save, after)
+
+    def find(self, callback_id: str) -> tuple[Callable[..., Any], Callable[..., None]] | None:
+        return self._wired.get(callback_id)
+
+
 @dataclass(frozen=True)
 class Services:
     """Shared by all listeners of one app."""
@@ -71,6 +85,7 @@ class Services:
     # change that leaves it as it was sends nothing (a progress note, another's task).
     homes_shown: dict[str, str] = field(default_factory=dict)
     clicks: Clicks = field(default_factory=Clicks)
+    forms: Forms = field(default_factory=Forms)
 
     def canvas_changed(self, channel_id: str | None) -> None:
         """Something the channel's canvas shows has changed: bring it up to date soon."""

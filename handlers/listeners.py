@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from sqlalchemy.exc import SQLAlchemyError
@@ -40,7 +40,8 @@ from handlers.context import (
 from handlers.errors import MADE_BEFORE, QUEUED, UNKEPT, Busy, message_for, outcome
 from handlers.registry import Family
 from models import log_context, metrics
-from models.db import AlreadyMade, is_busy
+from models.db import AlreadyMade, Rehearsed, is_busy
+from models.errors import FieldError
 from models.inbox import Kept
 from models.types import utcnow
 from slack_api.reply import post, send, tell
@@ -50,10 +51,13 @@ from ui.i18n import _
 log = logging.getLogger("advisory_bot.listeners")
 
 ClickWork = Callable[[Asker, dict[str, Any], dict[str, Any]], Message | None]
+T = TypeVar("T")
 Answer = Callable[[Message | None, Callable[[], None] | None], None]
 
 # How long a change from the inbox waits for a lock before it is left there for later.
 MAKE_LOCK_WAIT_SECONDS = 5.0
+# How long a form's rehearsal before its ack may wait for a row lock (Slack gives 3 s).
+REHEARSAL_LOCK_WAIT_SECONDS = 1.5
 # Seconds between each instance's looks for changes whose lease ran out (`models.inbox`).
 LEFT_BEHIND_ROUNDS = 2.0
 # Slack takes a response_url for 30 minutes (and five replies): a change made later than
@@ -261,6 +265,13 @@ def _left_making(services: Services, by_command: dict[str, Family], kept: Kept) 
     """How to make a change another instance left, answered by direct message once its
     response_url is spent; None for one this bot can no longer make."""
     fresh = utcnow() - kept.received_at < RESPONSE_URL_LASTS
+    if kept.body.get("kind") == "form":
+        callback_id = kept.body["callback_id"]
+        found = services.forms.find(callback_id)
+        if found is None:
+            log.error("A form left in the inbox can't be made: no form %s", callback_id)
+            return None
+        return form_making(services, *found, kept, None)
     if kept.body.get("kind") == "click":
         action_id = kept.body["action"].get("action_id", "")
         work = services.clicks.find(action_id)
@@ -355,6 +366,97 @@ def on_click(
             later()
 
     app.action(action_id)(ack=acknowledge, lazy=[reply])
+
+
+def on_form(
+    app: App,
+    callback_id: str,
+    services: Services,
+    save: Callable[[Asker, dict[str, Any]], T],
+    after: Callable[[Asker, T], None],
+    *,
+    field: str,
+) -> None:
+    """Wire one form's submission: `save(asker, view)` makes the change, `after(asker,
+    what_save_returned)` tells the group. Before the ack the save is rehearsed (it runs up
+    to its first write, writing nothing), so a mistake goes back beside its field (`field`
+    when it names none) while the form is still open; then the submission is kept in the
+    inbox and made after the ack, as a command's change is. A refusal that only the making
+    finds (the records changed meanwhile) comes to the person by direct message."""
+    services.forms.add(callback_id, save, after)
+
+    def acknowledge(
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+    ) -> None:
+        context[RECEIVED] = time.monotonic()
+        asker = asker_from_action(body, services)
+        database = services.database
+        try:
+            with database.rehearsal(), database.bounded(REHEARSAL_LOCK_WAIT_SECONDS):
+                asker.spoken(lambda: save(asker, view))()
+        except Rehearsed:
+            pass
+        except FieldError as error:
+            ack(response_action="errors", errors={error.block_id: error.message[:300]})
+            return
+        except Exception as error:
+            refusal = asker.spoken(partial(message_for, error, what=callback_id))()
+            ack(response_action="errors", errors={field: refusal.text[:300]})
+            return
+        kept = _keep(
+            services, {"kind": "form", "callback_id": callback_id, "body": body}, callback_id
+        )
+        if kept is None:  # in English: the person's language is in the database that failed
+            ack(response_action="errors", errors={field: _(UNKEPT)})
+            return
+        context[KEPT] = kept
+        ack()
+
+    def make(context: BoltContext) -> None:
+        if KEPT not in context:  # refused before the ack, beside its field
+            return
+        making = form_making(services, save, after, context[KEPT], context.get(RECEIVED))
+        make_kept(services, making, context[KEPT], context.get(RECEIVED))
+
+    app.view(callback_id)(ack=acknowledge, lazy=[make])
+
+
+def form_making(
+    services: Services,
+    save: Callable[[Asker, dict[str, Any]], Any],
+    after: Callable[[Asker, Any], None],
+    kept: Kept,
+    received: float | None,
+) -> Making:
+    """A form's submission from the inbox: saved, then the group told; a refusal goes to
+    the person by direct message (the form has closed)."""
+    body = kept.body["body"]
+    asker = asker_from_action(body, services)
+    name = _("form {callback_id}").format(callback_id=kept.body["callback_id"])
+    saved: list[Any] = []
+
+    def run() -> None:
+        saved.append(save(asker, body["view"]))
+
+    def answer(message: Message | None, then: Callable[[], None] | None) -> None:
+        try:
+            if saved:
+                after(asker, saved[0])
+        finally:
+            shown = for_here(asker, message) if message is not None else None
+
+            def deliver() -> None:
+                try:
+                    if shown is not None:
+                        post(asker.client, asker.user_id, shown)
+                finally:
+                    if then is not None:
+                        then()
+                _answered(asker, name, message, received, kind="form")
+
+            services.background.sending(deliver)
+
+    return Making(asker, name, name, run, answer)
 
 
 def _changed(services: Services, asker: Asker, message: Message | None) -> None:

@@ -4,16 +4,14 @@ saved in one transaction, its refusals shown beside the field they are about."""
 from __future__ import annotations
 
 import json
-from functools import partial
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import App
 
-from handlers.context import Asker, Services, asker_from_action, in_this_trial
-from handlers.listeners import on_click
+from handlers.context import Asker, Services, in_this_trial
+from handlers.listeners import on_click, on_form
 from handlers.minutes import record_message
 from handlers.permissions import Action
-from handlers.task_actions import submitted
 from models import groups, meetings, minutes
 from models.errors import FieldError, ParseError, UserError
 from models.minutes import Guest, ItemOutcome, Minutes
@@ -169,7 +167,5 @@ def register(app: App, services: Services) -> None:
         changes=False,
     )
 
-    @app.view(ids.MINUTES_MODAL)
-    def minutes_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        asker = asker_from_action(body, services)
-        submitted(ack, partial(save, asker, view), default_block="minutes_0")
+    # The save itself posts the record to the group, in its transaction.
+    on_form(app, ids.MINUTES_MODAL, services, save, lambda _asker, _saved: None, field="minutes_0")

@@ -9,15 +9,14 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import App
 
-from handlers.context import Asker, Services, asker_from_action
-from handlers.errors import message_for, new_reference
-from handlers.listeners import on_click
+from handlers.context import Asker, Services
+from handlers.errors import message_for
+from handlers.listeners import on_click, on_form
 from handlers.permissions import Action
 from handlers.task_ops import (
     TaskChange,
@@ -188,32 +187,6 @@ def save_new_task(asker: Asker, view: dict[str, Any]) -> tasks.TaskRow:
         return tasks.task_row(session=session, task_id=task.id)  # type: ignore[arg-type]
 
 
-def submitted(ack: Ack, work: Callable[[], None], *, default_block: str) -> None:
-    """Run a modal's save; any refusal goes back beside an input and nothing is saved."""
-    try:
-        work()
-    except FieldError as error:
-        ack(response_action="errors", errors={error.block_id: error.message[:300]})
-        return
-    except UserError as error:
-        ack(response_action="errors", errors={default_block: error.message[:300]})
-        return
-    except Exception:
-        reference = new_reference()
-        log.exception("%s: unhandled error saving a modal", reference)
-        ack(
-            response_action="errors",
-            errors={
-                default_block: _(
-                    "Sorry, something went wrong on our side and nothing was saved "
-                    "(reference {reference}). Please try again."
-                ).format(reference=reference)
-            },
-        )
-        return
-    ack()
-
-
 def announce_change(asker: Asker, change: TaskChange) -> None:
     announce(asker, change)
     refresh_home(asker, {change.row.owner_user_id})
@@ -285,27 +258,20 @@ def register(app: App, services: Services) -> None:
 
     on_click(app, re.compile(f"^{ids.TASK_LIST_PAGE}"), services, page_turned, changes=False)
 
-    @app.view(ids.UPDATE_VIEW)
-    def update_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        asker = asker_from_action(body, services)
-        changes: list[TaskChange] = []
-        submitted(
-            ack,
-            lambda: changes.append(save_update(asker, view)),
-            default_block=ids.UPDATE_TEXT_BLOCK,
-        )
-        for change in changes:
-            services.background.soon(partial(announce_change, asker, change))
+    on_form(
+        app,
+        ids.UPDATE_VIEW,
+        services,
+        save_update,
+        lambda asker, change: services.background.soon(partial(announce_change, asker, change)),
+        field=ids.UPDATE_TEXT_BLOCK,
+    )
+    on_form(
+        app, ids.CREATE_TASK_VIEW, services, save_new_task, task_added, field=ids.CREATE_TITLE_BLOCK
+    )
 
-    @app.view(ids.CREATE_TASK_VIEW)
-    def create_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        asker = asker_from_action(body, services)
-        rows: list[tasks.TaskRow] = []
-        submitted(
-            ack,
-            lambda: rows.append(save_new_task(asker, view)),
-            default_block=ids.CREATE_TITLE_BLOCK,
-        )
-        for row in rows:
-            services.canvas_changed(row.channel_id)
-            services.background.soon(partial(announce_task, asker, row))
+
+def task_added(asker: Asker, row: tasks.TaskRow) -> None:
+    """A task made in the form: the canvas follows, and the group is told."""
+    asker.services.canvas_changed(row.channel_id)
+    asker.services.background.soon(partial(announce_task, asker, row))

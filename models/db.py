@@ -46,6 +46,15 @@ class _Receipt:
     taken: bool = False  # a write transaction carrying it has committed
 
 
+# Inside `Database.rehearsal`: sessions read, and a change stops at its first write.
+_REHEARSING: ContextVar[bool] = ContextVar("rehearsing", default=False)
+
+
+class Rehearsed(Exception):
+    """A rehearsal reached its change's first write: every check before it passed, and
+    nothing was written."""
+
+
 # The receipt the next write transaction begun here carries (`Database.receipt`).
 _RECEIPT: ContextVar[_Receipt | None] = ContextVar("receipt", default=None)
 _TAKE_RECEIPT = insert(SlackEventReceipt.__table__)  # type: ignore[attr-defined]
@@ -95,8 +104,10 @@ def _configure_postgres(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def on_begin(connection: Connection) -> None:
         wait = _LOCK_WAIT.get()
-        # Only a writer waits for row locks (a reader waits only behind a migration).
-        if wait is not None and connection.get_execution_options().get(_WRITE, False):
+        # Only a writer waits for row locks (a reader waits only behind a migration), and a
+        # rehearsal, whose reads lock the rows the change would lock.
+        writer = connection.get_execution_options().get(_WRITE, False)
+        if wait is not None and (writer or _REHEARSING.get()):
             connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{int(wait * 1000)}ms'")
 
     _ping_when_idle(engine)
@@ -209,6 +220,16 @@ def _take(session: Session, key: str) -> None:
         raise AlreadyMade(key) from error
 
 
+def _stop_at_a_write(session: Session, _context: Any, _instances: Any) -> None:
+    if session.new or session.dirty or session.deleted:
+        raise Rehearsed
+
+
+def _stop_at_a_statement_that_writes(state: Any) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        raise Rehearsed
+
+
 class Database:
     """A database the bot works in: its engine and its sessions."""
 
@@ -234,6 +255,10 @@ class Database:
     @contextmanager
     def session(self, *, write: bool = True) -> Iterator[Session]:
         """A session in one transaction: committed on success, rolled back on any error."""
+        if _REHEARSING.get():
+            with self._rehearsing() as session:
+                yield session
+            return
         writer = self._writer if write else None
         if writer is not None:
             wait = _LOCK_WAIT.get()
@@ -257,6 +282,29 @@ class Database:
             session.close()
             if writer is not None:
                 writer.release()
+
+    @contextmanager
+    def rehearsal(self) -> Iterator[None]:
+        """Work inside runs up to its first write and no further: every session reads (no
+        write lock, no receipt), the first write raises Rehearsed, and nothing is ever
+        committed. So a change's checks (what was typed, who may, whether the records
+        allow it) can answer before Slack's ack without writing anything."""
+        token = _REHEARSING.set(True)
+        try:
+            yield
+        finally:
+            _REHEARSING.reset(token)
+
+    @contextmanager
+    def _rehearsing(self) -> Iterator[Session]:
+        session = Session(self.engine, expire_on_commit=False)
+        event.listen(session, "before_flush", _stop_at_a_write)
+        event.listen(session, "do_orm_execute", _stop_at_a_statement_that_writes)
+        try:
+            yield session
+        finally:
+            session.rollback()
+            session.close()
 
     @contextmanager
     def lookup(self) -> Iterator[Session]:

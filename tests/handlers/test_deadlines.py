@@ -17,7 +17,7 @@ from models.tables import AuditLog, Deadline, ProgressUpdate, Task, Trial
 from scheduler.sweep import sweep
 from simulator.web_api import FakeSlack
 from tests.conftest import ARO, DIRECTOR, GORE, HEMI, LISA, RANUI
-from tests.harness.checks import assert_refused
+from tests.harness.checks import assert_refused, wait_until_made
 from tests.harness.slack_requests import Interactions, Slack
 
 NZ = ZoneInfo("Pacific/Auckland")
@@ -225,6 +225,7 @@ def test_check_in_answers_become_progress_updates(
         )
         == {}
     )
+    wait_until_made(database)
     with database.session(write=False) as session:
         updates = session.exec(select(ProgressUpdate).order_by(ProgressUpdate.id)).all()
         task = session.get(Task, 1)

@@ -3,6 +3,7 @@ each once and answers it; one made already is taken out, its person told it went
 
 from __future__ import annotations
 
+import json
 import time
 
 from sqlmodel import select
@@ -98,4 +99,40 @@ def test_a_click_a_stopped_bot_kept_is_made_by_another_once_and_answered(
     with database.session(write=False) as session:
         assert session.exec(select(Task.status)).all() == [TaskStatus.DONE]
     assert len([c for c in fake_slack.calls_to("response_url") if c.hook == hook]) == 1
+    inbox.dispose()
+
+
+def test_a_form_a_stopped_bot_kept_is_made_by_another_and_the_group_told(
+    gore: Slack, database: Database, settings: Settings, fake_slack: FakeSlack
+) -> None:
+    values = {
+        ids.CREATE_TITLE_BLOCK: {ids.CREATE_TITLE_INPUT: {"value": "Kai for the kura"}},
+        ids.CREATE_OWNER_BLOCK: {ids.CREATE_OWNER_INPUT: {"selected_user": LISA}},
+    }
+    body = {
+        "type": "view_submission",
+        "user": {"id": LISA, "username": "lisa"},
+        "view": {
+            "callback_id": ids.CREATE_TASK_VIEW,
+            "private_metadata": json.dumps({"trial": 1}),
+            "state": {"values": values},
+        },
+    }
+    inbox = Inbox(database)  # the stopped bot rehearsed it, kept it and acked, then died
+    inbox.keep(
+        {"kind": "form", "callback_id": ids.CREATE_TASK_VIEW, "body": body}, now=utcnow() - LEASE
+    )
+    background = Background()
+    create_app(
+        settings, database=database, background=background, left_behind_every=LEFT_BEHIND_ROUNDS
+    )
+    told = fake_slack.wait_for("chat.postMessage", timeout=15)[0]
+    assert told.params["channel"] == GORE and "Kai for the kura" in json.dumps(told.params)
+    deadline = time.monotonic() + 10
+    while inbox.waiting() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    background.shutdown()
+    assert inbox.waiting() == 0
+    with database.session(write=False) as session:
+        assert session.exec(select(Task.title)).all() == ["Kai for the kura"]
     inbox.dispose()

@@ -15,7 +15,7 @@ from models.db import Database
 from models.tables import AgendaItem, Meeting, MeetingAttendance, Member, Task
 from simulator.web_api import FakeSlack
 from tests.conftest import ARO, DIRECTOR, GORE, HEMI, LISA, RANUI
-from tests.harness.checks import assert_refused
+from tests.harness.checks import assert_refused, wait_until_made
 from tests.harness.slack_requests import Interactions, Reply, Slack
 
 AUCKLAND = ZoneInfo("Pacific/Auckland")
@@ -176,6 +176,7 @@ def test_the_agenda_from_items_to_minutes_to_actions(
     view = fake_slack.wait_for("views.open")[0].view
     assert view["blocks"][0]["element"]["initial_value"] == "Youth hub lease"
     assert clicks.submit(view, {"title": "Sign the youth hub lease"}, user=LISA) == {}
+    wait_until_made(database)
     with database.session(write=False) as session:
         made = session.get(Task, 2)
     assert made is not None and made.source_agenda_item_id == 3

@@ -23,7 +23,7 @@ from models.inbox import Inbox
 from models.tables import AuditLog, Member, ProgressUpdate, Task, Trial
 from simulator.web_api import FakeSlack
 from tests.conftest import ARO, DIRECTOR, GORE, HEMI, LISA, NOW, RANUI
-from tests.harness.checks import assert_refused
+from tests.harness.checks import assert_refused, wait_until_made
 from tests.harness.slack_requests import Interactions, Slack, buttons
 
 OBSERVER = "UOBSERVER"
@@ -182,6 +182,7 @@ def test_the_update_modal(plan: Slack, database: Database, fake_slack: FakeSlack
         user=HEMI,
     )
     assert good == {}
+    wait_until_made(database)  # kept before the ack, made after it
     task = _task(database, 1)
     assert (task.status, task.percent) == ("blocked", 20)
     with database.session(write=False) as session:
@@ -225,6 +226,7 @@ def test_the_new_task_modal(plan: Slack, database: Database, fake_slack: FakeSla
         view, {"title": "Breakfast club", "due": "next friday", "outcome": "truancy"}, user=HEMI
     )
     assert good == {}
+    wait_until_made(database)
     with database.session(write=False) as session:
         task = session.get(Task, 2)
         owner = session.get(Member, task.owner_member_id) if task else None

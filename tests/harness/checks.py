@@ -10,8 +10,22 @@ import urllib.request
 from sqlmodel import SQLModel, func, select
 
 from models.db import Database
+from models.inbox import Inbox
 from models.tables import AuditLog
 from tests.harness.slack_requests import Reply, Slack
+
+
+def wait_until_made(database: Database, timeout: float = 10.0) -> None:
+    """Wait until every change acknowledged has been made and answered: it is kept in the
+    inbox from before its ack until then."""
+    inbox = Inbox(database)
+    try:
+        deadline = time.monotonic() + timeout
+        while inbox.waiting():
+            assert time.monotonic() < deadline, "a change acknowledged was never made"
+            time.sleep(0.02)
+    finally:
+        inbox.dispose()
 
 
 def audit_count(database: Database) -> int:
