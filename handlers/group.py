@@ -592,7 +592,6 @@ def register(app: App, services: Services) -> None:
         services,
         lambda asker, action, _body: adopt_canvas(asker, int(action["value"])),
         slow=True,
-        changes=False,
     )
     on_click(
         app,

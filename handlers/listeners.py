@@ -152,9 +152,12 @@ def on_command(app: App, family: Family, services: Services) -> None:
         what = f"{family.command} {sub.name}".strip()
 
         def work() -> None:
-            with log_context.bound(command=name, user=asker.user_id, channel=asker.channel_id):
+            with (
+                log_context.bound(command=name, user=asker.user_id, channel=asker.channel_id),
+                services.database.reading(name),
+            ):
                 message = outcome(asker.spoken(lambda: sub.run_with(asker, tokens)), what=what)
-                _deliver(asker, respond, message, name, received)
+            _deliver(asker, respond, message, name, received)
 
         if sub.slow:
             services.background.slowly(work)
@@ -357,8 +360,12 @@ def on_click(
             return
 
         def later() -> None:
-            with log_context.bound(command=name, user=asker.user_id, channel=asker.channel_id):
-                answer(outcome(asker.spoken(lambda: work(asker, action, body)), what=name))
+            with (
+                log_context.bound(command=name, user=asker.user_id, channel=asker.channel_id),
+                services.database.reading(name),
+            ):
+                message = outcome(asker.spoken(lambda: work(asker, action, body)), what=name)
+            answer(message)
 
         if slow:
             services.background.slowly(later)

@@ -50,6 +50,16 @@ class _Receipt:
 _REHEARSING: ContextVar[bool] = ContextVar("rehearsing", default=False)
 
 
+# Inside `Database.reading`: work declared as changing nothing, which may not write.
+_READING: ContextVar[str | None] = ContextVar("reading", default=None)
+
+
+class UndeclaredWrite(Exception):
+    """Work declared as reading began a write transaction. A change must be declared as one
+    (a subcommand's `changes`, a button's `changes`), so that it is kept in the inbox
+    before its ack and made once after it."""
+
+
 class Rehearsed(Exception):
     """A rehearsal reached its change's first write: every check before it passed, and
     nothing was written."""
@@ -259,6 +269,8 @@ class Database:
             with self._rehearsing() as session:
                 yield session
             return
+        if write and (reading := _READING.get()) is not None:
+            raise UndeclaredWrite(f"{reading} is declared as changing nothing, and wrote")
         writer = self._writer if write else None
         if writer is not None:
             wait = _LOCK_WAIT.get()
@@ -282,6 +294,16 @@ class Database:
             session.close()
             if writer is not None:
                 writer.release()
+
+    @contextmanager
+    def reading(self, what: str) -> Iterator[None]:
+        """Work inside is declared as changing nothing: a write session begun there raises
+        UndeclaredWrite (a bug: what changes records must be kept before its ack)."""
+        token = _READING.set(what)
+        try:
+            yield
+        finally:
+            _READING.reset(token)
 
     @contextmanager
     def rehearsal(self) -> Iterator[None]:

@@ -49,7 +49,7 @@ SIDE_FILE_SUFFIX = "-inbox"
 # An ack waits at most this long for each of its statements here (the signature seen, the
 # change kept), both well inside the 3 s Slack gives it; then the person is asked to try
 # again.
-WAIT_MS = 1200
+WAIT_MS = 1000
 # How long a change stays with the instance that holds it before any instance may take it.
 LEASE = timedelta(seconds=5)
 

@@ -20,7 +20,15 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import SQLModel, func, select
 
 from models import tasks
-from models.db import PING_WHEN_IDLE_SECONDS, Database, make_engine, normalise_url, rows
+from models.db import (
+    PING_WHEN_IDLE_SECONDS,
+    Database,
+    Rehearsed,
+    UndeclaredWrite,
+    make_engine,
+    normalise_url,
+    rows,
+)
 from models.migrate import check, upgrade
 from models.tables import AuditLog, Meeting, Member, Task, Trial, pk
 from tests.harness import data
@@ -256,3 +264,33 @@ def test_a_lookup_is_one_statement_outside_any_transaction(postgres_database: Da
         driver = session.connection().connection.dbapi_connection
         assert driver is not None
         assert driver.info.transaction_status == psycopg.pq.TransactionStatus.INTRANS
+
+
+def test_work_declared_as_reading_cannot_write(database: Database) -> None:
+    """What the registry and the buttons declare as changing nothing runs inside `reading`:
+    a write there is a bug, found by whichever conversation test reaches it."""
+    with database.reading("/task list"):
+        with database.session(write=False) as session:
+            session.exec(select(Trial)).all()
+        refused = pytest.raises(UndeclaredWrite, match="/task list is declared as changing")
+        with refused, database.session() as session:
+            data.trial(session, "Rānui", channel="CRANUI")
+    with database.session(write=False) as session:
+        assert session.exec(select(Trial)).all() == []
+
+
+def test_a_rehearsal_runs_a_change_up_to_its_first_write_and_commits_nothing(
+    database: Database,
+) -> None:
+    with database.session() as session:
+        data.trial(session, "Gore District", channel="CGORE")
+    checked = []
+    with pytest.raises(Rehearsed), database.rehearsal(), database.session() as session:
+        checked.append(session.exec(select(Trial.name)).one())  # the checks read...
+        data.trial(session, "Rānui", channel="CRANUI")  # ...and the first write stops it
+        checked.append("never")
+    assert checked == ["Gore District"]
+    with database.rehearsal(), database.session() as session:  # one that only reads ends
+        session.exec(select(Trial)).all()
+    with database.session(write=False) as session:
+        assert session.exec(select(Trial.name)).all() == ["Gore District"]
