@@ -134,7 +134,14 @@ def run(args: argparse.Namespace) -> int:
 
         def build() -> tuple[WSGIApp, Callable[[], None]]:
             instance = Instance.start(settings, reminders=args.reminders)
-            return wsgi_app(instance.app, instance.database, signing_secret=secret), instance.stop
+            served = wsgi_app(
+                instance.app,
+                instance.database,
+                signing_secret=secret,
+                metrics_token=settings.metrics_token,
+                metrics_port=settings.metrics_port,
+            )
+            return served, instance.stop
 
         log.info(
             "advisory-bot is listening on http://%s:%s/slack/events (%s worker%s)",
@@ -143,7 +150,13 @@ def run(args: argparse.Namespace) -> int:
             args.workers,
             "" if args.workers == 1 else "s",
         )
-        HTTPServer(build, host=args.host, port=settings.port, workers=args.workers).run()
+        HTTPServer(
+            build,
+            host=args.host,
+            port=settings.port,
+            workers=args.workers,
+            metrics_port=settings.metrics_port,
+        ).run()
         return 0
 
     assert settings.slack_app_token is not None
@@ -159,11 +172,9 @@ def run(args: argparse.Namespace) -> int:
     handler = socket_mode_handler(instance.app, settings.slack_app_token)
     scrape = None
     if settings.metrics_port is not None:
-        scrape = metrics_server(
-            instance.app, instance.database, host=args.host, port=settings.metrics_port
-        )
+        scrape = metrics_server(instance.app, instance.database, port=settings.metrics_port)
         threading.Thread(target=scrape.run, name="metrics", daemon=True).start()
-        log.info("Metrics at http://%s:%s/metrics", args.host, settings.metrics_port)
+        log.info("Metrics at http://127.0.0.1:%s/metrics", settings.metrics_port)
     handler.connect()
     log.info("advisory-bot is running in Socket Mode.")
     stop.wait()

@@ -49,7 +49,8 @@ class Settings:
     timezone: str = "Pacific/Auckland"
     director_user_ids: frozenset[str] = field(default_factory=frozenset)
     director_channel_id: str | None = None
-    metrics_port: int | None = None  # Socket Mode: where GET /metrics is served
+    metrics_port: int | None = None  # where GET /metrics is served, on 127.0.0.1
+    metrics_token: str | None = None  # with it, GET /metrics on PORT too, to its bearer
     log_format: str = "text"  # or "json": one object a line
     log_level: str = "INFO"
     command_prefix: str = ""  # "sst": /sst-task, /sst-meeting, …
@@ -196,6 +197,7 @@ def load_settings(
         director_user_ids=directors,
         director_channel_id=values.get("DIRECTOR_CHANNEL_ID"),
         metrics_port=metrics_port,
+        metrics_token=values.get("METRICS_TOKEN"),
         log_format=log_format,
         log_level=log_level,
         command_prefix=prefix,

@@ -4,6 +4,7 @@ instances on one port), or Socket Mode. Waitress serves only Socket Mode's /metr
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 from collections.abc import Callable, Iterable
@@ -40,18 +41,34 @@ StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 
-def service_app(app: App, database: Database, slack: WSGIApp | None = None) -> WSGIApp:
+def service_app(
+    app: App,
+    database: Database,
+    slack: WSGIApp | None = None,
+    *,
+    metrics_token: str | None = None,
+    loopback_port: int | None = None,
+) -> WSGIApp:
     """GET /healthz reports the database and Slack; GET /metrics is Prometheus' text
-    format; Slack's requests at POST /slack/events when `slack` is given; else 404."""
+    format, for the operator only: on `loopback_port` (METRICS_PORT, bound to 127.0.0.1),
+    or anywhere to a request bearing `metrics_token`; Slack's requests at POST
+    /slack/events when `slack` is given (never on the loopback port); else 404."""
+    token = f"Bearer {metrics_token}".encode() if metrics_token else None
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") == METRICS_PATH:
-            body, content_type = metrics.exposition()
-            start_response(
-                "200 OK", [("Content-Type", content_type), ("Content-Length", str(len(body)))]
-            )
-            return [body]
-        if environ.get("PATH_INFO") == HEALTH_PATH:
+        path = environ.get("PATH_INFO")
+        on_loopback = slack is None or str(environ.get("SERVER_PORT")) == str(loopback_port)
+        if path == METRICS_PATH:
+            bearer = environ.get("HTTP_AUTHORIZATION", "").encode()
+            if on_loopback or (token is not None and hmac.compare_digest(bearer, token)):
+                body, content_type = metrics.exposition()
+                return _answer(start_response, "200 OK", body, content_type)
+            if token is not None:
+                return _answer(
+                    start_response, "401 Unauthorized", b"", extra=[("WWW-Authenticate", "Bearer")]
+                )
+            return _answer(start_response, "404 Not Found", b"")
+        if path == HEALTH_PATH:
             database_ok = database.ping()
             token_refused = getattr(getattr(app.client, "standing", None), "token_refused", None)
             healthy = database_ok and token_refused is None
@@ -61,35 +78,56 @@ def service_app(app: App, database: Database, slack: WSGIApp | None = None) -> W
             }
             if token_refused is not None:
                 report["slack"] = f"the bot's token is refused ({token_refused})"
-            body = json.dumps(report).encode()
-            start_response(
-                "200 OK" if healthy else "503 Service Unavailable",
-                [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
-            )
-            return [body]
-        if slack is not None and environ.get("PATH_INFO") == EVENTS_PATH:
+            status = "200 OK" if healthy else "503 Service Unavailable"
+            return _answer(start_response, status, json.dumps(report).encode(), "application/json")
+        if slack is not None and not on_loopback and path == EVENTS_PATH:
             return slack(environ, start_response)
-        start_response("404 Not Found", [("Content-Length", "0")])
-        return [b""]
+        return _answer(start_response, "404 Not Found", b"")
 
     return application
 
 
-def wsgi_app(app: App, database: Database, *, signing_secret: str) -> WSGIApp:
-    """Slack requests at POST /slack/events, behind the gate, beside /healthz and /metrics."""
+def _answer(
+    start_response: StartResponse,
+    status: str,
+    body: bytes,
+    content_type: str | None = None,
+    *,
+    extra: list[tuple[str, str]] | None = None,
+) -> Iterable[bytes]:
+    headers = [("Content-Length", str(len(body))), *(extra or [])]
+    if content_type is not None:
+        headers.append(("Content-Type", content_type))
+    start_response(status, headers)
+    return [body]
+
+
+def wsgi_app(
+    app: App,
+    database: Database,
+    *,
+    signing_secret: str,
+    metrics_token: str | None = None,
+    metrics_port: int | None = None,
+) -> WSGIApp:
+    """Slack requests at POST /slack/events, behind the gate, beside /healthz and /metrics
+    (`service_app`)."""
     seen = Inbox(database)  # the signatures seen are kept beside the inbox
     slack = gated(
         RequestHandler(app, path=EVENTS_PATH),
         signing_secret,
         lambda signature, now: seen.first_time(signature, now=now),
     )
-    return service_app(app, database, slack)
+    return service_app(
+        app, database, slack, metrics_token=metrics_token, loopback_port=metrics_port
+    )
 
 
-def metrics_server(app: App, database: Database, *, host: str, port: int) -> Any:
-    """Socket Mode's /metrics and /healthz on METRICS_PORT (no Slack requests come here)."""
+def metrics_server(app: App, database: Database, *, port: int) -> Any:
+    """Socket Mode's /metrics and /healthz on METRICS_PORT, on loopback (no Slack requests
+    come here)."""
     return create_server(
-        service_app(app, database), host=host, port=port, threads=2, ident="advisory-bot"
+        service_app(app, database), host="127.0.0.1", port=port, threads=2, ident="advisory-bot"
     )
 
 
@@ -117,10 +155,14 @@ class HTTPServer(BaseApplication):  # type: ignore[misc]
         host: str,
         port: int,
         workers: int = 1,
+        metrics_port: int | None = None,
     ) -> None:
         self._build = build
+        binds = [f"{host}:{port}"]
+        if metrics_port is not None:  # the operator's /metrics and /healthz, on loopback
+            binds.append(f"127.0.0.1:{metrics_port}")
         self._options = {
-            "bind": f"{host}:{port}",
+            "bind": binds,
             "workers": workers,
             "worker_class": "gthread",
             "threads": HTTP_THREADS,

@@ -46,10 +46,11 @@ class Clicks:
     def add(self, action_id: str | re.Pattern[str], work: Callable[..., Any]) -> None:
         self._wired.append((action_id, work))
 
-    def find(self, action_id: str) -> Callable[..., Any] | None:
+    def find(self, action_id: str) -> tuple[str | re.Pattern[str], Callable[..., Any]] | None:
+        """The button `action_id` is, as wired, and its work."""
         for wired, work in self._wired:
             if wired == action_id if isinstance(wired, str) else wired.match(action_id):
-                return work
+                return wired, work
         return None
 
 

@@ -14,6 +14,7 @@ from models.db import Database
 from models.errors import ParseError, UserError
 from models.periods import Period
 from models.tables import Trial, pk
+from models.text import slug
 from slack_api.reply import send
 from ui import archive as zipped
 from ui import documents
@@ -43,8 +44,8 @@ def make_archive(
         report = reports.report_data(session=session, trials=[trial], period=period, tz=tz)[0]
         measures = summaries.measures(session=session, today=today, now=now, trial=trial)[0]
     draft = documents.trial_draft(report, measures, today, tz, now)
-    stem = f"{trial.name_key.replace(' ', '-')}-records-{now.astimezone(tz):%Y-%m-%d}"
-    report_stem = f"report-{period.label.replace(' ', '-').replace('/', '-')}"
+    stem = f"{slug(trial.name)}-records-{now.astimezone(tz):%Y-%m-%d}"
+    report_stem = f"report-{slug(period.label)}"
     return zipped.build(
         trial_name=trial.name,
         stem=stem,

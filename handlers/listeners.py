@@ -185,13 +185,17 @@ def command_making(
 
 
 def click_making(
-    services: Services, work: ClickWork, kept: Kept, respond: Respond, received: float | None
+    services: Services,
+    work: ClickWork,
+    name: str,
+    kept: Kept,
+    respond: Respond,
+    received: float | None,
 ) -> Making:
     """A click from the inbox, to make and answer in place of the message clicked (or by
     direct message)."""
     action, body = kept.body["action"], kept.body["body"]
     asker = asker_from_action(body, services, respond)
-    name = _("button {action_id}").format(action_id=action.get("action_id"))
 
     def answer(message: Message | None, then: Callable[[], None] | None) -> None:
         shown = for_here(asker, message) if message is not None else None
@@ -277,13 +281,15 @@ def _left_making(services: Services, by_command: dict[str, Family], kept: Kept) 
         return form_making(services, *found, kept, None)
     if kept.body.get("kind") == "click":
         action_id = kept.body["action"].get("action_id", "")
-        work = services.clicks.find(action_id)
-        if work is None:
+        button = services.clicks.find(action_id)
+        if button is None:
             log.error("A click left in the inbox can't be made: no button %s", action_id)
             return None
+        wired, work = button
         body = kept.body["body"]
         respond = Respond(response_url=body.get("response_url") if fresh else None)
-        return click_making(services, work, kept, respond, None)
+        name = _("button {action_id}").format(action_id=_wired_name(wired))
+        return click_making(services, work, name, kept, respond, None)
     family = by_command.get(kept.body.get("command", ""))
     if family is None:  # a command this bot no longer has (renamed by COMMAND_PREFIX)
         log.error(
@@ -316,13 +322,15 @@ def on_click(
     that opens a form says `changes=False` (or, for a menu, which of its options change
     anything): the form opens first thing after the ack."""
     services.clicks.add(action_id, work)
+    # Counted under the button as wired (its id, or its pattern's), never under the id a
+    # request names: made-up ids add no series to /metrics.
+    name = _("button {action_id}").format(action_id=_wired_name(action_id))
 
     def acknowledge(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext
     ) -> None:
         context[RECEIVED] = time.monotonic()
         if changes(action) if callable(changes) else changes:
-            name = _("button {action_id}").format(action_id=action.get("action_id"))
             kept = _keep(services, {"kind": "click", "action": action, "body": body}, name)
             if kept is not None:
                 context[KEPT] = kept
@@ -335,7 +343,7 @@ def on_click(
     ) -> None:
         received = context.get(RECEIVED)
         if KEPT in context:
-            making = click_making(services, work, context[KEPT], respond, received)
+            making = click_making(services, work, name, context[KEPT], respond, received)
             make = partial(make_kept, services, making, context[KEPT], received)
             if slow:
                 services.background.slowly(make)
@@ -343,7 +351,6 @@ def on_click(
                 make()
             return
         asker = asker_from_action(body, services, respond)
-        name = _("button {action_id}").format(action_id=action.get("action_id"))
 
         def answer(message: Message | None) -> None:
             shown = for_here(asker, message) if message is not None else None
@@ -464,6 +471,11 @@ def form_making(
             services.background.sending(deliver)
 
     return Making(asker, name, name, run, answer)
+
+
+def _wired_name(action_id: str | re.Pattern[str]) -> str:
+    """A button's id as wired: `task_status` for the pattern `^task_status_`."""
+    return action_id if isinstance(action_id, str) else action_id.pattern.strip("^$_")
 
 
 def _changed(services: Services, asker: Asker, message: Message | None) -> None:

@@ -8,6 +8,7 @@ from handlers.registry import Family, Sub
 from models import groups, summaries
 from models.errors import ParseError, UserError
 from models.tables import Trial
+from models.text import slug
 from ui import exports
 from ui.blocks import summaries as blocks
 from ui.blocks.common import Message, notice
@@ -88,13 +89,13 @@ def export(asker: Asker, trial: Trial | None, *, every_trial: bool) -> Message:
             outcomes = summaries.measures(
                 session=session, today=today, now=services.now(), trial=trial
             )[0].outcomes
-            slug = trial.name_key.replace(" ", "-")
+            stem = slug(trial.name)
             files = [
                 (
-                    f"{slug}-tasks.csv",
+                    f"{stem}-tasks.csv",
                     exports.tasks_csv(tasks, updates, today, services.settings.tz),
                 ),
-                (f"{slug}-progress.png", exports.outcome_chart(trial.name, outcomes, today)),
+                (f"{stem}-progress.png", exports.outcome_chart(trial.name, outcomes, today)),
             ]
             title = trial.name
     asker.client.files_upload_v2(

@@ -21,3 +21,12 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", strip_invisible(text))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.casefold().split())
+
+
+def slug(text: str, *, limit: int = 60) -> str:
+    """A name safe for a file or a zip entry, made from people's text: letters and digits
+    (macrons folded), words joined by hyphens, nothing else (no path separators, dots,
+    controls or direction marks), at most `limit` characters; "trial" if nothing is left.
+    "../../Ōtautahi ..\\x" → "otautahi-x"."""
+    words = "".join(ch if ch.isascii() and ch.isalnum() else " " for ch in fold(text)).split()
+    return "-".join(words)[:limit].strip("-") or "trial"

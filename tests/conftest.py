@@ -37,6 +37,7 @@ GORE = "CGORE"
 RANUI = "CRANUI"
 DIRECTORATE = "CDIRECTORATE"  # DIRECTOR_CHANNEL_ID: where the Director reads every trial
 SIGNING_SECRET = "test-signing-secret-0123456789"
+METRICS_TOKEN = "test-metrics-token-9876543210"  # the operator's, for /metrics on PORT
 # The bot's clock in tests: a Monday morning in Auckland, so relative dates are fixed.
 NZ = ZoneInfo("Pacific/Auckland")
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=NZ)
@@ -176,7 +177,7 @@ def served_slack(settings: Settings, database: Database, fake_slack: FakeSlack) 
     """The real app served over HTTP by waitress on a free port, for the server's tests."""
     background = Background()
     app = create_app(settings, database=database, clock=lambda: NOW, background=background)
-    with serving(app, database, SIGNING_SECRET) as base_url:
+    with serving(app, database, SIGNING_SECRET, metrics_token=METRICS_TOKEN) as base_url:
         yield Slack(base_url + EVENTS_PATH, SIGNING_SECRET, fake_slack)
     background.shutdown()
 

@@ -51,11 +51,24 @@ NATIONAL_COLUMNS = [
 ]
 
 
+# What a spreadsheet reads as the start of a formula (OWASP's CSV injection advice).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_text(value: object) -> object:
+    """A cell as a spreadsheet should show it: text that would start a formula gets a
+    leading apostrophe (Excel, LibreOffice and Sheets show it as text); numbers as they
+    are (a negative number is a number, not a formula)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def csv_bytes(header: list[str], rows: list[list[object]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow([as_text(name) for name in header])
+    writer.writerows([as_text(value) for value in row] for row in rows)
     return buffer.getvalue().encode("utf-8-sig")  # the BOM makes Excel read macrons right
 
 

@@ -5,26 +5,30 @@ database and Slack are reachable."""
 from __future__ import annotations
 
 import time
+import urllib.error
 import urllib.request
 from datetime import datetime
 
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot.app import make_client
+from bot.app import create_app, make_client
 from bot.config import Settings
 from bot.server import EVENTS_PATH
 from models.db import Database
 from scheduler.sweep import sweep
 from simulator.web_api import FakeSlack
-from tests.conftest import GORE, LISA, NZ
-from tests.harness.slack_requests import Slack
+from tests.conftest import GORE, LISA, METRICS_TOKEN, NZ, SIGNING_SECRET
+from tests.harness.serving import serving
+from tests.harness.slack_requests import Interactions, Slack
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
 
 
 def scrape(slack: Slack) -> Samples:
     url = slack.events_url.replace(EVENTS_PATH, "/metrics")
-    with urllib.request.urlopen(url, timeout=10) as response:
+    asked = urllib.request.Request(url, headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
+    with urllib.request.urlopen(asked, timeout=10) as response:
         assert response.headers["Content-Type"].startswith("text/plain")
         text = response.read().decode()
     return {
@@ -71,3 +75,39 @@ def test_commands_refusals_reminders_and_rate_limits_are_counted(
     assert value(after, "advisory_database_up") == 1 and value(after, "advisory_slack_up") == 1
     assert value(after, "advisory_reminder_backlog") == 0
     assert not [key for key in after if "truancy" in str(key).lower()]  # names, never text
+
+
+def test_metrics_on_the_public_port_only_to_the_operators_bearer(served_slack: Slack) -> None:
+    url = served_slack.events_url.replace(EVENTS_PATH, "/metrics")
+    for headers in ({}, {"Authorization": "Bearer guess"}, {"Authorization": METRICS_TOKEN}):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=10)
+        assert refused.value.code == 401
+        assert refused.value.headers["WWW-Authenticate"] == "Bearer"
+    assert scrape(served_slack)  # with the token
+
+
+def test_metrics_on_the_public_port_are_not_served_without_a_token(
+    settings: Settings, database: Database
+) -> None:
+    app = create_app(settings, database=database)
+    with (
+        serving(app, database, SIGNING_SECRET) as base_url,
+        pytest.raises(urllib.error.HTTPError) as refused,
+    ):
+        urllib.request.urlopen(base_url + "/metrics", timeout=10)
+    assert refused.value.code == 404
+
+
+def test_made_up_action_ids_add_no_series(
+    gore: Slack, served_slack: Slack, fake_slack: FakeSlack
+) -> None:
+    clicks = Interactions(served_slack)
+    before = scrape(served_slack)
+    for n in range(20):  # ids no button has, and ids only a button's pattern matches
+        for made_up in (f"made_up_{n}", f"task_status_made_up_{n}"):
+            clicks.click({"action_id": made_up, "type": "button"}, user=LISA, channel=GORE)
+    after = scrape(served_slack)
+    assert not any("made_up" in str(key) for key in after), [k for k in after if "made" in str(k)]
+    names = {dict(labels).get("name") for _metric, labels in set(after) - set(before)}
+    assert names <= {None, "button task_status"}, names  # the pattern as wired, once

@@ -17,10 +17,12 @@ from models.db import Database
 
 
 @contextmanager
-def serving(app: App, database: Database, signing_secret: str) -> Iterator[str]:
+def serving(
+    app: App, database: Database, signing_secret: str, *, metrics_token: str | None = None
+) -> Iterator[str]:
     """Yield the server's base URL (`http://127.0.0.1:PORT`) while it runs."""
     server = create_server(
-        wsgi_app(app, database, signing_secret=signing_secret),
+        wsgi_app(app, database, signing_secret=signing_secret, metrics_token=metrics_token),
         host="127.0.0.1",
         port=0,
         threads=HTTP_THREADS,
