@@ -1,6 +1,6 @@
 """What people feel: the time from a slash command to its reply.
 
-`advisory-bot run` (gunicorn; `--workers N` instances on PostgreSQL) on 16 trials × 2,000
+`advisory-bot run` (`--instances N` of it on one port, on PostgreSQL) on 16 trials × 2,000
 tasks × 5 updates, SQLite by default or PostgreSQL with `--database-url`. 16 clients each
 send a mix of everyday commands, the next once the last one's reply has come, timing the
 ack (Slack's 3-second limit) and the reply at the response_url. Each client is the lead of
@@ -204,7 +204,7 @@ def load(
     slack: Slack,
     fake: FakeSlack,
     people: list[Lead],
-    bot: subprocess.Popen[bytes],
+    bots: list[subprocess.Popen[bytes]],
     clients: int,
     per_client: int,
     *,
@@ -217,12 +217,12 @@ def load(
         commands = list(itertools.islice(itertools.cycle(mix), n, n + per_client))
         lead = people[n % len(people)]
         threads.append(threading.Thread(target=client, args=(slack, fake, lead, commands, out)))
-    bot_before, load_before = cpu_seconds(bot.pid), time.process_time()
+    bot_before, load_before = bots_cpu(bots), time.process_time()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    out.bot_cpu = cpu_seconds(bot.pid) - bot_before
+    out.bot_cpu = bots_cpu(bots) - bot_before
     out.load_cpu = time.process_time() - load_before
     return out
 
@@ -230,7 +230,7 @@ def load(
 def crowd_of_processes(
     events_url: str,
     people: list[Lead],
-    bot: subprocess.Popen[bytes],
+    bots: list[subprocess.Popen[bytes]],
     clients: int,
     per_client: int,
     processes: int,
@@ -258,12 +258,12 @@ def crowd_of_processes(
     for part in parts:
         part.start()
     ready.wait()
-    bot_before = cpu_seconds(bot.pid)
+    bot_before = bots_cpu(bots)
     out = Timings()
     for _ in parts:
         done = results.get(timeout=600)
         out.add(Timings(**done))
-    out.bot_cpu = cpu_seconds(bot.pid) - bot_before
+    out.bot_cpu = bots_cpu(bots) - bot_before
     for part in parts:
         part.join()
     return out
@@ -305,9 +305,14 @@ def crowd_part(
     )
 
 
+def bots_cpu(bots: list[subprocess.Popen[bytes]]) -> float:
+    """The CPU time every instance of the bot has used."""
+    return sum(cpu_seconds(bot.pid) for bot in bots)
+
+
 def cpu_seconds(pid: int) -> float:
     """The CPU time (user and system) a process and the processes it started have used
-    (gunicorn's master and its workers)."""
+    (the instances are plain processes: none starts others)."""
     ticks, parents = 0, {pid}
     for stat in sorted(Path("/proc").glob("[0-9]*/stat"), key=lambda p: int(p.parent.name)):
         try:
@@ -335,7 +340,7 @@ def main(
     slack_answers_in: float = 0.0,
     runs: int = 1,
     crowd_processes: int = 4,
-    workers: int = 1,
+    instances: int = 1,
 ) -> dict[str, Any]:
     folder = Path(tempfile.mkdtemp())
     url = database_url or f"sqlite:///{folder / 'bench.db'}"
@@ -345,36 +350,40 @@ def main(
     fake.answer_after(slack_answers_in)
     port = free_port()
     env = bot_env(url, fake) | {"PORT": str(port)}
-    bot = subprocess.Popen(
-        [SCRIPT, "run", "--host", "127.0.0.1", "--no-reminders", "--workers", str(workers)],
-        env=env,
-        cwd=folder,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    bots = [
+        subprocess.Popen(
+            [SCRIPT, "run", "--host", "127.0.0.1", "--no-reminders"],
+            env=env,
+            cwd=folder,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(instances)
+    ]
     results: dict[str, Any] = {
         "database": "PostgreSQL" if database_url else "SQLite",
         "trials": len(people),
         "slack_answers_in": slack_answers_in,
         "runs": runs,
         "crowd_processes": crowd_processes,
-        "workers": workers,
+        "instances": instances,
     }
     try:
-        wait_healthy(f"http://127.0.0.1:{port}/healthz", bot)
+        for bot in bots:
+            wait_healthy(f"http://127.0.0.1:{port}/healthz", bot)
         slack = Slack(f"http://127.0.0.1:{port}/slack/events", SECRET, fake)
-        load(slack, fake, people, bot, 4, 10, forms=False)  # warm up
+        load(slack, fake, people, bots, 4, 10, forms=False)  # warm up
         steady, slow, crowd = Timings(), Timings(), Timings()
         for run in range(runs):
             if run:
                 time.sleep(SLOW_UPLOAD_SECONDS * 2)  # the last run's exports have finished
-            steady.add(load(slack, fake, people, bot, 16, per_client, forms=True))
+            steady.add(load(slack, fake, people, bots, 16, per_client, forms=True))
             fake.delay("files.completeUploadExternal", SLOW_UPLOAD_SECONDS)
             stop = threading.Event()
             beside = threading.Thread(target=exports_beside, args=(slack, people[0], stop))
             beside.start()
             time.sleep(1.0)  # the first exports are under way
-            slow.add(load(slack, fake, people, bot, 16, per_client, forms=True))
+            slow.add(load(slack, fake, people, bots, 16, per_client, forms=True))
             stop.set()
             beside.join()
             fake.delay("files.completeUploadExternal", 0.0)
@@ -382,16 +391,18 @@ def main(
             if crowd_processes > 1:
                 crowd.add(
                     crowd_of_processes(
-                        slack.events_url, people, bot, crowd_size, crowd_commands, crowd_processes
+                        slack.events_url, people, bots, crowd_size, crowd_commands, crowd_processes
                     )
                 )
             else:
-                crowd.add(load(slack, fake, people, bot, crowd_size, crowd_commands, forms=False))
+                crowd.add(load(slack, fake, people, bots, crowd_size, crowd_commands, forms=False))
         results["steady"], results["slow"] = steady.summary(), slow.summary()
         results["crowd"] = crowd.summary()
     finally:
-        bot.terminate()
-        bot.wait(timeout=60)
+        for bot in bots:
+            bot.terminate()
+        for bot in bots:
+            bot.wait(timeout=60)
         fake.stop()
     return results
 
@@ -406,8 +417,8 @@ def table(results: dict[str, Any]) -> str:
         where += f"; Slack answers in {results['slack_answers_in'] * 1000:.0f} ms"
     if results["runs"] > 1:
         where += f"; {results['runs']} runs of each, pooled"
-    if results["workers"] > 1:
-        where += f"; {results['workers']} instances"
+    if results["instances"] > 1:
+        where += f"; {results['instances']} instances on one port"
     lines = [
         f"Reply latency ({results['database']}, 16 trials × 2,000 tasks; {where})",
         f"{'run':<28}{'commands':>9}{'ack p50':>10}{'ack p99':>10}{'reply p50':>11}"
@@ -474,10 +485,11 @@ if __name__ == "__main__":
         help="send the 64 clients from this many processes (1: all from this one)",
     )
     parser.add_argument(
-        "--workers",
+        "--instances",
         type=int,
         default=1,
-        help="advisory-bot run --workers N: identical instances on one port (PostgreSQL)",
+        help="how many `advisory-bot run` share the port (the kernel spreads connections; "
+        "PostgreSQL only)",
     )
     args = parser.parse_args()
     print(
@@ -489,7 +501,7 @@ if __name__ == "__main__":
                 slack_answers_in=args.slack_answers_in,
                 runs=args.runs,
                 crowd_processes=args.crowd_processes,
-                workers=args.workers,
+                instances=args.instances,
             )
         )
     )

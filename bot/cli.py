@@ -7,13 +7,11 @@ import logging
 import signal
 import sys
 import threading
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import FrameType
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import logs
@@ -22,7 +20,7 @@ from bot.config import ConfigError, Mode, Settings, load_settings
 from bot.console import Console
 from bot.instance import Instance
 from bot.manifest import manifest_yaml
-from bot.server import HTTPServer, WSGIApp, metrics_server, socket_mode_handler, wsgi_app
+from bot.server import http_server, metrics_server, socket_mode_handler, wsgi_app
 from handlers.handover import make_archive
 from models import demo
 from models.backup import backup
@@ -110,56 +108,12 @@ def export(args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the bot: Socket Mode when SLACK_APP_TOKEN is set, else HTTP on PORT."""
+    """Run the bot: Socket Mode when SLACK_APP_TOKEN is set, else HTTP on PORT. One
+    instance; for more, run more (on PostgreSQL): they share PORT on one machine."""
     settings = load_settings(Mode.HTTP)
     if not settings.director_user_ids:
         log.warning("DIRECTOR_USER_IDS is not set: nobody can link channels to trials.")
-    if args.workers < 1:
-        raise ConfigError("--workers must be 1 or more.")
-    if args.workers > 1 and make_url(settings.database_url).get_backend_name() == "sqlite":
-        raise ConfigError(
-            "SQLite serves one instance: run --workers 1, or use PostgreSQL (DATABASE_URL) "
-            "for more."
-        )
-    if args.workers > 1 and settings.socket_mode:
-        raise ConfigError(
-            "--workers is for HTTP mode; in Socket Mode run more `advisory-bot run` "
-            "processes, and Slack shares its events among their connections."
-        )
-    _database(settings).dispose()  # the schema brought up to date once, before any worker
-
-    if not settings.socket_mode:
-        assert settings.slack_signing_secret is not None  # required in HTTP mode
-        secret = settings.slack_signing_secret
-
-        def build() -> tuple[WSGIApp, Callable[[], None]]:
-            instance = Instance.start(settings, reminders=args.reminders)
-            served = wsgi_app(
-                instance.app,
-                instance.database,
-                signing_secret=secret,
-                metrics_token=settings.metrics_token,
-                metrics_port=settings.metrics_port,
-            )
-            return served, instance.stop
-
-        log.info(
-            "advisory-bot is listening on http://%s:%s/slack/events (%s worker%s)",
-            args.host,
-            settings.port,
-            args.workers,
-            "" if args.workers == 1 else "s",
-        )
-        HTTPServer(
-            build,
-            host=args.host,
-            port=settings.port,
-            workers=args.workers,
-            metrics_port=settings.metrics_port,
-        ).run()
-        return 0
-
-    assert settings.slack_app_token is not None
+    _database(settings).dispose()  # the schema brought up to date before serving
     instance = Instance.start(settings, reminders=args.reminders)
     stop = threading.Event()
 
@@ -167,21 +121,54 @@ def run(args: argparse.Namespace) -> int:
         log.info("Received signal %s; stopping.", signum)
         stop.set()
 
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
-    handler = socket_mode_handler(instance.app, settings.slack_app_token)
-    scrape = None
-    if settings.metrics_port is not None:
-        scrape = metrics_server(instance.app, instance.database, port=settings.metrics_port)
-        threading.Thread(target=scrape.run, name="metrics", daemon=True).start()
-        log.info("Metrics at http://127.0.0.1:%s/metrics", settings.metrics_port)
-    handler.connect()
-    log.info("advisory-bot is running in Socket Mode.")
-    stop.wait()
-    handler.close()
-    if scrape is not None:
-        scrape.close()
-    instance.stop()
+    if settings.socket_mode:
+        assert settings.slack_app_token is not None
+        signal.signal(signal.SIGTERM, on_signal)
+        signal.signal(signal.SIGINT, on_signal)
+        handler = socket_mode_handler(instance.app, settings.slack_app_token)
+        scrape = None
+        if settings.metrics_port is not None:
+            scrape = metrics_server(instance.app, instance.database, port=settings.metrics_port)
+            threading.Thread(target=scrape.run, name="metrics", daemon=True).start()
+            log.info("Metrics at http://127.0.0.1:%s/metrics", settings.metrics_port)
+        handler.connect()
+        log.info("advisory-bot is running in Socket Mode.")
+        stop.wait()
+        handler.close()
+        if scrape is not None:
+            scrape.close()
+    else:
+        assert settings.slack_signing_secret is not None  # required in HTTP mode
+        server = http_server(
+            wsgi_app(
+                instance.app,
+                instance.database,
+                signing_secret=settings.slack_signing_secret,
+                metrics_token=settings.metrics_token,
+                metrics_port=settings.metrics_port,
+            ),
+            host=args.host,
+            port=settings.port,
+            metrics_port=settings.metrics_port,
+        )
+
+        def close_server(signum: int, frame: FrameType | None) -> None:
+            on_signal(signum, frame)
+            # Waitress's own way out (as on Ctrl-C): its loop unwinds, then closes the
+            # server once its threads have finished their requests. Closing it from here,
+            # in the middle of the loop, now and then left a thread writing to a closed
+            # pipe.
+            raise KeyboardInterrupt
+
+        signal.signal(signal.SIGTERM, close_server)
+        log.info("advisory-bot is listening on http://%s:%s/slack/events", args.host, settings.port)
+        try:
+            server.run()
+        except (KeyboardInterrupt, OSError):
+            # The signal's KeyboardInterrupt, had it come outside waitress's loop.
+            if not stop.is_set():
+                raise
+    instance.stop()  # the replies owed are sent first
     return 0
 
 
@@ -300,12 +287,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     run_parser = commands.add_parser("run", help=run.__doc__)
     run_parser.add_argument("--host", default="0.0.0.0", help="HTTP mode: address to listen on")
-    run_parser.add_argument(
-        "--workers",
-        type=int,
-        default=1,
-        help="HTTP mode on PostgreSQL: how many identical instances serve PORT (one a core)",
-    )
     run_parser.add_argument(
         "--no-reminders",
         dest="reminders",

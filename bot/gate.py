@@ -106,6 +106,29 @@ def _verified_body(environ: dict[str, Any], secret: bytes, clock: Callable[[], f
     return body
 
 
+# Payloads of people's actions, each of which names the person who acted.
+ACTIONS = frozenset(
+    {"block_actions", "view_submission", "view_closed", "shortcut", "message_action"}
+)
+
+
+def _lacking(payload: dict[str, Any]) -> str | None:
+    """What a payload lacks that every one of its kind from Slack carries, if anything."""
+    kind = payload.get("type")
+    if kind in ACTIONS and not isinstance((payload.get("user") or {}).get("id"), str):
+        return f"a {kind} payload with no user"
+    view = payload.get("view")
+    if kind in ("view_submission", "view_closed") and not (
+        isinstance(view, dict) and isinstance(view.get("type"), str)
+    ):
+        return f"a {kind} payload with no view"
+    if kind == "event_callback" and not (
+        isinstance(payload.get("event"), dict) and payload.get("event_id")
+    ):
+        return "an event_callback with no event or event_id"
+    return None
+
+
 def _check_payload(environ: dict[str, Any], body: bytes) -> None:
     """Signed, but is it something Slack sends? (400 rather than a traceback.)"""
     content_type = (environ.get("CONTENT_TYPE") or "").split(";")[0].strip().lower()
@@ -114,11 +137,14 @@ def _check_payload(environ: dict[str, Any], body: bytes) -> None:
     try:
         text = body.decode("utf-8")
         if content_type == "application/json":
-            if not isinstance(json.loads(text), dict):
-                raise ValueError("not an object")
+            payload = json.loads(text)
         else:
-            payload = parse_qs(text).get("payload")
-            if payload and not isinstance(json.loads(payload[0]), dict):
-                raise ValueError("not an object")
+            fields = parse_qs(text).get("payload")
+            payload = json.loads(fields[0]) if fields else {}
+        if not isinstance(payload, dict):
+            raise ValueError("not an object")
     except ValueError:
         raise Refused("400 Bad Request", "a malformed payload") from None
+    lacking = _lacking(payload)
+    if lacking is not None:
+        raise Refused("400 Bad Request", lacking)

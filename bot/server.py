@@ -1,22 +1,25 @@
-"""Serving the app: HTTP under gunicorn (a prefork WSGI server: `--workers N` identical
-instances on one port), or Socket Mode. Waitress serves only Socket Mode's /metrics and
-/healthz on loopback."""
+"""Serving the app: HTTP under waitress (a production WSGI server), or Socket Mode.
+
+Waitress reads each request whole in its event loop before a thread takes it, so a
+stranger's idle or slow connections cost no thread, and are closed after IDLE_SECONDS.
+Its listening socket is bound with SO_REUSEPORT: several `advisory-bot run` processes on
+one machine share PORT, and the kernel spreads connections among them (identical
+instances, as `docs/advisory-bot@.service` runs them)."""
 
 from __future__ import annotations
 
 import hmac
 import json
 import logging
+import socket
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from gunicorn.app.base import BaseApplication
-from gunicorn.glogging import Logger as GunicornLogger
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from waitress.server import create_server
 
-from bot.gate import gated
+from bot.gate import MAX_BODY_BYTES, gated
 from bot.requests import RequestHandler
 from models import metrics
 from models.db import Database
@@ -32,10 +35,9 @@ HTTP_THREADS = 16
 # Slack sends each request on a connection that is busy at once, so only a stranger's
 # idle sockets wait this long, and they cannot hold the server's connections for minutes.
 IDLE_SECONDS = 5
-# Connections each worker holds at once, idle ones included.
-WORKER_CONNECTIONS = 1000
-# How long a worker stopping is given to finish its requests and send the replies owed.
-GRACEFUL_SECONDS = 60
+# Connections held at once, idle ones included (each is a file descriptor: the bot's
+# limit, `ulimit -n`, must be above it; systemd's default is 1,024 soft, 524,288 hard).
+CONNECTIONS = 1000
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -131,66 +133,33 @@ def metrics_server(app: App, database: Database, *, port: int) -> Any:
     )
 
 
-class _ThroughOurLogs(GunicornLogger):  # type: ignore[misc]
-    """gunicorn's own lines (workers started, stopped, replaced) in the bot's log, in its
-    format (LOG_FORMAT), instead of a format and a stream of gunicorn's."""
+def http_server(
+    application: WSGIApp, *, host: str, port: int, metrics_port: int | None = None
+) -> Any:
+    """A waitress server for `application`, not yet running; `.run()` serves, `.close()`
+    stops. Waitress itself refuses a body over the gate's limit before buffering it."""
+    sockets = [_shared_socket(host, port)]
+    if metrics_port is not None:  # the operator's /metrics and /healthz, on loopback
+        sockets.append(_shared_socket("127.0.0.1", metrics_port))
+    return create_server(
+        application,
+        sockets=sockets,
+        threads=HTTP_THREADS,
+        ident="advisory-bot",
+        max_request_body_size=MAX_BODY_BYTES,
+        connection_limit=CONNECTIONS,
+        channel_timeout=IDLE_SECONDS,
+        cleanup_interval=1,
+    )
 
-    def setup(self, cfg: Any) -> None:
-        super().setup(cfg)
-        for handler in list(self.error_log.handlers):
-            self.error_log.removeHandler(handler)
-        self.error_log.propagate = True
 
-
-class HTTPServer(BaseApplication):  # type: ignore[misc]
-    """gunicorn, serving `build()`'s WSGI app in each of `workers` processes. Each worker
-    builds its own (after the fork: its own database connections and threads) and calls
-    `stop()` on the way out, once its requests are answered. gunicorn's master restarts a
-    worker that dies and, on SIGTERM, stops them gracefully."""
-
-    def __init__(
-        self,
-        build: Callable[[], tuple[WSGIApp, Callable[[], None]]],
-        *,
-        host: str,
-        port: int,
-        workers: int = 1,
-        metrics_port: int | None = None,
-    ) -> None:
-        self._build = build
-        binds = [f"{host}:{port}"]
-        if metrics_port is not None:  # the operator's /metrics and /healthz, on loopback
-            binds.append(f"127.0.0.1:{metrics_port}")
-        self._options = {
-            "bind": binds,
-            "workers": workers,
-            "worker_class": "gthread",
-            "threads": HTTP_THREADS,
-            "worker_connections": WORKER_CONNECTIONS,
-            "keepalive": IDLE_SECONDS,
-            "timeout": 30,  # a worker stuck this long is replaced by the master
-            "graceful_timeout": GRACEFUL_SECONDS,
-            "limit_request_field_size": 8190,
-            "proc_name": "advisory-bot",
-            "worker_exit": self._worker_exit,
-            "accesslog": None,
-            "logger_class": _ThroughOurLogs,
-        }
-        self._stops: list[Callable[[], None]] = []
-        super().__init__()
-
-    def load_config(self) -> None:
-        for key, value in self._options.items():
-            self.cfg.set(key, value)
-
-    def load(self) -> WSGIApp:
-        application, stop = self._build()
-        self._stops.append(stop)
-        return application
-
-    def _worker_exit(self, _server: Any, _worker: Any) -> None:
-        for stop in self._stops:
-            stop()
+def _shared_socket(host: str, port: int) -> socket.socket:
+    """A listening socket other instances on this machine may bind too (SO_REUSEPORT)."""
+    shared = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    shared.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    shared.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    shared.bind((host, port))
+    return shared
 
 
 def socket_mode_handler(

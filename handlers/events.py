@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable
 from functools import partial
 from typing import Any
 
 from slack_bolt import App, BoltResponse
+from sqlalchemy.exc import SQLAlchemyError
 
 from handlers.context import Asker, Services
 from handlers.task_ops import refresh_home
@@ -16,6 +18,8 @@ from models.events import claim_event
 from models.groups import load_group, mark_unreachable
 from slack_api.reply import post
 from ui.blocks.group import channel_gone_notice
+
+log = logging.getLogger("advisory_bot.events")
 
 RECEIPT_KEY_LENGTH = 64
 CHANNEL_EVENTS = {
@@ -27,10 +31,29 @@ CHANNEL_EVENTS = {
 }
 
 
+def _publish_when_back(asker: Asker, user: str, tries: int) -> None:
+    """Publish the Home the person opened; while the database is down, look again every
+    few seconds (a timer, not a thread), for five minutes."""
+    services = asker.services
+    if services.database.ping():
+        refresh_home(asker, {user}, opened=True)
+    elif tries > 0:
+        again = partial(_publish_when_back, asker, user, tries - 1)
+        services.background.later(("home-when-back", user), HOME_RETRY_SECONDS, again)
+    else:
+        log.warning("The database stayed down: a Home opened five minutes ago was not published")
+
+
 def receipt_key(event_id: object) -> str:
     """Slack's event IDs are short; anything longer is kept by its digest (64 characters)."""
     text = str(event_id)
     return text if len(text) <= RECEIPT_KEY_LENGTH else hashlib.sha256(text.encode()).hexdigest()
+
+
+# Seconds between tries to publish a Home the person opened while the database was down,
+# and how many tries (five minutes in all).
+HOME_RETRY_SECONDS = 5.0
+HOME_RETRIES = 60
 
 
 def register(app: App, services: Services) -> None:
@@ -39,8 +62,14 @@ def register(app: App, services: Services) -> None:
         body: dict[str, Any], next: Callable[[], BoltResponse]
     ) -> BoltResponse | None:
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if event_id and not claim_event(database=services.database, event_id=receipt_key(event_id)):
-            return BoltResponse(status=200, body="")
+        if event_id:
+            try:
+                first = claim_event(database=services.database, event_id=receipt_key(event_id))
+            except SQLAlchemyError:  # handled now, perhaps twice: better than never
+                log.warning("Could not record event %s as received; the database is down", event_id)
+                first = True
+            if not first:
+                return BoltResponse(status=200, body="")
         return next()
 
     @app.event("user_change")
@@ -80,13 +109,10 @@ def register(app: App, services: Services) -> None:
 
     @app.event("app_home_opened")
     def publish_home(event: dict[str, Any]) -> None:
-        if event.get("tab", "home") != "home":
+        user = event.get("user")
+        if event.get("tab", "home") != "home" or not isinstance(user, str) or not user:
             return
         asker = Asker(
-            user_id=event["user"],
-            channel_id=None,
-            handle=None,
-            services=services,
-            client=services.client,
+            user_id=user, channel_id=None, handle=None, services=services, client=services.client
         )
-        refresh_home(asker, {event["user"]}, opened=True)
+        services.background.soon(partial(_publish_when_back, asker, user, HOME_RETRIES))

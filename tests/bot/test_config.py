@@ -89,6 +89,8 @@ def test_env_example_lists_every_key() -> None:
         "TIMEZONE",
         "DIRECTOR_USER_IDS",
         "DIRECTOR_CHANNEL_ID",
+        "METRICS_PORT",
+        "METRICS_TOKEN",
     ]
     for key in keys:
         assert f"\n{key}=" in example, key

@@ -153,3 +153,46 @@ def test_other_paths_are_not_found(slack: Slack) -> None:
         slack.events_url.replace("/slack/events", "/slack/other"), slack.signing_secret, slack.fake
     ).post(json.dumps({"type": "url_verification"}).encode(), "application/json")
     assert result.status == 404
+
+
+@pytest.mark.parametrize(
+    ("payload", "is_event"),
+    [
+        ({"type": "block_actions", "actions": [{"action_id": "task_done", "value": "1"}]}, False),
+        ({"type": "view_submission", "view": {"callback_id": "task_update"}}, False),
+        ({"type": "event_callback", "event": {"type": "app_home_opened", "user": "U1"}}, True),
+        ({"type": "event_callback", "event_id": "Ev1"}, True),
+    ],
+)
+def test_a_signed_payload_slack_would_never_send_gets_400_and_one_line(
+    slack: Slack,
+    fake_slack: FakeSlack,
+    caplog: pytest.LogCaptureFixture,
+    payload: dict[str, object],
+    is_event: bool,
+) -> None:
+    if is_event:
+        body, content_type = json.dumps(payload).encode(), "application/json"
+    else:
+        body = urllib.parse.urlencode({"payload": json.dumps(payload)}).encode()
+        content_type = "application/x-www-form-urlencoded"
+    with caplog.at_level(logging.INFO):
+        result = slack.post(body, content_type)
+    assert result.status == 400
+    assert not any(r.exc_info for r in caplog.records)
+    [line] = [r.getMessage() for r in caplog.records if r.name == "advisory_bot.gate"]
+    assert line.startswith("Refused POST /slack/events: a") and "with no" in line
+    time.sleep(0.2)
+    assert [c.method for c in fake_slack.calls if c.method != "auth.test"] == []
+
+
+def test_app_home_opened_with_no_user_is_acknowledged_quietly(
+    slack: Slack, fake_slack: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    event = {"type": "app_home_opened", "tab": "home"}
+    body = json.dumps({"type": "event_callback", "event_id": "Ev2", "event": event}).encode()
+    result = slack.post(body, "application/json")
+    assert result.status == 200
+    time.sleep(0.2)
+    assert not any(r.exc_info for r in caplog.records)
+    assert fake_slack.calls_to("views.publish") == []

@@ -1,6 +1,6 @@
-"""Serving a real app's WSGI stack (the gate, /healthz, /metrics, Slack's requests) on a
-free loopback port, in this process, for the length of a test. `advisory-bot run` serves
-the same stack under gunicorn; the tests of the running bot start it as a process."""
+"""Serving a real app on a free loopback port, in this process, for the length of a test:
+the same server and stack `advisory-bot run` serves (the gate, /healthz, /metrics,
+Slack's requests)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from slack_bolt import App
-from waitress.server import create_server
 
-from bot.gate import MAX_BODY_BYTES
-from bot.server import HTTP_THREADS, wsgi_app
+from bot.server import http_server, wsgi_app
 from models.db import Database
 
 
@@ -21,12 +19,10 @@ def serving(
     app: App, database: Database, signing_secret: str, *, metrics_token: str | None = None
 ) -> Iterator[str]:
     """Yield the server's base URL (`http://127.0.0.1:PORT`) while it runs."""
-    server = create_server(
+    server = http_server(
         wsgi_app(app, database, signing_secret=signing_secret, metrics_token=metrics_token),
         host="127.0.0.1",
         port=0,
-        threads=HTTP_THREADS,
-        max_request_body_size=MAX_BODY_BYTES,  # waitress reads a body whole before the app
     )
     stopped = threading.Event()
 
