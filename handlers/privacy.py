@@ -9,9 +9,9 @@ from handlers.context import Asker
 from handlers.group_setup import first_mention
 from handlers.permissions import Action
 from models import groups, privacy
-from models.errors import ParseError
+from models.errors import ParseError, UserError
 from ui.blocks.common import Message, notice
-from ui.formatting import plural
+from ui.formatting import mention, plural
 from ui.i18n import _
 from ui.parsing import Token
 
@@ -44,9 +44,23 @@ def forget(asker: Asker, tokens: list[Token]) -> Message:
     who = first_mention(tokens, "/group forget @person")
     if who.user_id is None:
         raise ParseError(_("Pick the person from Slack's list, so I know exactly who."))
+    if who.user_id in asker.services.settings.director_user_ids:
+        raise UserError(
+            _(
+                "{person} is the Director (DIRECTOR_USER_IDS), so they can't be forgotten: "
+                "the programme's audit trail names who oversaw it."
+            ).format(person=mention(who.user_id))
+        )
     with asker.services.database.session() as session:
         group = groups.load_group(session=session, user_id=asker.user_id, channel_id=None)
         asker.require(Action.FORGET_PERSON, group)
+        if not privacy.is_known(session=session, user_id=who.user_id):
+            privacy.nothing_to_forget(session=session, actor_user_id=asker.user_id)
+            return notice(
+                _("Nothing is held about {person}, so there was nothing to forget.").format(
+                    person=mention(who.user_id)
+                )
+            )
         changed = privacy.forget(session=session, user_id=who.user_id, actor_user_id=asker.user_id)
     return notice(
         _(

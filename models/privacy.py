@@ -8,6 +8,7 @@ Keyword-only functions; the caller owns the session.
 
 from __future__ import annotations
 
+import re
 import secrets
 from typing import Any
 
@@ -60,6 +61,32 @@ USER_COLUMNS = (
 DELETED_ON_FORGET = ((PersonSetting, "slack_user_id"),)
 
 
+def _as_a_whole(user_id: str) -> re.Pattern[str]:
+    """The person's Slack ID as a whole value in text (a JSON field, a mention), never as
+    the start of another's: `UMEMBER` is not in `UMEMBER2`'s entries."""
+    return re.compile(rf"(?<![A-Za-z0-9]){re.escape(user_id)}(?![A-Za-z0-9])")
+
+
+def _audit_naming(session: Session, user_id: str) -> list[AuditLog]:
+    """The audit entries whose actor is the person, or whose details name them whole."""
+    whole = _as_a_whole(user_id)
+    found = session.exec(
+        select(AuditLog).where(
+            or_(col(AuditLog.actor_user_id) == user_id, col(AuditLog.detail).contains(user_id))
+        )
+    ).all()
+    return [e for e in found if e.actor_user_id == user_id or whole.search(e.detail or "")]
+
+
+def is_known(*, session: Session, user_id: str) -> bool:
+    """Whether any record holds the person's Slack ID."""
+    for model, name in USER_COLUMNS:
+        column = getattr(model, name)
+        if session.exec(select(column).where(column == user_id).limit(1)).first() is not None:
+            return True
+    return bool(_audit_naming(session, user_id))
+
+
 def _rows(session: Session, model: Any, **where: Any) -> list[dict[str, Any]]:
     query = select(model)
     for name, value in where.items():
@@ -89,17 +116,7 @@ def about(*, session: Session, user_id: str) -> dict[str, Any]:
         "settings": _rows(session, PersonSetting, slack_user_id=user_id),
         "programmes_added": _rows(session, ProgrammeItem, created_by=user_id),
         "review_decisions": _rows(session, ReviewDecision, decided_by=user_id),
-        "audit_entries": [
-            row.model_dump(mode="json")
-            for row in session.exec(
-                select(AuditLog).where(
-                    or_(
-                        col(AuditLog.actor_user_id) == user_id,
-                        col(AuditLog.detail).contains(user_id),
-                    )
-                )
-            ).all()
-        ],
+        "audit_entries": [row.model_dump(mode="json") for row in _audit_naming(session, user_id)],
     }
 
 
@@ -129,10 +146,12 @@ def forget(*, session: Session, user_id: str, actor_user_id: str) -> int:
     for own, key in DELETED_ON_FORGET:
         result = session.execute(delete(own).where(getattr(own, key) == user_id))
         changed += int(getattr(result, "rowcount", 0) or 0)
-    for entry in session.exec(select(AuditLog).where(col(AuditLog.detail).contains(user_id))):
-        entry.detail = (entry.detail or "").replace(user_id, stand_in)
-        session.add(entry)
-        changed += 1
+    whole = _as_a_whole(user_id)
+    for entry in _audit_naming(session, user_id):  # the actor was replaced above
+        if entry.detail and whole.search(entry.detail):
+            entry.detail = whole.sub(stand_in, entry.detail)
+            session.add(entry)
+            changed += 1
     record(
         session=session,
         actor_user_id=actor_user_id,
@@ -143,3 +162,16 @@ def forget(*, session: Session, user_id: str, actor_user_id: str) -> int:
         detail={"rows": changed},  # nothing that names them
     )
     return changed
+
+
+def nothing_to_forget(*, session: Session, actor_user_id: str) -> None:
+    """Audit that someone asked to forget a person no record holds (naming nobody)."""
+    record(
+        session=session,
+        actor_user_id=actor_user_id,
+        action="person.nothing_to_forget",
+        entity="person",
+        entity_id=None,
+        trial_id=None,
+        detail={},
+    )

@@ -84,3 +84,50 @@ def test_forget_knows_every_column_that_holds_a_person() -> None:
     } - {("reminderledger", "claimed_by"), ("reviewdecision", "carried_by")}  # a process, an org
     listed = {(model.__tablename__, name) for model, name in USER_COLUMNS + DELETED_ON_FORGET}
     assert people == listed
+
+
+def _details_naming(database: Database, user_id: str) -> list[str | None]:
+    with database.session(write=False) as session:
+        entries = session.exec(select(AuditLog).order_by(AuditLog.id)).all()
+    return [e.detail for e in entries if user_id in (e.detail or "")]
+
+
+def test_forget_matches_one_person_exactly_never_an_id_that_starts_the_same(
+    gore: Slack, database: Database, fake_slack: FakeSlack
+) -> None:
+    one, other = "UMEMBER", "UMEMBER2"
+    gore.say(f"/group add <@{one}|mere> iwi", user=LISA, channel=GORE)
+    gore.say(f"/group add <@{other}|tama> council", user=LISA, channel=GORE)
+    gore.say(f"/task add Kai for the kura owner <@{other}|tama>", user=LISA, channel=GORE)
+    # /group mydata for UMEMBER holds nothing of UMEMBER2's
+    gore.say("/group mydata", user=one, channel=GORE)
+    (data,) = fake_slack.files_named("my-advisory-bot-data.json")
+    held = json.loads(data)
+    assert other not in json.dumps(held), [e["detail"] for e in held["audit_entries"]]
+    gore.say(f"/group remove <@{one}|mere>", user=LISA, channel=GORE)
+    with database.session(write=False) as session:
+        before = [
+            e.detail for e in session.exec(select(AuditLog)).all() if other in (e.detail or "")
+        ]
+    done = gore.say(f"/group forget <@{one}|mere>", user=DIRECTOR, channel=DIRECTORATE)
+    assert "Forgotten" in done.text
+    with database.session(write=False) as session:
+        after = [
+            e.detail for e in session.exec(select(AuditLog)).all() if other in (e.detail or "")
+        ]
+        assert session.exec(select(Member).where(Member.slack_user_id == other)).one()
+    assert after == before  # UMEMBER2's entries untouched
+
+
+def test_the_director_cannot_be_forgotten_and_a_stranger_has_nothing_held(
+    gore: Slack, database: Database
+) -> None:
+    refused = gore.say(f"/group forget <@{DIRECTOR}|director>", user=DIRECTOR, channel=DIRECTORATE)
+    assert "the Director" in refused.text and "can't be forgotten" in refused.text
+    before = table_count(database, "auditlog")
+    stranger = gore.say("/group forget <@USTRANGER|nobody>", user=DIRECTOR, channel=DIRECTORATE)
+    assert "Nothing is held about <@USTRANGER>" in stranger.text
+    with database.session(write=False) as session:
+        entries = session.exec(select(AuditLog.action)).all()
+    assert table_count(database, "auditlog") == before + 1
+    assert entries[-1] == "person.nothing_to_forget"
