@@ -26,6 +26,7 @@ from models.inbox import Inbox
 from models.tables import AuditLog, Task, Trial
 from simulator.web_api import DROP, FakeSlack
 from tests.conftest import DIRECTOR, GORE, HEMI, LISA, SIGNING_SECRET
+from tests.harness.checks import wait_until_made
 from tests.harness.serving import serving
 from tests.harness.slack_requests import Slack, sign
 
@@ -275,6 +276,7 @@ def test_a_change_the_inbox_cannot_take_in_time_is_refused_in_the_ack(
 ) -> None:
     """Something outside the bot holds the inbox longer than an ack may wait: the ack
     itself says to try again, within Slack's 3 s, and nothing is changed."""
+    wait_until_made(database)  # the setup's change has left the inbox
     locked, release = threading.Event(), threading.Event()
     inbox = Inbox(database)
 
