@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 from bot.config import Settings
 from handlers import FAMILIES, register_all
 from handlers.background import Background
-from handlers.context import Services
+from handlers.context import PASS_ROUNDS, Services
 from handlers.listeners import make_left_behind
 from models import metrics
 from models.db import Database
@@ -87,6 +87,8 @@ def create_app(
         canvas_window=canvas_window,
     )
     register_all(app, services)
+    background.every(PASS_ROUNDS, services.run_due_passes)
+    database.dispose_with_it(background.stop_rounds)
     if left_behind_every is not None:
         background.soon(lambda: make_left_behind(services, FAMILIES))
         background.every(left_behind_every, lambda: make_left_behind(services, FAMILIES))

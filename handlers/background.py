@@ -142,6 +142,10 @@ class Background:
 
         threading.Thread(target=tick, name="every", daemon=True).start()
 
+    def stop_rounds(self) -> None:
+        """No more rounds of `every` work (the database they read is going away)."""
+        self._stopping.set()
+
     def shutdown(self) -> None:
         """Finish the work already handed over (replies owed included), then stop."""
         self._stopping.set()

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
-from functools import cached_property
+from datetime import date, datetime, timedelta
+from functools import cached_property, partial
 from typing import Any, TypeVar
 
 from slack_bolt import Respond
 from slack_sdk import WebClient
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, select
 
 from handlers.background import Background
@@ -21,10 +23,11 @@ from models.db import Database
 from models.errors import UserError
 from models.groups import Group, linked_trial_id, load_group
 from models.inbox import Inbox
+from models.passes import Passes
 from models.programme import Programme
 from models.tables import Trial
 from models.tasks import active_member
-from models.types import Language
+from models.types import Language, utcnow
 from slack_api import canvases
 from slack_api.reply import post
 from ui import i18n
@@ -34,6 +37,7 @@ from ui.formatting import said
 from ui.i18n import _
 
 T = TypeVar("T")
+log = logging.getLogger("advisory_bot.passes")
 
 
 class Clicks:
@@ -68,6 +72,10 @@ class Forms:
         return self._wired.get(callback_id)
 
 
+CANVAS_PASS = "canvas:"  # the pass that rewrites a channel's canvas: canvas:<channel>
+PASS_ROUNDS = 1.0  # seconds between each instance's looks for passes due
+
+
 @dataclass(frozen=True)
 class Services:
     """Shared by all listeners of one app."""
@@ -88,13 +96,43 @@ class Services:
     clicks: Clicks = field(default_factory=Clicks)
     forms: Forms = field(default_factory=Forms)
 
+    @cached_property
+    def passes(self) -> Passes:
+        """Passes due, shared with every instance on the database."""
+        return Passes(self.inbox)
+
     def canvas_changed(self, channel_id: str | None) -> None:
-        """Something the channel's canvas shows has changed: bring it up to date soon."""
+        """Something the channel's canvas shows has changed: it is rewritten within the
+        window, in one pass for every change meanwhile, by whichever instance claims it."""
         if channel_id is None:
             return
-        self.background.later(
-            ("canvas", channel_id), self.canvas_window, lambda: self.publish_canvas(channel_id)
-        )
+        try:
+            self.passes.ask(
+                CANVAS_PASS + channel_id, now=utcnow(), window=timedelta(seconds=self.canvas_window)
+            )
+        except SQLAlchemyError:  # the nightly refresh brings it up to date
+            log.warning("Could not ask for a canvas pass for %s", channel_id, exc_info=True)
+
+    def run_due_passes(self) -> None:
+        """Claim the passes due now and run each on the pool for slow work. While the
+        database is down, nothing is claimed (and /healthz says so, not this log)."""
+        try:
+            due = self.passes.claim(now=utcnow())
+        except SQLAlchemyError:
+            log.debug("Could not look for passes due", exc_info=True)
+            return
+        for key in due:
+            if key.startswith(CANVAS_PASS):
+                self.background.slowly(partial(self._canvas_pass, key))
+            else:  # a pass this bot no longer makes
+                self.passes.ran(key, now=utcnow(), window=timedelta(0))
+
+    def _canvas_pass(self, key: str) -> None:
+        try:
+            self.publish_canvas(key.removeprefix(CANVAS_PASS))
+        finally:
+            window = timedelta(seconds=self.canvas_window)
+            self.passes.ran(key, now=utcnow(), window=window)
 
     def publish_canvas(self, channel_id: str, *, retry: bool = False) -> canvases.Published:
         with self.database.session(write=False) as session:

@@ -43,7 +43,7 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import SQLModel, create_engine
 
 from models.db import Database, make_engine
-from models.tables import ReceivedCommand, SeenSignature
+from models.tables import DuePass, ReceivedCommand, SeenSignature
 
 SIDE_FILE_SUFFIX = "-inbox"
 # An ack waits at most this long for each of its statements here (the signature seen, the
@@ -77,7 +77,9 @@ _FREE = (
 )
 _CLAIM = (
     update(_TABLE)
-    .where(_TABLE.c.id.in_(_FREE.scalar_subquery()))
+    # The lease again: on PostgreSQL a row another instance claimed meanwhile is checked
+    # anew once its lock is free, so it is not claimed twice.
+    .where(_TABLE.c.id.in_(_FREE.scalar_subquery()), _TABLE.c.leased_until < bindparam("now"))
     .values(holder=bindparam("me"), leased_until=bindparam("until"))
     .returning(_TABLE.c.id, _TABLE.c.body, _TABLE.c.received_at)
 )
@@ -103,7 +105,8 @@ class Inbox:
     def __init__(self, database: Database) -> None:
         if database.url.get_backend_name() == "sqlite":
             self.engine = _side_file(database.url)
-            SQLModel.metadata.create_all(self.engine, tables=[_TABLE, _SEEN])
+            passes = DuePass.__table__  # type: ignore[attr-defined]
+            SQLModel.metadata.create_all(self.engine, tables=[_TABLE, _SEEN, passes])
             _add_leases(self.engine)
         else:  # the database's table, through connections whose waits are bounded
             options = f"-c statement_timeout={WAIT_MS} -c lock_timeout={WAIT_MS}"

@@ -437,3 +437,14 @@ class SeenSignature(SQLModel, table=True):
 
     signature: str = Field(primary_key=True, max_length=80)
     seen_at: datetime = Field(sa_type=UTCDateTime, index=True)
+
+
+class DuePass(SQLModel, table=True):
+    """A pass many changes ask for and one run answers (a channel's canvas rewritten),
+    shared by every instance (`models.passes`)."""
+
+    key: str = Field(primary_key=True, max_length=120)
+    due_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    holder: str = Field(default="", max_length=64)
+    leased_until: datetime = Field(sa_type=UTCDateTime)
+    again: bool = False

@@ -126,6 +126,39 @@ def test_a_burst_of_twenty_updates_is_one_edit_of_what_changed(
     assert len(fake_slack.canvases.edits) - before == 1  # the Action Plan section, once
 
 
+def test_a_burst_through_two_instances_is_still_one_edit(
+    settings: Settings, database: Database, fake_slack: FakeSlack
+) -> None:
+    """Two instances on one database: the changes each takes ask for one pass between
+    them, run by one of them (the pass is claimed in the database, not in memory)."""
+    backgrounds = [Background(), Background()]
+    apps = [
+        create_app(
+            settings,
+            database=database,
+            clock=lambda: NOW,
+            background=background,
+            canvas_window=3.0,
+            canvas_spacing=0.05,
+        )
+        for background in backgrounds
+    ]
+    one, other = (Slack(EVENTS_PATH, SIGNING_SECRET, fake_slack, app=app) for app in apps)
+    one.say(f"/group setup Gore District lead <@{LISA}|lisa>", user=DIRECTOR, channel=GORE)
+    one.say("/task add Breakfast club due 15/12", user=LISA, channel=GORE)
+    _until(lambda: "T-1 Breakfast club" in _canvas_text(fake_slack, GORE))
+    before = len(fake_slack.canvases.edits)
+    for percent in range(1, 11):  # ten updates within the window, half through each
+        (one if percent % 2 else other).say(
+            f"/update T-1 on-track {percent}% Going", user=LISA, channel=GORE
+        )
+    _until(lambda: "on track, 10%" in _canvas_text(fake_slack, GORE))
+    time.sleep(1.5)  # a second pass, had either instance made its own, would be made by now
+    assert len(fake_slack.canvases.edits) - before == 1
+    for background in backgrounds:
+        background.shutdown()
+
+
 def test_a_deleted_canvas_is_made_again_and_the_lead_told_once(
     quick: Slack, fake_slack: FakeSlack
 ) -> None:
