@@ -32,6 +32,7 @@ EVENT_SCOPES: dict[str, str | None] = {
     "channel_deleted": "channels:read",
     "channel_left": "channels:read",
     "group_archive": "groups:read",
+    "group_deleted": "groups:read",
     "group_left": "groups:read",
 }
 # Slash commands need the `commands` scope whatever else the bot calls.

@@ -26,6 +26,7 @@ CHANNEL_EVENTS = {
     "channel_archive": "archived",
     "group_archive": "archived",
     "channel_deleted": "deleted",
+    "group_deleted": "deleted",
     "channel_left": "left",
     "group_left": "left",
 }

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.manifest import EVENT_SCOPES, WEB_API_SCOPES, bot_scopes
+from bot.manifest import EVENT_SCOPES, WEB_API_SCOPES, bot_scopes, manifest
 from handlers import FAMILIES
 from handlers.events import CHANNEL_EVENTS
 from tests.conftest import DIRECTOR, GORE
@@ -148,3 +148,19 @@ def test_the_readmes_command_tables_match_the_registry() -> None:
         in_readme = {word for command, word in named if command == family.command}
         assert declared <= in_readme, (family.command, declared - in_readme)
         assert in_readme <= words, (family.command, in_readme - words)
+
+
+def test_the_readmes_scopes_are_the_manifests_each_with_why() -> None:
+    """An admin reads the README to approve the scopes: it lists exactly those the
+    manifest asks for, each with a reason."""
+    readme = (ROOT / "README.md").read_text()
+    table = readme.split("<!-- scopes -->", 1)[1].split("<!-- /scopes -->", 1)[0]
+    rows = [line.strip() for line in table.splitlines() if line.strip().startswith("| `")]
+    listed = {row.split("`")[1]: row.rsplit("|", 2)[1].strip() for row in rows}
+    assert sorted(listed) == bot_scopes()
+    assert all(len(why) > 10 for why in listed.values()), listed
+
+
+def test_a_deleted_private_channel_is_listened_to() -> None:
+    events = manifest()["settings"]["event_subscriptions"]["bot_events"]
+    assert {"channel_deleted", "group_deleted", "group_archive", "group_left"} <= set(events)
