@@ -133,9 +133,10 @@ def test_a_subcommand_declared_once_is_routed_helped_and_in_the_manifest(
 
 
 def test_the_readmes_command_tables_match_the_registry() -> None:
-    """Every subcommand the registry declares is in the README's tables, and every
-    `/command word` the tables name is one the registry routes."""
-    readme = (ROOT / "README.md").read_text()
+    """Every subcommand the registry declares is in the tables of the README and
+    docs/commands.md, and every `/command word` the tables name is one the registry
+    routes."""
+    readme = (ROOT / "README.md").read_text() + (ROOT / "docs" / "commands.md").read_text()
     rows = [line for line in readme.splitlines() if line.startswith("| `/")]
     named = {
         (command, word.lower())
