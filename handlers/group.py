@@ -460,6 +460,7 @@ FAMILY = Family(
                 ),
             ),
             who="Lead",
+            changes=True,  # the canvas's id and what it shows are kept
             slow=True,
         ),
         Sub(
