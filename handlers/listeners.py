@@ -44,7 +44,7 @@ from models.db import AlreadyMade, Rehearsed, is_busy
 from models.errors import FieldError
 from models.inbox import Kept
 from models.types import utcnow
-from slack_api.reply import post, send, tell
+from slack_api.reply import post, send
 from ui.blocks.common import Message, error_message, notice
 from ui.i18n import _
 
@@ -198,20 +198,7 @@ def click_making(
     asker = asker_from_action(body, services, respond)
 
     def answer(message: Message | None, then: Callable[[], None] | None) -> None:
-        shown = for_here(asker, message) if message is not None else None
-
-        def deliver() -> None:
-            try:
-                if shown is not None and respond.response_url is not None:
-                    send(respond, shown)
-                elif shown is not None:
-                    post(asker.client, asker.user_id, shown)
-            finally:
-                if then is not None:
-                    then()
-            _answered(asker, name, message, received, kind="click")
-
-        services.background.sending(deliver)
+        _deliver(asker, respond, message, name, received, kind="click", then=then)
 
     return Making(asker, name, name, lambda: work(asker, action, body), answer)
 
@@ -353,14 +340,9 @@ def on_click(
         asker = asker_from_action(body, services, respond)
 
         def answer(message: Message | None) -> None:
-            shown = for_here(asker, message) if message is not None else None
-
-            def deliver() -> None:
-                if shown is not None:
-                    tell(asker.client, asker.user_id, respond, body, shown)
-                _answered(asker, name, message, received, kind="click")
-
-            services.background.sending(deliver)
+            # In place of the message clicked, or (from App Home, a DM) by direct message.
+            where = respond if body.get("response_url") else None
+            _deliver(asker, where, message, name, received, kind="click")
 
         if PREPARED in context:
             answer(context[PREPARED][0])
@@ -456,19 +438,8 @@ def form_making(
         try:
             if saved:
                 after(asker, saved[0])
-        finally:
-            shown = for_here(asker, message) if message is not None else None
-
-            def deliver() -> None:
-                try:
-                    if shown is not None:
-                        post(asker.client, asker.user_id, shown)
-                finally:
-                    if then is not None:
-                        then()
-                _answered(asker, name, message, received, kind="form")
-
-            services.background.sending(deliver)
+        finally:  # the form has closed: a refusal comes by direct message
+            _deliver(asker, None, message, name, received, kind="form", then=then)
 
     return Making(asker, name, name, run, answer)
 
@@ -512,28 +483,32 @@ def _answered(
 
 def _deliver(
     asker: Asker,
-    respond: Respond,
+    respond: Respond | None,
     message: Message | None,
     name: str,
     received: float | None,
     *,
+    kind: str = "command",
     then: Callable[[], None] | None = None,
 ) -> None:
-    """Send the reply from the pool for sending, count it once it has gone, then `then()`
-    (whether or not Slack took it)."""
+    """Send the answer from the pool for sending: through the response_url while Slack
+    takes it (a click's in place of the message clicked), else by direct message, or in
+    the group's channel if the group should know; count it once it has gone, then
+    `then()`, whether or not Slack took it."""
     shown = for_here(asker, message) if message is not None else None
 
     def deliver() -> None:
         try:
-            if shown is not None and respond.response_url is not None:
+            if shown is not None and respond is not None and respond.response_url is not None:
                 send(respond, shown)
-            elif shown is not None:  # its response_url is spent: the group's channel, or a DM
+            elif shown is not None:
                 channel = asker.channel_id
-                to = channel if shown.in_channel and channel else asker.user_id
-                post(asker.client, to, shown)
+                post(
+                    asker.client, channel if shown.in_channel and channel else asker.user_id, shown
+                )
         finally:
             if then is not None:
                 then()
-        _answered(asker, name, message, received, kind="command")
+        _answered(asker, name, message, received, kind=kind)
 
     asker.services.background.sending(deliver)

@@ -75,9 +75,8 @@ def test_a_huge_body_is_refused_before_it_is_read(slack: Slack, fake_slack: Fake
     assert fake_slack.calls == []
 
 
-def test_a_replayed_signed_command_is_answered_once(
-    slack: Slack, fake_slack: FakeSlack, database: Database
-) -> None:
+def _signed_task_add(slack: Slack, fake_slack: FakeSlack) -> tuple[bytes, int, str]:
+    """Gore set up, and one `/task add` as Slack signs it: its body, time and signature."""
     slack.say(f"/group setup Gore District lead <@{LISA}|lisa>", user=DIRECTOR, channel=GORE)
     body = Slack.command_body(
         "/task",
@@ -87,7 +86,13 @@ def test_a_replayed_signed_command_is_answered_once(
         response_url=fake_slack.new_response_url(),
     )
     now = int(time.time())
-    signature = sign(slack.signing_secret, now, body)
+    return body, now, sign(slack.signing_secret, now, body)
+
+
+def test_a_replayed_signed_command_is_answered_once(
+    slack: Slack, fake_slack: FakeSlack, database: Database
+) -> None:
+    body, now, signature = _signed_task_add(slack, fake_slack)
     results = [
         slack.post(body, "application/x-www-form-urlencoded", timestamp=now, signature=signature)
         for _ in range(3)
@@ -102,16 +107,7 @@ def test_a_replayed_signed_command_is_answered_once(
 def test_a_replay_to_another_instance_or_after_a_restart_is_answered_once(
     slack: Slack, fake_slack: FakeSlack, database: Database, settings: Settings
 ) -> None:
-    slack.say(f"/group setup Gore District lead <@{LISA}|lisa>", user=DIRECTOR, channel=GORE)
-    body = Slack.command_body(
-        "/task",
-        "add Hire a truancy officer",
-        user=LISA,
-        channel=GORE,
-        response_url=fake_slack.new_response_url(),
-    )
-    now = int(time.time())
-    signature = sign(slack.signing_secret, now, body)
+    body, now, signature = _signed_task_add(slack, fake_slack)
     first = slack.post(
         body, "application/x-www-form-urlencoded", timestamp=now, signature=signature
     )
