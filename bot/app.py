@@ -13,7 +13,7 @@ from bot.config import Settings
 from handlers import FAMILIES, register_all
 from handlers.background import Background
 from handlers.context import PASS_ROUNDS, Services
-from handlers.listeners import make_left_behind
+from handlers.making import make_left_behind
 from models import metrics
 from models.db import Database
 from models.inbox import Inbox

@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 from bot.app import create_app
 from bot.config import ConfigError, Settings
 from handlers.background import Background
-from handlers.listeners import LEFT_BEHIND_ROUNDS
+from handlers.making import LEFT_BEHIND_ROUNDS
 from models.db import Database
 from scheduler.runner import Reminders
 from scheduler.runner import start as start_scheduler

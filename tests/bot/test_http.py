@@ -20,7 +20,7 @@ from bot.app import create_app
 from bot.config import Settings
 from bot.server import EVENTS_PATH
 from handlers.background import Background
-from handlers.listeners import LEFT_BEHIND_ROUNDS
+from handlers.making import LEFT_BEHIND_ROUNDS
 from models.db import Database
 from models.inbox import Inbox
 from models.tables import AuditLog, Task, Trial

@@ -11,7 +11,7 @@ from sqlmodel import select
 from bot.app import create_app
 from bot.config import Settings
 from handlers.background import Background
-from handlers.listeners import LEFT_BEHIND_ROUNDS
+from handlers.making import LEFT_BEHIND_ROUNDS
 from models.db import Database
 from models.inbox import LEASE, Inbox
 from models.tables import SlackEventReceipt, Task
