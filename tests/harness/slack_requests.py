@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import ssl
 import time
 import urllib.error
 import urllib.request
@@ -74,12 +75,19 @@ class Slack:
     the same listeners; no server between)."""
 
     def __init__(
-        self, events_url: str, signing_secret: str, fake: FakeSlack, *, app: App | None = None
+        self,
+        events_url: str,
+        signing_secret: str,
+        fake: FakeSlack,
+        *,
+        app: App | None = None,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         self.events_url = events_url
         self.signing_secret = signing_secret
         self.fake = fake
         self.app = app
+        self.ssl_context = ssl_context  # for an https:// events_url (a proxy's own certificate)
 
     def post(
         self,
@@ -113,7 +121,9 @@ class Slack:
             self.events_url, data=body, headers=all_headers, method="POST"
         )
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:
+            with urllib.request.urlopen(
+                request, timeout=timeout, context=self.ssl_context
+            ) as response:
                 return HttpResult(
                     response.status, response.read().decode(), time.monotonic() - started
                 )
