@@ -27,6 +27,7 @@ from models.tables import AuditLog, Task, Trial
 from simulator.web_api import DROP, FakeSlack
 from tests.conftest import DIRECTOR, GORE, HEMI, LISA, SIGNING_SECRET
 from tests.harness.checks import wait_until_made
+from tests.harness.outage import Outage
 from tests.harness.serving import serving
 from tests.harness.slack_requests import Slack, sign
 
@@ -389,3 +390,29 @@ def test_a_command_whose_text_says_payload_is_answered(slack: Slack, database: D
     assert "Payload of the data van" in added.text
     listed = slack.say("/task add Review the payload figures due 15/12", user=LISA, channel=GORE)
     assert "T-1" in listed.text
+
+
+def test_a_home_opened_while_the_database_is_down_is_published_when_it_is_back(
+    postgres_database: Database, fake_slack: FakeSlack, settings: Settings
+) -> None:
+    outage = Outage(str(postgres_database.url.render_as_string(hide_password=False)))
+    through = Database(outage.through(postgres_database.url.render_as_string(hide_password=False)))
+    background = Background()
+    app = create_app(settings, database=through, background=background)
+    with serving(app, through, SIGNING_SECRET) as base_url:
+        slack = Slack(base_url + EVENTS_PATH, SIGNING_SECRET, fake_slack)
+        slack.say(f"/group setup Gore District lead <@{LISA}|lisa>", user=DIRECTOR, channel=GORE)
+        published = len(fake_slack.calls_to("views.publish"))
+        outage.down()
+        event = {"type": "app_home_opened", "user": HEMI, "tab": "home"}
+        body = {"type": "event_callback", "event_id": "EvHOME1", "event": event}
+        result = slack.post(json.dumps(body).encode(), "application/json")
+        assert result.status == 200 and result.seconds < 3.0
+        time.sleep(1.0)
+        assert len(fake_slack.calls_to("views.publish")) == published  # nothing to read yet
+        outage.up()
+        homes = fake_slack.wait_for("views.publish", count=published + 1, timeout=20)
+        assert homes[-1].params["user_id"] == HEMI
+    background.shutdown()
+    through.dispose()
+    outage.down()
