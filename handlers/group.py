@@ -19,7 +19,7 @@ from handlers.group_setup import (
 from handlers.handover import handover
 from handlers.listeners import on_click
 from handlers.permissions import Action
-from handlers.privacy import forget, mydata
+from handlers.privacy import forget, forget_in_text, keep_text, mydata
 from handlers.registry import Family, Sub
 from models import groups, languages, transition
 from models.errors import ParseError, UserError
@@ -593,6 +593,18 @@ def register(app: App, services: Services) -> None:
         services,
         lambda asker, action, _body: adopt_canvas(asker, int(action["value"])),
         slow=True,
+    )
+    on_click(
+        app,
+        ids.FORGET_TEXT,
+        services,
+        lambda asker, action, _body: forget_in_text(asker, int(action["value"])),
+    )
+    on_click(
+        app,
+        ids.FORGET_TEXT_KEEP,
+        services,
+        lambda asker, action, _body: keep_text(asker, int(action["value"])),
     )
     on_click(
         app,

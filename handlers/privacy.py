@@ -10,10 +10,14 @@ from handlers.group_setup import first_mention
 from handlers.permissions import Action
 from models import groups, privacy
 from models.errors import ParseError, UserError
+from models.pending import propose, take
 from ui.blocks.common import Message, notice
+from ui.blocks.group import forgotten_message
 from ui.formatting import mention, plural
 from ui.i18n import _
 from ui.parsing import Token
+
+FORGET_TEXT = "forget_text"  # a pending change: their name replaced in free text too
 
 
 def mydata(asker: Asker, tokens: list[Token]) -> Message:
@@ -61,11 +65,40 @@ def forget(asker: Asker, tokens: list[Token]) -> Message:
                     person=mention(who.user_id)
                 )
             )
+        names = privacy.names_of(session=session, user_id=who.user_id)
         changed = privacy.forget(session=session, user_id=who.user_id, actor_user_id=asker.user_id)
+        naming = privacy.free_text_naming(session=session, names=names)
+        pending = None
+        if naming:  # the text others wrote is theirs: replaced only if the Director says so
+            pending = propose(
+                session=session,
+                user_id=asker.user_id,
+                kind=FORGET_TEXT,
+                payload={"names": names},
+            )
+    return forgotten_message(changed, naming, pending)
+
+
+def forget_in_text(asker: Asker, pending_id: int) -> Message:
+    """The Director's yes: "a former member" where the texts still name the person."""
+    with asker.services.database.session() as session:
+        group = groups.load_group(session=session, user_id=asker.user_id, channel_id=None)
+        asker.require(Action.FORGET_PERSON, group)
+        names = take(
+            session=session, pending_id=pending_id, user_id=asker.user_id, kind=FORGET_TEXT
+        )
+        changed = privacy.replace_in_free_text(
+            session=session, names=list(names["names"]), actor_user_id=asker.user_id
+        )
     return notice(
-        _(
-            "Forgotten: in {records} they are now “a former member”; their Slack "
-            "ID, names and handle are gone, and the groups' records keep their "
-            "content."
-        ).format(records=plural(changed, "record"))
+        _("Done: “a former member” now stands for them in {texts}.").format(
+            texts=plural(changed, "text")
+        )
     )
+
+
+def keep_text(asker: Asker, pending_id: int) -> Message:
+    """The Director's no: the texts stay as written."""
+    with asker.services.database.session() as session:
+        take(session=session, pending_id=pending_id, user_id=asker.user_id, kind=FORGET_TEXT)
+    return notice(_("The texts stay as they were written."))

@@ -12,7 +12,7 @@ import re
 import secrets
 from typing import Any
 
-from sqlalchemy import delete, or_, update
+from sqlalchemy import delete, func, or_, update
 from sqlmodel import Session, col, select
 
 from models.audit import record
@@ -175,3 +175,68 @@ def nothing_to_forget(*, session: Session, actor_user_id: str) -> None:
         trial_id=None,
         detail={},
     )
+
+
+# The free text people wrote, where a forgotten person's name may still stand.
+FREE_TEXT = (
+    (Task, "title", "task"),
+    (ProgressUpdate, "text", "update"),
+    (AgendaItem, "title", "agenda item"),
+    (Meeting, "minutes", "minutes"),
+)
+STAND_IN_NAME = "a former member"
+
+
+def names_of(*, session: Session, user_id: str) -> list[str]:
+    """The names Slack showed for the person (handle, display and real name), longest
+    first: what may stand in the text others wrote."""
+    found: set[str] = set()
+    for member in session.exec(select(Member).where(Member.slack_user_id == user_id)).all():
+        found |= {n for n in (member.handle, member.display_name, member.real_name) if n}
+    return sorted((n for n in found if len(n) >= 3), key=len, reverse=True)
+
+
+def _naming(names: list[str]) -> re.Pattern[str]:
+    words = "|".join(re.escape(name) for name in names)
+    return re.compile(rf"(?<!\w)@?(?:{words})(?!\w)", re.IGNORECASE)
+
+
+def free_text_naming(*, session: Session, names: list[str]) -> dict[str, int]:
+    """How many texts of each kind (task, update, agenda item, minutes) still name the
+    person, by any of `names`."""
+    if not names:
+        return {}
+    pattern, counts = _naming(names), {}
+    for model, name, kind in FREE_TEXT:
+        column = getattr(model, name)
+        near = or_(*(func.lower(column).contains(n.lower()) for n in names))
+        texts = session.exec(select(column).where(near)).all()
+        if found := sum(1 for text in texts if text and pattern.search(text)):
+            counts[kind] = found
+    return counts
+
+
+def replace_in_free_text(*, session: Session, names: list[str], actor_user_id: str) -> int:
+    """Put "a former member" where the texts name the person; how many texts changed."""
+    if not names:
+        return 0
+    pattern, changed = _naming(names), 0
+    for model, name, _kind in FREE_TEXT:
+        column = getattr(model, name)
+        near = or_(*(func.lower(column).contains(n.lower()) for n in names))
+        for row in session.exec(select(model).where(near)).all():
+            text = getattr(row, name) or ""
+            if pattern.search(text):
+                setattr(row, name, pattern.sub(STAND_IN_NAME, text))
+                session.add(row)
+                changed += 1
+    record(
+        session=session,
+        actor_user_id=actor_user_id,
+        action="person.forgotten_in_text",
+        entity="person",
+        entity_id=None,
+        trial_id=None,
+        detail={"texts": changed},  # nothing that names them
+    )
+    return changed

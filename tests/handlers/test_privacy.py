@@ -13,7 +13,7 @@ from models.tables import AuditLog, Member, ProgressUpdate, Task
 from simulator.web_api import FakeSlack
 from tests.conftest import DIRECTOR, DIRECTORATE, GORE, HEMI, LISA
 from tests.harness.checks import assert_refused, table_count
-from tests.harness.slack_requests import Slack
+from tests.harness.slack_requests import Interactions, Slack, buttons
 
 
 def test_mydata_sends_everything_held_about_the_person(gore: Slack, fake_slack: FakeSlack) -> None:
@@ -131,3 +131,23 @@ def test_the_director_cannot_be_forgotten_and_a_stranger_has_nothing_held(
         entries = session.exec(select(AuditLog.action)).all()
     assert table_count(database, "auditlog") == before + 1
     assert entries[-1] == "person.nothing_to_forget"
+
+
+def test_forget_names_where_their_name_stands_in_free_text_and_replaces_it_when_asked(
+    gore: Slack, database: Database, fake_slack: FakeSlack
+) -> None:
+    gore.say(f"/group add <@{HEMI}|hemi> iwi", user=LISA, channel=GORE)
+    gore.say("/task add Ask Hemi about the kura lunches", user=LISA, channel=GORE)
+    gore.say("/task add Themis club funding", user=LISA, channel=GORE)  # not a name of hers
+    gore.say(f"/group remove <@{HEMI}|hemi>", user=LISA, channel=GORE)
+    done = gore.say(f"/group forget <@{HEMI}|hemi>", user=DIRECTOR, channel=DIRECTORATE)
+    assert "Forgotten" in done.text and "still stands in text people wrote: 1 task" in done.text
+    with database.session(write=False) as session:  # nothing in the texts changed yet
+        assert "Ask Hemi about the kura lunches" in session.exec(select(Task.title)).all()
+    clicks = Interactions(gore)
+    replaced = clicks.click(buttons(done.blocks)["forget_text"], user=DIRECTOR, channel=DIRECTORATE)
+    answer = fake_slack.wait_for("response_url", hook=replaced.hook)[0]
+    assert "now stands for them in 1 text" in answer.params["text"]
+    with database.session(write=False) as session:
+        titles = sorted(session.exec(select(Task.title)).all())
+    assert titles == ["Ask a former member about the kura lunches", "Themis club funding"]

@@ -228,3 +228,35 @@ def move_prompt(trial: Trial, pending_id: int) -> Message:
         ]
     )
     return Message(text=text, blocks=to_dicts([section(text), buttons]))
+
+
+def forgotten_message(changed: int, naming: dict[str, int], pending_id: int | None) -> Message:
+    """A person forgotten; where their name still stands in what others wrote, the
+    question whether to replace it there too."""
+    text = _(
+        "Forgotten: in {records} they are now “a former member”; their Slack ID, names and "
+        "handle are gone, and the groups' records keep their content."
+    ).format(records=plural(changed, "record"))
+    if not naming or pending_id is None:
+        return Message(text=text, blocks=to_dicts([section(text)]))
+    where = ", ".join(plural(count, kind) for kind, count in naming.items())
+    question = _(
+        "Their name still stands in text people wrote: {where}. Put “a former member” "
+        "there too? Nothing has changed in those texts yet."
+    ).format(where=where)
+    buttons = ActionsBlock(
+        elements=[
+            ButtonElement(
+                text=label("Replace it there too"),
+                action_id=ids.FORGET_TEXT,
+                value=str(pending_id),
+                style="danger",
+            ),
+            ButtonElement(
+                text=label("Leave the texts"), action_id=ids.FORGET_TEXT_KEEP, value=str(pending_id)
+            ),
+        ]
+    )
+    return Message(
+        text=f"{text} {question}", blocks=to_dicts([section(text), section(question), buttons])
+    )

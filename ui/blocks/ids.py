@@ -16,6 +16,8 @@ MINUTES_MODAL = "minutes_modal"  # callback id of that form
 GROUP_MOVE = "group_move"  # value: pending change id
 CANVAS_ADOPT = "canvas_adopt"  # value: trial id; the plan joins the channel's own canvas
 GROUP_MOVE_CANCEL = "group_move_cancel"  # value: pending change id
+FORGET_TEXT = "forget_text"  # value: pending change id; the name replaced in free text too
+FORGET_TEXT_KEEP = "forget_text_keep"  # value: pending change id
 
 DEADLINE_SUBMIT = "deadline_submit"  # value: deadline id
 DEADLINE_SNOOZE = "deadline_snooze"  # value: deadline id
