@@ -10,7 +10,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from functools import partial
 from typing import Any
@@ -26,7 +26,7 @@ from models.db import AlreadyMade, is_busy
 from models.inbox import Kept
 from models.types import utcnow
 from slack_api.reply import post, send
-from ui.blocks.common import Message, error_message, notice
+from ui.blocks.common import Message, context, error_message, notice, to_dicts
 from ui.i18n import _
 
 log = logging.getLogger("advisory_bot.listeners")
@@ -62,13 +62,26 @@ def command_making(
     asker = asker_from_command(kept.body, services, respond)
     sub, tokens = family.route(kept.body.get("text", ""))  # it routed before the ack
     assert sub is not None
-    name = name_of(family, sub)
-    return Making(
-        asker,
-        name,
-        f"{family.command} {sub.name}".strip(),
-        lambda: sub.run_with(asker, tokens),
-        lambda message, then: deliver(asker, respond, message, name, received, then=then),
+    name, what = name_of(family, sub), f"{family.command} {sub.name}".strip()
+
+    def answer(message: Message | None, then: Callable[[], None] | None) -> None:
+        if respond.response_url is None:  # long after: by DM, saying what it answers
+            message = told_late(message, what)
+        deliver(asker, respond, message, name, received, then=then)
+
+    return Making(asker, name, what, lambda: sub.run_with(asker, tokens), answer)
+
+
+def told_late(message: Message | None, what: str) -> Message | None:
+    """A change made long after it was asked for (the bot was down), answered by direct
+    message: it says what it answers. (What the group sees in its channel is as ever.)"""
+    if message is None or message.in_channel or message.outcome != "done":
+        return message
+    lead = _("While the bot was down you asked for {command}; it is done now.").format(command=what)
+    return replace(
+        message,
+        text=f"{lead}\n{message.text}",
+        blocks=[*to_dicts([context(lead)]), *message.blocks],
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import timedelta
 
 from sqlmodel import select
 
@@ -135,4 +136,38 @@ def test_a_form_a_stopped_bot_kept_is_made_by_another_and_the_group_told(
     assert inbox.waiting() == 0
     with database.session(write=False) as session:
         assert session.exec(select(Task.title)).all() == ["Kai for the kura"]
+    inbox.dispose()
+
+
+def test_a_change_made_long_after_it_came_is_answered_by_dm_saying_what_it_answers(
+    gore: Slack, database: Database, settings: Settings, fake_slack: FakeSlack
+) -> None:
+    """Slack takes a response_url for 30 minutes: a change left for longer (the bot was
+    down) is answered by direct message, and the message says what it answers."""
+    inbox = Inbox(database)
+    response_url = fake_slack.new_response_url()
+    body = {
+        "command": "/group",
+        "text": "away until 31/12/2026",
+        "user_id": LISA,
+        "user_name": "lisa",
+        "channel_id": GORE,
+        "response_url": response_url,
+    }
+    inbox.keep(body, now=utcnow() - timedelta(minutes=40))
+    background = Background()
+    create_app(
+        settings, database=database, background=background, left_behind_every=LEFT_BEHIND_ROUNDS
+    )
+    deadline = time.monotonic() + 10
+    while inbox.waiting() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    background.shutdown()
+    hook = response_url.rsplit("/", 1)[-1]
+    assert [c for c in fake_slack.calls_to("response_url") if c.hook == hook] == []
+    told = [c for c in fake_slack.calls_to("chat.postMessage") if c.params["channel"] == LISA]
+    assert told and told[-1].params["text"].startswith(
+        "While the bot was down you asked for /group away; it is done now."
+    ), [c.params for c in fake_slack.calls_to("chat.postMessage")]
+    assert "31 Dec 2026" in told[-1].params["text"]
     inbox.dispose()
