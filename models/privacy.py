@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import delete, func, or_, update
@@ -152,28 +154,25 @@ def forget(*, session: Session, user_id: str, actor_user_id: str) -> int:
             entry.detail = whole.sub(stand_in, entry.detail)
             session.add(entry)
             changed += 1
-    record(
-        session=session,
-        actor_user_id=actor_user_id,
-        action="person.forgotten",
-        entity="person",
-        entity_id=None,
-        trial_id=None,
-        detail={"rows": changed},  # nothing that names them
-    )
+    _audit(session, actor_user_id, "person.forgotten", {"rows": changed})
     return changed
 
 
 def nothing_to_forget(*, session: Session, actor_user_id: str) -> None:
     """Audit that someone asked to forget a person no record holds (naming nobody)."""
+    _audit(session, actor_user_id, "person.nothing_to_forget", {})
+
+
+def _audit(session: Session, actor_user_id: str, action: str, detail: dict[str, Any]) -> None:
+    """An audit entry about forgetting someone: its detail never names them."""
     record(
         session=session,
         actor_user_id=actor_user_id,
-        action="person.nothing_to_forget",
+        action=action,
         entity="person",
         entity_id=None,
         trial_id=None,
-        detail={},
+        detail=detail,
     )
 
 
@@ -201,42 +200,35 @@ def _naming(names: list[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)@?(?:{words})(?!\w)", re.IGNORECASE)
 
 
-def free_text_naming(*, session: Session, names: list[str]) -> dict[str, int]:
-    """How many texts of each kind (task, update, agenda item, minutes) still name the
-    person, by any of `names`."""
+def _texts_naming(
+    session: Session, names: list[str]
+) -> Iterator[tuple[Any, str, str, re.Pattern[str]]]:
+    """Each row whose free text names the person by any of `names`, with the column, its
+    kind and the pattern that found it (the database narrows, the pattern decides)."""
     if not names:
-        return {}
-    pattern, counts = _naming(names), {}
+        return
+    pattern = _naming(names)
     for model, name, kind in FREE_TEXT:
         column = getattr(model, name)
         near = or_(*(func.lower(column).contains(n.lower()) for n in names))
-        texts = session.exec(select(column).where(near)).all()
-        if found := sum(1 for text in texts if text and pattern.search(text)):
-            counts[kind] = found
-    return counts
+        for row in session.exec(select(model).where(near)).all():
+            if pattern.search(getattr(row, name) or ""):
+                yield row, name, kind, pattern
+
+
+def free_text_naming(*, session: Session, names: list[str]) -> dict[str, int]:
+    """How many texts of each kind (task, update, agenda item, minutes) still name the
+    person, by any of `names`."""
+    return dict(Counter(kind for _row, _name, kind, _pattern in _texts_naming(session, names)))
 
 
 def replace_in_free_text(*, session: Session, names: list[str], actor_user_id: str) -> int:
     """Put "a former member" where the texts name the person; how many texts changed."""
-    if not names:
-        return 0
-    pattern, changed = _naming(names), 0
-    for model, name, _kind in FREE_TEXT:
-        column = getattr(model, name)
-        near = or_(*(func.lower(column).contains(n.lower()) for n in names))
-        for row in session.exec(select(model).where(near)).all():
-            text = getattr(row, name) or ""
-            if pattern.search(text):
-                setattr(row, name, pattern.sub(STAND_IN_NAME, text))
-                session.add(row)
-                changed += 1
-    record(
-        session=session,
-        actor_user_id=actor_user_id,
-        action="person.forgotten_in_text",
-        entity="person",
-        entity_id=None,
-        trial_id=None,
-        detail={"texts": changed},  # nothing that names them
-    )
+    changed = 0
+    for row, name, _kind, pattern in list(_texts_naming(session, names)):
+        setattr(row, name, pattern.sub(STAND_IN_NAME, getattr(row, name)))
+        session.add(row)
+        changed += 1
+    if names:
+        _audit(session, actor_user_id, "person.forgotten_in_text", {"texts": changed})
     return changed
